@@ -1,0 +1,51 @@
+# Two set-up commands: `make run` (the demo on SQLite) and `make test` (the suite on PostgreSQL).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: help install run test lint format migrate demo browser-deps
+
+help:
+	@echo "make run   – installera, skapa demodata och starta demon på http://$(HOST_PORT)"
+	@echo "make test  – installera och köra hela testsviten mot PostgreSQL"
+
+$(STAMP): requirements.lock
+	@python=$$(scripts/find_python.sh) && echo "Using $$python" && \
+	  { [ -x $(PY) ] || $$python -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The demo runs on the embedded SQLite database unless DATABASE_URL says otherwise.
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
+	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"
+	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+test: install
+	@set -euo pipefail; \
+	url=$$(scripts/ensure_postgres.sh); \
+	echo "== ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . ; \
+	echo "== makemigrations --check"; \
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
+	echo "== deploy checks with production settings"; \
+	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=example.se \
+	  DATABASE_URL="$$url" $(PY) manage.py check --deploy --fail-level WARNING; \
+	echo "== the whole suite on PostgreSQL"; \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	echo "== smoke run on SQLite"; \
+	DATABASE_URL="sqlite:///$$(mktemp -d)/smoke.sqlite3" $(VENV)/bin/pytest -m smoke
+
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -1,0 +1,151 @@
+from django.contrib import admin
+
+from funds.models import (
+    Agreement,
+    Allocation,
+    FollowUp,
+    Intervention,
+    Membership,
+    Organisation,
+    PriorityArea,
+    Recipient,
+    Repayment,
+    Requisition,
+    SurveyCategory,
+)
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Money is never deleted, only corrected; PROTECT in the database backs this up."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "recipient"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "organisation_number"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code", "organisation_number"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "recipient"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "recipient"]
+    list_select_related = ["user", "organisation", "recipient"]
+
+
+class PriorityAreaInline(admin.TabularInline):
+    model = PriorityArea
+    extra = 0
+    fields = ["number", "name", "granted"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(NoDeleteAdmin):
+    list_display = ["organisation", "year", "title", "status", "registry_number"]
+    list_filter = ["status", "year", "organisation"]
+    search_fields = ["title", "registry_number"]
+    inlines = [PriorityAreaInline]
+    list_select_related = ["organisation"]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(NoDeleteAdmin):
+    list_display = ["__str__", "agreement", "granted"]
+    list_filter = ["agreement__year", "agreement__organisation"]
+    search_fields = ["name"]
+    list_select_related = ["agreement__organisation"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "organisation",
+        "organisation_number",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["name", "organisation_number"]
+    autocomplete_fields = ["successor"]
+    list_select_related = ["organisation", "successor"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(NoDeleteAdmin):
+    list_display = ["recipient", "priority_area", "amount", "updated_at"]
+    list_filter = ["priority_area__agreement__year", "recipient__kind"]
+    search_fields = ["recipient__name", "priority_area__name"]
+    autocomplete_fields = ["recipient", "priority_area"]
+    readonly_fields = ["version", "updated_at"]
+    list_select_related = ["recipient", "priority_area"]
+
+
+@admin.register(Requisition)
+class RequisitionAdmin(NoDeleteAdmin):
+    list_display = ["agreement", "amount", "requested_on", "received_on", "reference"]
+    list_select_related = ["agreement__organisation"]
+
+
+class InterventionInline(admin.StackedInline):
+    model = Intervention
+    extra = 0
+    filter_horizontal = ["categories"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(NoDeleteAdmin):
+    list_display = ["allocation", "status", "spent", "submitted_at", "approved_at"]
+    list_filter = ["status", "allocation__priority_area__agreement__year"]
+    search_fields = ["allocation__recipient__name"]
+    readonly_fields = ["version", "updated_at"]
+    autocomplete_fields = ["allocation"]
+    inlines = [InterventionInline]
+    list_select_related = ["allocation__recipient", "allocation__priority_area"]
+
+
+@admin.register(SurveyCategory)
+class SurveyCategoryAdmin(admin.ModelAdmin):
+    list_display = ["label", "group", "year", "position"]
+    list_filter = ["year", "group"]
+    list_editable = ["position"]
+    search_fields = ["label"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(NoDeleteAdmin):
+    list_display = ["name", "follow_up", "responsible_unit", "amount_spent"]
+    search_fields = ["name", "description", "responsible_unit"]
+    filter_horizontal = ["categories"]
+    list_select_related = [
+        "follow_up__allocation__recipient",
+        "follow_up__allocation__priority_area",
+    ]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(NoDeleteAdmin):
+    list_display = ["kind", "priority_area", "recipient", "amount", "paid_on", "reference"]
+    list_filter = ["kind", "priority_area__agreement__year"]
+    autocomplete_fields = ["priority_area", "recipient"]
+    list_select_related = ["priority_area", "recipient"]

@@ -1,0 +1,61 @@
+"""Swedish identifiers: kommunkod (SCB) and organisationsnummer (Bolagsverket/Skatteverket)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# SCB's län codes; 02, 11, 15 and 16 were merged away and are no longer used.
+COUNTY_CODES = frozenset(
+    {"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
+     "14", "17", "18", "19", "20", "21", "22", "23", "24", "25"}
+)  # fmt: skip
+
+_ORGANISATION_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check used by Swedish personnummer and organisationsnummer (10 digits)."""
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def normalise_organisation_number(value: str) -> str:
+    """Return NNNNNN-NNNN, or raise ValidationError with a Swedish message."""
+    cleaned = (value or "").strip().replace(" ", "")
+    match = _ORGANISATION_NUMBER.match(cleaned)
+    if not match:
+        raise ValidationError(
+            "Organisationsnumret ska ha tio siffror, till exempel 212000-0142.",
+            code="format",
+        )
+    digits = match.group(1) + match.group(2)
+    if digits[2] < "2":
+        # The third digit of an organisationsnummer is always 2 or more (unlike a personnummer).
+        raise ValidationError(
+            "Det ser ut som ett personnummer, inte ett organisationsnummer.", code="personal"
+        )
+    if not luhn_ok(digits):
+        raise ValidationError(
+            "Organisationsnumret är inte giltigt (kontrollsiffran stämmer inte).", code="luhn"
+        )
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def validate_organisation_number(value: str) -> None:
+    normalise_organisation_number(value)
+
+
+def validate_municipality_code(value: str) -> None:
+    """Four digits from SCB: two for the län, two for the kommun (Stockholm 0180)."""
+    if not re.fullmatch(r"\d{4}", value or ""):
+        raise ValidationError("Kommunkoden ska ha fyra siffror, till exempel 0180.", code="format")
+    if value[:2] not in COUNTY_CODES:
+        raise ValidationError("Kommunkoden börjar inte med en giltig länskod.", code="county")
+
+
+def validate_county_code(value: str) -> None:
+    if value not in COUNTY_CODES:
+        raise ValidationError("Länskoden ska vara två siffror, till exempel 01.", code="county")

@@ -1,0 +1,537 @@
+"""The funds domain: who receives the state's money, how it is split, spent and repaid.
+
+Money is `DecimalField(max_digits=14, decimal_places=2)` everywhere (kronor with öre); the
+database refuses negative amounts and duplicates even when forms are bypassed, and nothing
+that money points at can be deleted while the money exists (PROTECT).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funds.identifiers import (
+    normalise_organisation_number,
+    validate_county_code,
+    validate_municipality_code,
+)
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+def non_negative(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}), name=f"{model}_{field}_non_negative"
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user) -> OrganisationQuerySet:
+        """The organisations a user may see: superusers all, others through memberships."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Organisation(models.Model):
+    """A huvudman: a kommun, a region or a county-wide partnership."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "kommun", _("Kommun")
+        REGION = "region", _("Region")
+        COUNTY_PARTNERSHIP = "lansgemensam", _("Länsgemensam")
+
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    # The key in URLs: kommunkod for a kommun, länskod for a region, "L" + länskod for a
+    # county-wide partnership.
+    code = models.CharField(
+        _("kod"),
+        max_length=4,
+        unique=True,
+        help_text=_(
+            "Kommunkod (fyra siffror), länskod för en region, L + länskod för länsgemensamt."
+        ),
+    )
+    organisation_number = models.CharField(
+        _("organisationsnummer"), max_length=11, blank=True, help_text=_("NNNNNN-NNNN")
+    )
+    administration = models.CharField(
+        _("förvaltning"), max_length=200, blank=True, help_text=_("T.ex. Socialförvaltningen")
+    )
+    address = models.TextField(_("postadress"), blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            if self.kind == self.Kind.MUNICIPALITY:
+                validate_municipality_code(self.code)
+            elif self.kind == self.Kind.REGION:
+                validate_county_code(self.code)
+            elif self.kind == self.Kind.COUNTY_PARTNERSHIP:
+                if not self.code.startswith("L"):
+                    raise ValidationError(
+                        "Länsgemensam kod skrivs L följt av länskoden, t.ex. L01."
+                    )
+                validate_county_code(self.code[1:])
+        except ValidationError as error:
+            errors["code"] = error
+        if self.organisation_number:
+            try:
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
+            except ValidationError as error:
+                errors["organisation_number"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a reporter also belongs to one recipient."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "admin", _("Administratör")
+        COORDINATOR = "coordinator", _("Samordnare")
+        REPORTER = "reporter", _("Rapportör")
+        READER = "reader", _("Läsare")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("användare"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    recipient = models.ForeignKey(
+        "Recipient",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("mottagare"),
+        help_text=_("Krävs för rapportörer: den mottagare de rapporterar för."),
+    )
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role="reporter", recipient__isnull=False)
+                | (~Q(role="reporter") & Q(recipient__isnull=True)),
+                name="membership_reporter_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.recipient_id and self.recipient.organisation_id != self.organisation_id:
+            raise ValidationError({"recipient": _("Mottagaren hör till en annan organisation.")})
+
+
+class Agreement(models.Model):
+    """One organisation's share of one year's överenskommelse."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        DECIDED = "decided", _("Beslutad")
+        FOLLOW_UP = "follow_up", _("Uppföljning")
+        CLOSED = "closed", _("Avslutad")
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="agreements", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    title = models.CharField(_("titel"), max_length=300)
+    agreed_on = models.DateField(_("överenskommelsen träffad"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("överenskommelse")
+        verbose_name_plural = _("överenskommelser")
+        ordering = ["organisation", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="agreement_unique_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="agreement_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+
+class PriorityArea(models.Model):
+    """A budget line of an agreement, with the amount granted (tilldelat belopp)."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.PROTECT, related_name="priority_areas", verbose_name=_("överenskommelse")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    granted = money_field(_("tilldelat belopp"))
+
+    class Meta:
+        verbose_name = _("prioriterat område")
+        verbose_name_plural = _("prioriterade områden")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="priorityarea_unique_number"
+            ),
+            models.UniqueConstraint(fields=["agreement", "name"], name="priorityarea_unique_name"),
+            non_negative("granted", "priorityarea"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class RecipientQuerySet(models.QuerySet):
+    def valid_in_year(self, year: int) -> RecipientQuerySet:
+        """Recipients that existed for at least one day of the year."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+        )
+
+    def valid_on(self, day: datetime.date) -> RecipientQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class Recipient(models.Model):
+    """A unit that receives money. Units end, are renamed and merge: the dates say when."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("Stadsdelsförvaltning")
+        DEPARTMENT = "department", _("Fackförvaltning")
+        ASSOCIATION = "association", _("Förening")
+        OTHER = "other", _("Övrig")
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="recipients", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("mottagartyp"), max_length=20, choices=Kind.choices)
+    organisation_number = models.CharField(
+        _("organisationsnummer"), max_length=11, blank=True, help_text=_("NNNNNN-NNNN")
+    )
+    valid_from = models.DateField(_("giltig från"), null=True, blank=True)
+    valid_to = models.DateField(_("giltig till"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("efterträdare"),
+        help_text=_("Den mottagare som tog över vid en sammanslagning eller ett namnbyte."),
+    )
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mottagare")
+        verbose_name_plural = _("mottagare")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="recipient_unique_name"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="recipient_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=models.F("pk")),
+                name="recipient_not_own_successor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.organisation_number:
+            try:
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
+            except ValidationError as error:
+                errors["organisation_number"] = error
+        elif self.kind == self.Kind.ASSOCIATION:
+            errors["organisation_number"] = _("En förening måste ha ett organisationsnummer.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("Slutdatumet ligger före startdatumet.")
+        if self.successor_id:
+            if self.successor_id == self.pk:
+                errors["successor"] = _("En mottagare kan inte efterträda sig själv.")
+            elif self.successor.organisation_id != self.organisation_id:
+                errors["successor"] = _("Efterträdaren hör till en annan organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid_in_year(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31)) and (
+            self.valid_to is None or self.valid_to >= datetime.date(year, 1, 1)
+        )
+
+    def lineage_ids(self) -> set[int]:
+        """This recipient and every predecessor merged into it, however many steps back.
+
+        A merged successor reports for the allocations of the units it replaced.
+        """
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(
+                Recipient.objects.filter(successor_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.update(frontier)
+        return ids
+
+
+class Allocation(models.Model):
+    """Money from one priority area to one recipient (fördelning)."""
+
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("prioriterat område"),
+    )
+    recipient = models.ForeignKey(
+        Recipient, models.PROTECT, related_name="allocations", verbose_name=_("mottagare")
+    )
+    amount = money_field(_("belopp"))
+    comment = models.TextField(_("kommentar"), blank=True)
+    # Incremented on every change: a save that names an older version is a lost update.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("fördelning")
+        verbose_name_plural = _("fördelningar")
+        ordering = ["priority_area", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority_area", "recipient"], name="allocation_unique_area_recipient"
+            ),
+            non_negative("amount", "allocation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} – {self.priority_area}"
+
+    def clean(self) -> None:
+        if not (self.priority_area_id and self.recipient_id):
+            return
+        agreement = self.priority_area.agreement
+        if self.recipient.organisation_id != agreement.organisation_id:
+            raise ValidationError({"recipient": _("Mottagaren hör till en annan organisation.")})
+        if not self.recipient.is_valid_in_year(agreement.year):
+            raise ValidationError(
+                {"recipient": _("Mottagaren fanns inte under %(year)s.") % {"year": agreement.year}}
+            )
+
+
+class Requisition(models.Model):
+    """Money requisitioned from the state for an agreement (rekvisition)."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.PROTECT, related_name="requisitions", verbose_name=_("överenskommelse")
+    )
+    amount = money_field(_("belopp"))
+    requested_on = models.DateField(_("rekvirerat"))
+    received_on = models.DateField(_("mottaget"), null=True, blank=True)
+    reference = models.CharField(_("referens"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("rekvisition")
+        verbose_name_plural = _("rekvisitioner")
+        ordering = ["agreement", "requested_on"]
+        constraints = [non_negative("amount", "requisition")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.requested_on}"
+
+
+class FollowUp(models.Model):
+    """A recipient's report for one allocation: what was spent and what came of it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
+        RETURNED = "returned", _("Återsänd")
+        APPROVED = "approved", _("Godkänd")
+
+    allocation = models.OneToOneField(
+        Allocation, models.PROTECT, related_name="follow_up", verbose_name=_("fördelning")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    spent = money_field(_("förbrukat belopp"), null=True, blank=True)
+    results = models.TextField(_("resultat"), blank=True)
+    coordinator_comment = models.TextField(_("samordnarens kommentar"), blank=True)
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("redovisning")
+        verbose_name_plural = _("redovisningar")
+        constraints = [non_negative("spent", "followup")]
+
+    def __str__(self) -> str:
+        return f"Redovisning: {self.allocation}"
+
+    @property
+    def unspent(self) -> Decimal | None:
+        """Unspent money is computed, never typed."""
+        if self.spent is None:
+            return None
+        return self.allocation.amount - self.spent
+
+
+class SurveyCategory(models.Model):
+    """One answer option of the national enkät, kept per year as data, not as code."""
+
+    class Group(models.TextChoices):
+        ACTIVITY_TYPE = "activity_type", _("Typ av aktivitet")
+        GOAL = "goal", _("Mål")
+        EFFECT = "effect", _("Effekt")
+        TARGET_GROUP = "target_group", _("Målgrupp")
+        PERSPECTIVE = "perspective", _("Perspektiv")
+        COLLABORATION = "collaboration", _("Samverkan")
+        INVOLVEMENT = "involvement", _("Involvering")
+
+    year = models.PositiveSmallIntegerField(_("år"))
+    group = models.CharField(_("grupp"), max_length=20, choices=Group.choices)
+    label = models.CharField(_("benämning"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("enkätkategori")
+        verbose_name_plural = _("enkätkategorier")
+        ordering = ["year", "group", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "group", "label"], name="surveycategory_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_group_display()}: {self.label}"
+
+
+class Intervention(models.Model):
+    """One reported activity (insats) under a follow-up, with the enkät's categories."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, models.PROTECT, related_name="interventions", verbose_name=_("redovisning")
+    )
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    responsible_unit = models.CharField(_("ansvarig enhet"), max_length=200, blank=True)
+    amount_spent = money_field(_("förbrukat belopp"), default=ZERO)
+    results = models.TextField(_("resultat och effekter"), blank=True)
+    categories = models.ManyToManyField(
+        SurveyCategory, blank=True, related_name="interventions", verbose_name=_("enkätkategorier")
+    )
+
+    class Meta:
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+        ordering = ["follow_up", "pk"]
+        constraints = [non_negative("amount_spent", "intervention")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Repayment(models.Model):
+    """Unspent money paid back: a recipient to the administration, or it to the state."""
+
+    class Kind(models.TextChoices):
+        FROM_RECIPIENT = "from_recipient", _("Från mottagare till förvaltningen")
+        TO_STATE = "to_state", _("Från förvaltningen till staten")
+
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        models.PROTECT,
+        related_name="repayments",
+        verbose_name=_("prioriterat område"),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        Recipient,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repayments",
+        verbose_name=_("mottagare"),
+    )
+    amount = money_field(_("belopp"))
+    paid_on = models.DateField(_("betalt"))
+    reference = models.CharField(_("referens"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("återbetalning")
+        verbose_name_plural = _("återbetalningar")
+        ordering = ["priority_area", "paid_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="from_recipient", recipient__isnull=False)
+                | Q(kind="to_state", recipient__isnull=True),
+                name="repayment_recipient_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.priority_area}"
