@@ -33,7 +33,7 @@ run: install
 test: install
 	@set -euo pipefail; \
 	url=$$(scripts/ensure_postgres.sh); \
-	echo "== ruff"; $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . ; \
+	echo "== ruff"; $(VENV)/bin/ruff check .; $(VENV)/bin/ruff format --check .; \
 	echo "== makemigrations --check"; \
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	echo "== deploy checks with production settings"; \

@@ -40,14 +40,22 @@ def year():
 
 def test_it_computes_each_area_to_the_ore(year):
     one, two = agreement_balance(year).lines
-    assert (one.granted, one.allocated, one.unallocated) == (D("1000000.00"), D("999999.99"), D("0.01"))
+    assert (one.granted, one.allocated, one.unallocated) == (
+        D("1000000.00"),
+        D("999999.99"),
+        D("0.01"),
+    )
     assert (one.spent, one.unspent) == (D("949999.99"), D("50000.00"))
     assert (one.repaid_by_recipients, one.repaid_to_state) == (D("50000.00"), D("50000.01"))
     assert one.outstanding_from_recipients == D("0.00")
     assert one.state_difference == D("0.00")
     assert one.reconciles
 
-    assert (two.granted, two.allocated, two.unallocated) == (D("333333.33"), D("300000.50"), D("33332.83"))
+    assert (two.granted, two.allocated, two.unallocated) == (
+        D("333333.33"),
+        D("300000.50"),
+        D("33332.83"),
+    )
     assert (two.spent, two.repaid_by_recipients) == (D("0.50"), D("100000.00"))
     # C has not reported: its 200 000,00 is still outstanding, and so is the unallocated part.
     assert two.outstanding_from_recipients == D("200000.00")

@@ -100,7 +100,12 @@ def test_money_columns_keep_ore_exactly(setup):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("212000-0142", "212000-0142"), ("2120000142", "212000-0142"), (" 802002-4280 ", "802002-4280"), ("802002-428", None)],
+    [
+        ("212000-0142", "212000-0142"),
+        ("2120000142", "212000-0142"),
+        (" 802002-4280 ", "802002-4280"),
+        ("802002-428", None),
+    ],
 )
 def test_it_normalises_organisation_numbers(raw, expected):
     if expected is None:
@@ -120,7 +125,10 @@ def test_it_refuses_bad_organisation_numbers(raw, code):
     assert error.value.code == code
 
 
-@pytest.mark.parametrize(("code", "ok"), [("0180", True), ("1480", True), ("0280", False), ("180", False), ("01800", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [("0180", True), ("1480", True), ("0280", False), ("180", False), ("01800", False)],
+)
 def test_it_validates_municipality_codes(code, ok):
     if ok:
         validate_municipality_code(code)
@@ -151,11 +159,15 @@ def test_an_association_needs_a_valid_organisation_number(setup):
 def test_recipients_valid_in_a_year_and_their_lineage(setup):
     org, _, _, _ = setup
     merged = f.recipient(org, name="Järva", valid_from=datetime.date(2023, 7, 1))
-    old = f.recipient(org, name="Rinkeby-Kista", valid_to=datetime.date(2023, 6, 30), successor=merged)
+    old = f.recipient(
+        org, name="Rinkeby-Kista", valid_to=datetime.date(2023, 6, 30), successor=merged
+    )
     older = f.recipient(org, name="Rinkeby", valid_to=datetime.date(2010, 1, 1), successor=old)
     in_2023 = set(Recipient.objects.filter(organisation=org).valid_in_year(2023))
     assert {merged, old} <= in_2023 and older not in in_2023
-    assert set(Recipient.objects.valid_on(datetime.date(2023, 8, 1)).filter(organisation=org)) >= {merged}
+    assert set(Recipient.objects.valid_on(datetime.date(2023, 8, 1)).filter(organisation=org)) >= {
+        merged
+    }
     assert old not in Recipient.objects.valid_on(datetime.date(2023, 8, 1))
     assert merged.lineage_ids() == {merged.pk, old.pk, older.pk}
     assert not older.is_valid_in_year(2023)

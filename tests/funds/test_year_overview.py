@@ -49,7 +49,9 @@ def test_it_checks_ownership(client, year):
 
 def test_it_answers_404_for_a_year_without_agreement(client, year):
     client.force_login(f.user(year.organisation))
-    assert client.get(reverse("year_overview", args=[year.organisation.code, 2031])).status_code == 404
+    assert (
+        client.get(reverse("year_overview", args=[year.organisation.code, 2031])).status_code == 404
+    )
 
 
 def test_a_user_without_membership_sees_nothing(client, year):
