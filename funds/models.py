@@ -175,6 +175,13 @@ class Agreement(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    decided_by = models.CharField(
+        _("beslutat av"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Socialdirektören genom delegation från socialnämnden"),
+    )
 
     class Meta:
         verbose_name = _("överenskommelse")
@@ -189,6 +196,15 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def changes_need_reason(self) -> bool:
+        """After the decision every change is an amendment and must say why."""
+        return self.status in (self.Status.DECIDED, self.Status.FOLLOW_UP)
 
     @property
     def first_day(self) -> datetime.date:
@@ -376,6 +392,49 @@ class Allocation(models.Model):
             raise ValidationError(
                 {"recipient": _("Mottagaren fanns inte under %(year)s.") % {"year": agreement.year}}
             )
+
+
+class AllocationChange(models.Model):
+    """The audit trail: one row per change of an allocation's amount. Never edited or deleted."""
+
+    allocation = models.ForeignKey(
+        Allocation, models.PROTECT, related_name="changes", verbose_name=_("fördelning")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="allocation_changes",
+        verbose_name=_("ändrad av"),
+    )
+    changed_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    old_amount = money_field(_("tidigare belopp"), null=True)
+    new_amount = money_field(_("nytt belopp"))
+    reason = models.TextField(_("skäl"), blank=True)
+    is_amendment = models.BooleanField(_("ändring efter beslut"), default=False)
+
+    class Meta:
+        verbose_name = _("ändring av fördelning")
+        verbose_name_plural = _("ändringar av fördelningar")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            non_negative("new_amount", "allocationchange"),
+            models.CheckConstraint(
+                condition=Q(is_amendment=False) | ~Q(reason=""),
+                name="allocationchange_amendment_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation}: {self.old_amount} → {self.new_amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit trail is append-only.")
 
 
 class Requisition(models.Model):

@@ -1,0 +1,44 @@
+"""Who may see and change what. Every query for data starts from the user's organisations."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Value
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from funds.models import Agreement, Membership, Organisation
+
+EDITOR_ROLES = {Membership.Role.ADMINISTRATOR, Membership.Role.COORDINATOR}
+VIEWER_ROLES = EDITOR_ROLES | {Membership.Role.READER}
+
+
+def agreement_for_user(request: HttpRequest, code: str, year: int) -> Agreement:
+    """The agreement with `user_role` annotated, in one query; 404 outside the user's
+    organisations, so another organisation's years are not even confirmed to exist."""
+    user = request.user
+    role = (
+        Value(Membership.Role.ADMINISTRATOR)
+        if user.is_superuser
+        else Subquery(
+            Membership.objects.filter(user=user, organisation=OuterRef("organisation")).values(
+                "role"
+            )[:1]
+        )
+    )
+    return get_object_or_404(
+        Agreement.objects.select_related("organisation").annotate(user_role=role),
+        organisation__in=Organisation.objects.for_user(user),
+        organisation__code=code,
+        year=year,
+    )
+
+
+def require_role(agreement: Agreement, roles: set[str]) -> None:
+    """403 for members whose role does not allow the page (e.g. a reporter on the matrix)."""
+    if agreement.user_role not in roles:
+        raise PermissionDenied("Din roll ger inte behörighet till den här sidan.")
+
+
+def can_edit(agreement: Agreement) -> bool:
+    return agreement.user_role in EDITOR_ROLES

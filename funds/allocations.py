@@ -1,0 +1,160 @@
+"""Workflows that change allocations: setting an amount, deciding and closing a year.
+
+Every change of an amount goes through `allocation_set`, which refuses lost updates (the
+caller names the version it saw), writes the audit trail, and enforces the year's lifecycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from funds.balance import agreement_balance
+from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
+from funds.money import MAX_AMOUNT, format_kr
+
+
+class AllocationConflict(Exception):
+    """Someone else changed the cell since the caller read it; nothing was saved."""
+
+    def __init__(self, current: Allocation | None) -> None:
+        self.current = current
+        super().__init__("The allocation changed since it was read.")
+
+    @property
+    def current_amount(self) -> Decimal | None:
+        return self.current.amount if self.current else None
+
+    @property
+    def current_version(self) -> int:
+        return self.current.version if self.current else 0
+
+
+@dataclass(frozen=True)
+class SetResult:
+    allocation: Allocation
+    changed: bool
+
+
+def allocation_set(
+    *,
+    area: PriorityArea,
+    recipient: Recipient,
+    amount: Decimal,
+    expected_version: int,
+    user,
+    reason: str = "",
+) -> SetResult:
+    """Set one cell of the matrix. `expected_version` is 0 for a cell that had no allocation.
+
+    Raises ValidationError (Swedish message) for a refused change and AllocationConflict
+    when the stored version is not the one the caller saw.
+    """
+    agreement = area.agreement
+    reason = reason.strip()
+    if not agreement.is_editable:
+        raise ValidationError("Året är avslutat och kan inte ändras.", code="closed")
+    if agreement.changes_need_reason and not reason:
+        raise ValidationError(
+            "Året är beslutat: ange ett skäl till ändringen.", code="reason_required"
+        )
+    if recipient.organisation_id != agreement.organisation_id:
+        raise ValidationError("Mottagaren hör till en annan organisation.", code="organisation")
+    if not recipient.is_valid_in_year(agreement.year):
+        raise ValidationError(
+            f"{recipient.name} fanns inte under {agreement.year}.", code="not_valid"
+        )
+    if amount < 0 or amount > MAX_AMOUNT:
+        raise ValidationError("Beloppet är inte tillåtet.", code="range")
+
+    try:
+        with transaction.atomic():
+            # The row lock makes the version check and the write one step: a second editor
+            # waits here and then sees the new version, so no update is lost.
+            current = (
+                Allocation.objects.select_for_update()
+                .filter(priority_area=area, recipient=recipient)
+                .first()
+            )
+            if (current.version if current else 0) != expected_version:
+                raise AllocationConflict(current)
+            if current is not None and current.amount == amount:
+                return SetResult(current, changed=False)
+            if current is None:
+                if amount == 0:
+                    return SetResult(
+                        Allocation(
+                            priority_area=area, recipient=recipient, amount=amount, version=0
+                        ),
+                        changed=False,
+                    )
+                allocation = Allocation.objects.create(
+                    priority_area=area, recipient=recipient, amount=amount
+                )
+                old_amount = None
+            else:
+                old_amount = current.amount
+                current.amount = amount
+                current.version += 1
+                current.save(update_fields=["amount", "version", "updated_at"])
+                allocation = current
+            AllocationChange.objects.create(
+                allocation=allocation,
+                changed_by=user,
+                old_amount=old_amount,
+                new_amount=amount,
+                reason=reason,
+                is_amendment=agreement.changes_need_reason,
+            )
+    except IntegrityError:
+        # Two editors created the same cell at once: the unique constraint let one win.
+        raise AllocationConflict(
+            Allocation.objects.filter(priority_area=area, recipient=recipient).first()
+        ) from None
+    return SetResult(allocation, changed=True)
+
+
+def agreement_decide(
+    *, agreement: Agreement, registry_number: str, decided_on, decided_by: str
+) -> Agreement:
+    """Draft → decided. Refused while any priority area is allocated beyond its grant."""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.status != Agreement.Status.DRAFT:
+            raise ValidationError("Året är redan beslutat.", code="not_draft")
+        over = [line for line in agreement_balance(agreement).lines if line.over_allocated]
+        if over:
+            names = ", ".join(
+                f"{line.label} ({format_kr(-line.unallocated)} för mycket)" for line in over
+            )
+            raise ValidationError(
+                f"Året kan inte beslutas: mer än tilldelat är fördelat inom {names}.",
+                code="over_allocated",
+            )
+        agreement.status = Agreement.Status.DECIDED
+        agreement.registry_number = registry_number
+        agreement.decided_on = decided_on
+        agreement.decided_by = decided_by
+        agreement.save(update_fields=["status", "registry_number", "decided_on", "decided_by"])
+    return agreement
+
+
+_NEXT_STATUS = {
+    Agreement.Status.DECIDED: Agreement.Status.FOLLOW_UP,
+    Agreement.Status.FOLLOW_UP: Agreement.Status.CLOSED,
+}
+
+
+def agreement_advance(*, agreement: Agreement) -> Agreement:
+    """Decided → follow-up → closed. A closed year is read-only."""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        following = _NEXT_STATUS.get(agreement.status)
+        if following is None:
+            raise ValidationError("Året kan inte flyttas vidare härifrån.", code="no_next")
+        agreement.status = following
+        agreement.save(update_fields=["status"])
+    return agreement
