@@ -1,0 +1,317 @@
+"""The allocation workspace: the matrix page, htmx cell saves, the plain-form fallback."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from funds.models import Agreement, Allocation, AllocationChange, Recipient
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def year():
+    org = f.organisation()
+    agr = f.agreement(org, 2024)
+    areas = [f.area(agr, "1000000.00", name="Suicidprevention"), f.area(agr, "500000.00")]
+    bromma = f.recipient(org, name="Bromma stadsdelsförvaltning")
+    kultur = f.recipient(org, name="Kulturförvaltningen", kind=Recipient.Kind.DEPARTMENT)
+    f.allocation(areas[0], bromma, "600000.00")
+    f.allocation(areas[0], kultur, "400000.00")
+    coordinator = f.user(org, "coordinator")
+    return agr, areas, bromma, kultur, coordinator
+
+
+def matrix_url(agr):
+    return reverse("allocation_matrix", args=[agr.organisation.code, agr.year])
+
+
+def cell_url(agr, area, rec):
+    return reverse("allocation_cell", args=[agr.organisation.code, agr.year, area.pk, rec.pk])
+
+
+def post_cell(client, agr, area, rec, amount, version, **extra):
+    key = f"{area.pk}-{rec.pk}"
+    data = {f"amount-{key}": amount, f"version-{key}": version, **extra}
+    return client.post(cell_url(agr, area, rec), data, HTTP_HX_REQUEST="true")
+
+
+def test_it_works(client, year):
+    agr, areas, bromma, kultur, coordinator = year
+    client.force_login(coordinator)
+    response = client.get(matrix_url(agr))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Stadsdelsförvaltningar" in body and "Fackförvaltningar" in body
+    assert f'name="amount-{areas[0].pk}-{bromma.pk}"' in body
+    assert 'value="600 000"' in body
+    assert 'aria-label="Bromma stadsdelsförvaltning, Suicidprevention"' in body
+    assert "60\u00a0%" in body and "40\u00a0%" in body  # split per recipient kind
+
+
+def test_it_does_not_offer_recipients_that_did_not_exist_that_year(client, year):
+    agr, _, _, _, coordinator = year
+    f.recipient(agr.organisation, name="Spånga-Tensta", valid_to=datetime.date(2023, 6, 30))
+    client.force_login(coordinator)
+    assert "Spånga-Tensta" not in client.get(matrix_url(agr)).content.decode()
+
+
+def test_it_saves_a_cell_and_answers_with_the_changed_fragments(client, year):
+    agr, areas, bromma, _, coordinator = year
+    client.force_login(coordinator)
+    response = post_cell(client, agr, areas[1], bromma, "125 000,50", 0)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert Allocation.objects.get(priority_area=areas[1], recipient=bromma).amount == D("125000.50")
+    assert f'id="cell-{areas[1].pk}-{bromma.pk}"' in body
+    assert 'value="125 000,50"' in body
+    assert (
+        f'id="rowtotal-{bromma.pk}" class="num total" hx-swap-oob="true">725\u00a0000,50\u00a0kr'
+        in body
+    )
+    assert (
+        f'id="coltotal-{areas[1].pk}" class="num" hx-swap-oob="true">125\u00a0000,50\u00a0kr'
+        in body
+    )
+    assert f'id="remaining-{areas[1].pk}"' in body and "374\u00a0999,50\u00a0kr" in body
+    assert 'id="split"' in body and 'id="warnings"' in body
+    # Only the fragments that changed: not the whole table.
+    assert '<table class="matrix">' not in body
+    assert AllocationChange.objects.get().changed_by == coordinator
+
+
+def test_a_bad_value_shows_the_message_at_the_cell_and_saves_nothing(client, year):
+    agr, areas, bromma, _, coordinator = year
+    client.force_login(coordinator)
+    response = post_cell(client, agr, areas[0], bromma, "1.500.000", 1)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Punkt är tvetydigt" in body
+    assert 'aria-invalid="true"' in body and 'value="1.500.000"' in body
+    assert "hx-swap-oob" not in body
+    assert Allocation.objects.get(priority_area=areas[0], recipient=bromma).amount == D("600000")
+
+
+def test_two_coordinators_editing_the_same_cell_get_a_conflict(client, year):
+    agr, areas, bromma, _, coordinator = year
+    other = f.user(agr.organisation, "coordinator")
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(coordinator)
+    second.force_login(other)
+    # Both loaded the page while the cell was at version 1.
+    assert post_cell(first, agr, areas[0], bromma, "700 000", 1).status_code == 200
+    body = post_cell(second, agr, areas[0], bromma, "650 000", 1).content.decode()
+    assert "Någon annan har ändrat beloppet till 700\u00a0000\u00a0kr" in body
+    assert "Ditt värde (650 000) sparades inte" in body
+    assert Allocation.objects.get(priority_area=areas[0], recipient=bromma).amount == D("700000")
+    # The answer carries the new version, so saving again deliberately works.
+    assert f'name="version-{areas[0].pk}-{bromma.pk}" value="2"' in body
+
+
+def test_an_over_allocation_is_warned_about(client, year):
+    agr, areas, bromma, _, coordinator = year
+    client.force_login(coordinator)
+    body = post_cell(client, agr, areas[0], bromma, "600 000,01", 1).content.decode()
+    assert "Mer än tilldelat är fördelat" in body
+    assert "Överfördelat" in body
+
+
+def test_without_javascript_the_matrix_is_one_form(client, year):
+    agr, areas, bromma, kultur, coordinator = year
+    client.force_login(coordinator)
+    data = {
+        f"amount-{areas[0].pk}-{bromma.pk}": "600 000",  # unchanged
+        f"version-{areas[0].pk}-{bromma.pk}": "1",
+        f"amount-{areas[1].pk}-{kultur.pk}": "2,5 mnkr",  # changed: new cell, over granted
+        f"version-{areas[1].pk}-{kultur.pk}": "0",
+        f"amount-{areas[1].pk}-{bromma.pk}": "100 tkr",
+        f"version-{areas[1].pk}-{bromma.pk}": "0",
+    }
+    response = client.post(matrix_url(agr), data)
+    assert response.status_code == 302
+    assert Allocation.objects.get(priority_area=areas[1], recipient=kultur).amount == D("2500000")
+    assert Allocation.objects.get(priority_area=areas[1], recipient=bromma).amount == D("100000")
+    assert AllocationChange.objects.count() == 2
+
+
+def test_the_plain_form_reports_bad_cells_and_keeps_what_was_typed(client, year):
+    agr, areas, bromma, _, coordinator = year
+    client.force_login(coordinator)
+    data = {
+        f"amount-{areas[1].pk}-{bromma.pk}": "-5",
+        f"version-{areas[1].pk}-{bromma.pk}": "0",
+    }
+    response = client.post(matrix_url(agr), data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Beloppet kan inte vara negativt." in body and 'value="-5"' in body
+    assert not Allocation.objects.filter(priority_area=areas[1]).exists()
+
+
+def test_after_the_decision_a_cell_needs_a_reason(client, year):
+    agr, areas, bromma, _, coordinator = year
+    Agreement.objects.filter(pk=agr.pk).update(status="decided")
+    client.force_login(coordinator)
+    assert 'id="id_reason"' in client.get(matrix_url(agr)).content.decode()
+    body = post_cell(client, agr, areas[0], bromma, "500 000", 1).content.decode()
+    assert "ange ett skäl" in body
+    post_cell(client, agr, areas[0], bromma, "500 000", 1, reason="Flyttat till förening")
+    change = AllocationChange.objects.get()
+    assert change.is_amendment and change.reason == "Flyttat till förening"
+
+
+def test_a_closed_year_has_no_inputs(client, year):
+    agr, areas, bromma, _, coordinator = year
+    Agreement.objects.filter(pk=agr.pk).update(status="closed")
+    client.force_login(coordinator)
+    body = client.get(matrix_url(agr)).content.decode()
+    assert '<input class="amount"' not in body and "600\u00a0000\u00a0kr" in body
+    post_cell(client, agr, areas[0], bromma, "1", 1)
+    assert Allocation.objects.get(priority_area=areas[0], recipient=bromma).amount == D("600000")
+
+
+def test_it_checks_ownership(client, year):
+    agr, areas, bromma, _, _ = year
+    client.force_login(f.user(f.organisation(), "coordinator"))
+    assert client.get(matrix_url(agr)).status_code == 404
+    assert post_cell(client, agr, areas[0], bromma, "1", 1).status_code == 404
+    assert Allocation.objects.get(priority_area=areas[0], recipient=bromma).amount == D("600000")
+
+
+def test_it_requires_login(client, year):
+    agr, areas, bromma, _, _ = year
+    assert client.get(matrix_url(agr)).status_code == 302
+    assert post_cell(client, agr, areas[0], bromma, "1", 1).status_code == 302
+
+
+def test_a_reader_sees_but_cannot_change(client, year):
+    agr, areas, bromma, _, _ = year
+    client.force_login(f.user(agr.organisation, "reader"))
+    body = client.get(matrix_url(agr)).content.decode()
+    assert '<input class="amount"' not in body
+    assert post_cell(client, agr, areas[0], bromma, "1", 1).status_code == 403
+    assert (
+        client.post(matrix_url(agr), {f"amount-{areas[0].pk}-{bromma.pk}": "1"}).status_code == 403
+    )
+    assert Allocation.objects.get(priority_area=areas[0], recipient=bromma).amount == D("600000")
+
+
+def test_a_reporter_is_refused(client, year):
+    agr, _, bromma, _, _ = year
+    client.force_login(f.user(agr.organisation, "reporter", recipient=bromma))
+    assert client.get(matrix_url(agr)).status_code == 403
+
+
+def test_a_cell_of_another_organisation_is_not_found(client, year):
+    agr, areas, _, _, coordinator = year
+    stranger = f.recipient(f.organisation())
+    client.force_login(coordinator)
+    assert post_cell(client, agr, areas[0], stranger, "1", 0).status_code == 404
+
+
+@pytest.mark.parametrize("recipients", [5, 60])
+def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries, recipients):
+    org = f.organisation()
+    agr = f.agreement(org, 2024)
+    areas = [f.area(agr) for _ in range(5)]
+    for i in range(recipients):
+        rec = f.recipient(org, kind=list(Recipient.Kind.values)[i % 4])
+        for area in areas[: i % 5 + 1]:
+            f.allocation(area, rec, "1000.00")
+    client.force_login(f.user(org))
+    # session, user, agreement with role, areas, allocations, recipients
+    with django_assert_num_queries(6):
+        assert client.get(matrix_url(agr)).status_code == 200
+
+
+def test_deciding_the_year(client, year):
+    agr, _, _, _, coordinator = year
+    client.force_login(coordinator)
+    url = reverse("agreement_decision", args=[agr.organisation.code, agr.year])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"registry_number": "", "decided_on": "igår", "decided_by": "X"})
+    assert bad.status_code == 422
+    agr.refresh_from_db()
+    assert agr.status == "draft"
+    ok = client.post(
+        url,
+        {
+            "registry_number": "SOF 2024/9",
+            "decided_on": "2024-02-01",
+            "decided_by": "Socialdirektören",
+        },
+    )
+    assert ok.status_code == 302
+    agr.refresh_from_db()
+    assert (agr.status, agr.registry_number, agr.decided_on) == (
+        "decided",
+        "SOF 2024/9",
+        datetime.date(2024, 2, 1),
+    )
+
+
+def test_deciding_is_refused_when_over_allocated(client, year):
+    agr, areas, bromma, _, coordinator = year
+    f.allocation(areas[1], bromma, "500000.01")
+    client.force_login(coordinator)
+    url = reverse("agreement_decision", args=[agr.organisation.code, agr.year])
+    response = client.post(
+        url, {"registry_number": "SOF 2024/9", "decided_on": "2024-02-01", "decided_by": "X"}
+    )
+    assert response.status_code == 422
+    assert "mer än tilldelat" in response.content.decode()
+    agr.refresh_from_db()
+    assert agr.status == "draft"
+
+
+def test_advancing_the_status_and_access(client, year):
+    agr, _, _, _, coordinator = year
+    url = reverse("agreement_status", args=[agr.organisation.code, agr.year])
+    client.force_login(f.user(agr.organisation, "reader"))
+    assert client.post(url).status_code == 403
+    client.force_login(coordinator)
+    client.post(url)  # draft cannot advance without a decision
+    agr.refresh_from_db()
+    assert agr.status == "draft"
+    Agreement.objects.filter(pk=agr.pk).update(status="decided")
+    client.post(url)
+    agr.refresh_from_db()
+    assert agr.status == "follow_up"
+
+
+def test_adding_a_recipient(client, year):
+    agr, _, _, _, coordinator = year
+    url = reverse("recipient_add", args=[agr.organisation.code, agr.year])
+    client.force_login(coordinator)
+    client.post(url, {"name": "Föreningen Ny", "kind": "association", "organisation_number": "1"})
+    assert not Recipient.objects.filter(name="Föreningen Ny").exists()
+    client.post(
+        url, {"name": "Föreningen Ny", "kind": "association", "organisation_number": "8020024280"}
+    )
+    rec = Recipient.objects.get(name="Föreningen Ny")
+    assert rec.valid_from == datetime.date(2024, 1, 1) and rec.organisation_number == "802002-4280"
+    assert "Föreningen Ny" in client.get(matrix_url(agr)).content.decode()
+    client.force_login(f.user(f.organisation()))
+    assert client.post(url, {"name": "Intrång", "kind": "other"}).status_code == 404
+
+
+def test_the_history_of_a_cell_and_of_the_year(client, year):
+    agr, areas, bromma, _, coordinator = year
+    client.force_login(coordinator)
+    post_cell(client, agr, areas[0], bromma, "650 000", 1)
+    cell_history = reverse(
+        "allocation_cell_history", args=[agr.organisation.code, agr.year, areas[0].pk, bromma.pk]
+    )
+    body = client.get(cell_history).content.decode()
+    assert "600\u00a0000\u00a0kr" in body and "650\u00a0000\u00a0kr" in body
+    year_history = reverse("allocation_history", args=[agr.organisation.code, agr.year])
+    assert "Bromma stadsdelsförvaltning" in client.get(year_history).content.decode()
+    client.force_login(f.user(f.organisation()))
+    assert client.get(cell_history).status_code == 404
+    assert client.get(year_history).status_code == 404
