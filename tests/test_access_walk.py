@@ -1,0 +1,97 @@
+"""Walks the whole URL configuration: no page shows or changes an organisation's data to an
+anonymous visitor or to a user of another organisation.
+
+A new view is covered the day it is added. If its URL takes a parameter this test does not
+know, the test fails and asks for a sample value, so nobody can forget it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Pages that are meant for everyone (they show no organisation's data).
+PUBLIC = {"login", "logout", "home"}
+# Paths that are checked by their own machinery (Django's admin has its own login).
+SKIP_PREFIXES = ("admin/", "static/")
+
+
+def _patterns(resolvers=None, prefix=""):
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            route = prefix + str(entry.pattern)
+            if route.startswith(SKIP_PREFIXES):
+                continue
+            yield from _patterns(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if not route.startswith(SKIP_PREFIXES):
+                yield entry, route
+
+
+@pytest.fixture
+def victim():
+    """An organisation with a little of everything, owned by someone else than the caller."""
+    org = f.organisation(name="Offerkommunen")
+    agr = f.agreement(org, 2024)
+    area = f.area(agr, "1000.00")
+    rec = f.recipient(org)
+    alloc = f.allocation(area, rec, "500.00")
+    f.follow_up(alloc, "100.00")
+    return {
+        "code": org.code,
+        "year": agr.year,
+        "area_id": area.pk,
+        "recipient_id": rec.pk,
+        "allocation_id": alloc.pk,
+        "pk": alloc.pk,
+        "version": 1,
+        "n": 1,
+    }
+
+
+def _urls(samples):
+    urls = []
+    for pattern, route in _patterns():
+        if pattern.name in PUBLIC:
+            continue
+        names = list(pattern.pattern.converters) or list(
+            getattr(pattern.pattern, "regex").groupindex
+        )
+        missing = [name for name in names if name not in samples]
+        assert not missing, f"add a sample value for {missing} (route {route!r}) to this test"
+        urls.append((route, reverse(pattern.name, kwargs={k: samples[k] for k in names})))
+    return urls
+
+
+def test_every_url_is_walked(victim):
+    routes = [route for route, _ in _urls(victim)]
+    assert any("fordelning" in route for route in routes)
+    assert len(routes) >= 8
+
+
+def test_an_anonymous_visitor_is_sent_to_login(client, victim):
+    for route, url in _urls(victim):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (302, 403, 404, 405), (
+                route,
+                method,
+                response.status_code,
+            )
+            if response.status_code == 302:
+                assert response.url.startswith(reverse("login")), (route, response.url)
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "reader"])
+def test_a_user_of_another_organisation_sees_nothing(client, victim, role):
+    client.force_login(f.user(f.organisation(name="Grannkommunen"), role))
+    for route, url in _urls(victim):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (403, 404, 405), (route, method, response.status_code)
+            assert "Offerkommunen" not in response.content.decode(errors="replace"), route
