@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from funds.models import (
     Agreement,
@@ -13,9 +14,23 @@ from funds.models import (
     Requisition,
     SurveyCategory,
 )
+from funds.money import AmountField
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class MoneyInputMixin:
+    """Amounts in the admin accept what users type elsewhere: "1 500 000", "45,2 mnkr"."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            return AmountField(
+                required=not db_field.blank,
+                label=db_field.verbose_name.capitalize(),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class NoDeleteAdmin(MoneyInputMixin, admin.ModelAdmin):
     """Money is never deleted, only corrected; PROTECT in the database backs this up."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -45,7 +60,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation", "recipient"]
 
 
-class PriorityAreaInline(admin.TabularInline):
+class PriorityAreaInline(MoneyInputMixin, admin.TabularInline):
     model = PriorityArea
     extra = 0
     fields = ["number", "name", "granted"]
@@ -104,7 +119,7 @@ class RequisitionAdmin(NoDeleteAdmin):
     list_select_related = ["agreement__organisation"]
 
 
-class InterventionInline(admin.StackedInline):
+class InterventionInline(MoneyInputMixin, admin.StackedInline):
     model = Intervention
     extra = 0
     filter_horizontal = ["categories"]
