@@ -183,6 +183,9 @@ class Agreement(models.Model):
         help_text=_("T.ex. Socialdirektören genom delegation från socialnämnden"),
     )
 
+    # The day every follow-up of the year is due; reminders count from it.
+    follow_up_deadline = models.DateField(_("sista dag för redovisning"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("överenskommelse")
         verbose_name_plural = _("överenskommelser")
@@ -481,6 +484,10 @@ class FollowUp(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
+    # The coordinator's approved exception: only then may spent exceed the allocation.
+    overspend_approved = models.BooleanField(_("överskridande godkänt"), default=False)
+    overspend_reason = models.TextField(_("skäl till överskridande"), blank=True)
+
     class Meta:
         verbose_name = _("redovisning")
         verbose_name_plural = _("redovisningar")
@@ -579,6 +586,18 @@ class Repayment(models.Model):
     paid_on = models.DateField(_("betalt"))
     reference = models.CharField(_("referens"), max_length=100, blank=True)
 
+    # Who recorded the repayment and when: repayments are never edited, so the row is its
+    # own audit trail. Null for rows recorded before these columns existed.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_repayments",
+        verbose_name=_("registrerad av"),
+    )
+    recorded_at = models.DateTimeField(_("registrerad"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("återbetalning")
         verbose_name_plural = _("återbetalningar")
@@ -594,3 +613,83 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.priority_area}"
+
+
+class FollowUpChange(models.Model):
+    """The follow-up's audit trail: every save, submission and decision, with the money
+    before and after. Never edited or deleted."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Sparad")
+        SUBMITTED = "submitted", _("Inskickad")
+        RETURNED = "returned", _("Återsänd")
+        APPROVED = "approved", _("Godkänd")
+        OVERSPEND_APPROVED = "overspend_approved", _("Överskridande godkänt")
+
+    follow_up = models.ForeignKey(
+        FollowUp, models.PROTECT, related_name="changes", verbose_name=_("redovisning")
+    )
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="follow_up_changes",
+        verbose_name=_("ändrad av"),
+    )
+    changed_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    old_spent = money_field(_("tidigare förbrukat"), null=True, blank=True)
+    new_spent = money_field(_("förbrukat"), null=True, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+    # Changes to the interventions' amounts, one line each ("Insats X: 10 000 kr → 12 000 kr").
+    detail = models.TextField(_("ändrade insatsbelopp"), blank=True)
+
+    class Meta:
+        verbose_name = _("ändring av redovisning")
+        verbose_name_plural = _("ändringar av redovisningar")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            non_negative("old_spent", "followupchange"),
+            non_negative("new_spent", "followupchange"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit trail is append-only.")
+
+
+class FollowUpReminder(models.Model):
+    """A reminder e-mail sent about one allocation's follow-up; the unique constraint is what
+    keeps a daily cron job from sending the same reminder twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("Före sista dag")
+        OVERDUE = "overdue", _("Efter sista dag")
+
+    # The allocation, not the follow-up: a follow-up nobody has started has no row yet.
+    allocation = models.ForeignKey(
+        Allocation, models.PROTECT, related_name="reminders", verbose_name=_("fördelning")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    deadline = models.DateField(_("sista dag"))
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+    sent_to = models.TextField(_("skickad till"), blank=True)
+
+    class Meta:
+        verbose_name = _("påminnelse om redovisning")
+        verbose_name_plural = _("påminnelser om redovisning")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "kind"], name="followupreminder_unique_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation}: {self.get_kind_display()}"

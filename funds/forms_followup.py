@@ -1,0 +1,223 @@
+"""Forms of the follow-up: the report with its interventions, the review, repayments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+
+from funds.followups import InterventionInput
+from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
+from funds.money import AmountField
+
+INTERVENTION_PREFIX = "insats"
+
+
+def categories_by_group(categories: Iterable[SurveyCategory]) -> dict[str, list[SurveyCategory]]:
+    """The year's categories per group, in the groups' fixed order; empty groups left out."""
+    grouped: dict[str, list[SurveyCategory]] = {group: [] for group in SurveyCategory.Group}
+    for category in categories:
+        grouped[category.group].append(category)
+    return {group: items for group, items in grouped.items() if items}
+
+
+class FollowUpForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    spent = AmountField(
+        label="Förbrukat belopp",
+        required=False,
+        help_text="I kronor, till exempel 1 250 000 eller 1,25 mnkr.",
+    )
+    results = forms.CharField(
+        label="Resultat för hela fördelningen",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    @classmethod
+    def for_follow_up(cls, follow_up: FollowUp | None, data=None) -> FollowUpForm:
+        initial = {"version": 0}
+        if follow_up is not None:
+            initial = {
+                "version": follow_up.version,
+                "spent": follow_up.spent,
+                "results": follow_up.results,
+            }
+        return cls(data, initial=initial)
+
+
+class InterventionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Namn på insatsen", max_length=300, required=False)
+    description = forms.CharField(
+        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible_unit = forms.CharField(
+        label="Ansvarig enhet",
+        max_length=200,
+        required=False,
+        help_text="Till exempel ungdomsmottagningen.",
+    )
+    amount_spent = AmountField(label="Förbrukat belopp för insatsen", required=False)
+    results = forms.CharField(
+        label="Resultat och effekter", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, categories: dict[str, list[SurveyCategory]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(SurveyCategory.Group.choices)
+        self.category_groups = []
+        for group, items in categories.items():
+            name = f"cat_{group}"
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=labels[group],
+                choices=[(category.pk, category.label) for category in items],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.category_groups.append((group, name))
+
+    def category_fields(self):
+        """(group, bound field) per category group, for the template's fieldsets."""
+        return [(group, self[name]) for group, name in self.category_groups]
+
+    def clean(self):
+        data = super().clean()
+        typed = any(
+            data.get(name) for name in ("description", "responsible_unit", "results")
+        ) or data.get("amount_spent")
+        if (typed or data.get("id")) and not data.get("name", "").strip():
+            self.add_error("name", "Ange insatsens namn (eller markera den för borttagning).")
+        return data
+
+    def to_input(self) -> InterventionInput:
+        data = self.cleaned_data
+        ids = frozenset(pk for _, name in self.category_groups for pk in data.get(name) or ())
+        return InterventionInput(
+            pk=data.get("id"),
+            name=data["name"],
+            description=data.get("description", ""),
+            responsible_unit=data.get("responsible_unit", ""),
+            amount_spent=data.get("amount_spent"),
+            results=data.get("results", ""),
+            category_ids=ids,
+        )
+
+
+InterventionFormSet = forms.formset_factory(
+    InterventionForm, extra=1, can_delete=True, max_num=200, validate_max=True
+)
+
+
+def intervention_formset(follow_up: FollowUp | None, categories, data=None):
+    initial = []
+    if follow_up is not None:
+        for intervention in follow_up.interventions.prefetch_related("categories").order_by("pk"):
+            row = {
+                "id": intervention.pk,
+                "name": intervention.name,
+                "description": intervention.description,
+                "responsible_unit": intervention.responsible_unit,
+                "amount_spent": intervention.amount_spent,
+                "results": intervention.results,
+            }
+            for category in intervention.categories.all():
+                row.setdefault(f"cat_{category.group}", []).append(category.pk)
+            initial.append(row)
+    return InterventionFormSet(
+        data,
+        initial=initial,
+        prefix=INTERVENTION_PREFIX,
+        form_kwargs={"categories": categories},
+    )
+
+
+def interventions_to_save(formset) -> list[InterventionInput]:
+    """The interventions the reporter kept: blank new rows and rows marked for removal are
+    left out (and so removed)."""
+    kept = []
+    for form in formset.forms:
+        if form.cleaned_data.get("DELETE"):
+            continue
+        if not form.cleaned_data.get("id") and not form.has_changed():
+            continue
+        kept.append(form.to_input())
+    return kept
+
+
+class ReturnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label="Kommentar till rapportören",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Säg vad som ska rättas. Rapportören ser kommentaren.",
+    )
+
+
+class OverspendForm(forms.Form):
+    reason = forms.CharField(
+        label="Skäl till att överskridandet godkänns", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label="Sista dag för redovisning", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BoardFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Mottagartyp", required=False)
+    area = forms.TypedChoiceField(label="Prioriterat område", required=False, coerce=int)
+
+    def __init__(self, *args, areas: list[PriorityArea], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Alla"), *Recipient.Kind.choices]
+        self.fields["area"].choices = [("", "Alla")] + [
+            (area.pk, f"{area.number}. {area.name}") for area in areas
+        ]
+
+
+class RepaymentForm(forms.Form):
+    kind = forms.ChoiceField(label="Typ", choices=Repayment.Kind.choices)
+    area = forms.TypedChoiceField(label="Prioriterat område", coerce=int)
+    recipient = forms.TypedChoiceField(
+        label="Mottagare",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Krävs för återbetalning från mottagare; lämnas tom för staten.",
+    )
+    amount = AmountField(label="Belopp")
+    paid_on = forms.DateField(label="Betalt", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label="Referens", max_length=100, required=False)
+
+    def __init__(
+        self, *args, areas: list[PriorityArea], recipients: list[Recipient], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = {area.pk: area for area in areas}
+        self.recipients = {recipient.pk: recipient for recipient in recipients}
+        self.fields["area"].choices = [(area.pk, f"{area.number}. {area.name}") for area in areas]
+        self.fields["recipient"].choices = [("", "–")] + [
+            (recipient.pk, recipient.name) for recipient in recipients
+        ]
+
+    def clean(self):
+        data = super().clean()
+        kind, recipient = data.get("kind"), data.get("recipient")
+        if kind == Repayment.Kind.FROM_RECIPIENT and recipient is None:
+            self.add_error("recipient", "Ange vilken mottagare som betalade tillbaka.")
+        if kind == Repayment.Kind.TO_STATE and recipient is not None:
+            self.add_error("recipient", "En återbetalning till staten har ingen mottagare.")
+        return data
+
+    @property
+    def area_obj(self) -> PriorityArea:
+        return self.areas[self.cleaned_data["area"]]
+
+    @property
+    def recipient_obj(self) -> Recipient | None:
+        pk = self.cleaned_data.get("recipient")
+        return self.recipients[pk] if pk is not None else None

@@ -1,0 +1,434 @@
+"""The follow-up pages: the reporter's list and form, the coordinator's review, status board
+and repayments. Access: agreement_for_user (404 outside the user's organisations), then the
+role (403), then, for reporters, the recipient's lineage (404 for other recipients)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
+from funds.balance import agreement_balance
+from funds.followups import (
+    DONE_STATES,
+    NOT_STARTED,
+    OPEN_STATUSES,
+    STATE_LABELS,
+    FollowUpConflict,
+    FollowUpIncomplete,
+    Missing,
+    follow_up_allow_overspend,
+    follow_up_approve,
+    follow_up_deadline_set,
+    follow_up_return,
+    follow_up_save_draft,
+    follow_up_state,
+    follow_up_submit,
+    repayment_record,
+)
+from funds.forms_followup import (
+    BoardFilterForm,
+    DeadlineForm,
+    FollowUpForm,
+    OverspendForm,
+    RepaymentForm,
+    ReturnForm,
+    categories_by_group,
+    intervention_formset,
+    interventions_to_save,
+)
+from funds.models import (
+    Agreement,
+    Allocation,
+    FollowUp,
+    FollowUpChange,
+    Membership,
+    PriorityArea,
+    Recipient,
+    Repayment,
+    SurveyCategory,
+)
+from funds.money import format_kr
+
+REPORTER = Membership.Role.REPORTER
+# Reporters and coordinators write reports; readers only read them.
+REPORT_WRITERS = EDITOR_ROLES | {REPORTER}
+REPORT_READERS = VIEWER_ROLES | {REPORTER}
+FORM = "funds/followup_form.html"
+BOARD = "funds/followup_board.html"
+
+
+def _agreement(request: HttpRequest, code: str, year: int, roles: set[str]) -> Agreement:
+    agreement = agreement_for_user(request, code, year)
+    require_role(agreement, roles)
+    return agreement
+
+
+def _visible_recipient_ids(request: HttpRequest, agreement: Agreement) -> set[int] | None:
+    """None for roles that see every recipient; a reporter sees their recipient and every
+    predecessor merged into it."""
+    if agreement.user_role != REPORTER:
+        return None
+    membership = Membership.objects.select_related("recipient").get(
+        user=request.user, organisation=agreement.organisation_id
+    )
+    return membership.recipient.lineage_ids()
+
+
+def _allocations(request: HttpRequest, agreement: Agreement) -> QuerySet[Allocation]:
+    allocations = Allocation.objects.filter(priority_area__agreement=agreement).select_related(
+        "recipient", "priority_area", "follow_up"
+    )
+    ids = _visible_recipient_ids(request, agreement)
+    if ids is not None:
+        allocations = allocations.filter(recipient__in=ids)
+    return allocations
+
+
+def _get_allocation_for_user(
+    request: HttpRequest, agreement: Agreement, allocation_id: int
+) -> Allocation:
+    """404 for another organisation's allocation and for another recipient's, to a reporter:
+    a reporter is not even told that it exists."""
+    allocation = get_object_or_404(_allocations(request, agreement), pk=allocation_id)
+    allocation.priority_area.agreement = agreement
+    return allocation
+
+
+def _state_rows(allocations) -> list[tuple[Allocation, str]]:
+    return [(a, follow_up_state(a)) for a in allocations]
+
+
+@login_required
+def followup_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    agreement = _agreement(request, code, year, REPORT_READERS)
+    allocations = _allocations(request, agreement).order_by(
+        "recipient__name", "priority_area__number"
+    )
+    return render(
+        request,
+        "funds/followup_list.html",
+        {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "rows": _state_rows(allocations),
+            "labels": STATE_LABELS,
+            "is_coordinator": agreement.user_role in VIEWER_ROLES,
+        },
+    )
+
+
+def _form_context(
+    agreement: Agreement,
+    allocation: Allocation,
+    follow_up: FollowUp | None,
+    form: FollowUpForm,
+    formset,
+    *,
+    errors: list[Missing] | None = None,
+) -> dict:
+    role = agreement.user_role
+    state = follow_up.status if follow_up else NOT_STARTED
+    open_year = agreement.status in OPEN_STATUSES
+    changes = (
+        follow_up.changes.select_related("changed_by").order_by("-changed_at", "-pk")
+        if follow_up
+        else FollowUpChange.objects.none()
+    )
+    return {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "allocation": allocation,
+        "follow_up": follow_up,
+        "state": state,
+        "state_label": STATE_LABELS[state],
+        "form": form,
+        "formset": formset,
+        "errors": errors or [],
+        "editable": open_year and role in REPORT_WRITERS and state not in DONE_STATES,
+        "can_review": open_year and role in EDITOR_ROLES,
+        "return_form": ReturnForm(initial={"version": follow_up.version if follow_up else 0}),
+        "overspend_form": OverspendForm(),
+        "changes": changes,
+    }
+
+
+def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
+    """Field errors for the error summary, each linked to its field."""
+    errors = [
+        Missing(f"{form[name].label}: {message}", form[name].id_for_label)
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    for number, sub in enumerate(formset.forms, start=1):
+        errors += [
+            Missing(f"Insats {number}, {sub[name].label.lower()}: {m}", sub[name].id_for_label)
+            for name, messages_ in sub.errors.items()
+            if name in sub.fields
+            for m in messages_
+        ]
+    errors += [Missing(m, "insatser") for m in formset.non_form_errors()]
+    return errors
+
+
+@login_required
+def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
+    agreement = _agreement(request, code, year, REPORT_READERS)
+    allocation = _get_allocation_for_user(request, agreement, allocation_id)
+    follow_up = FollowUp.objects.filter(allocation=allocation).first()
+    categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
+    if request.method != "POST":
+        context = _form_context(
+            agreement,
+            allocation,
+            follow_up,
+            FollowUpForm.for_follow_up(follow_up),
+            intervention_formset(follow_up, categories),
+        )
+        return render(request, FORM, context)
+
+    require_role(agreement, REPORT_WRITERS)
+    form = FollowUpForm.for_follow_up(follow_up, request.POST)
+    formset = intervention_formset(follow_up, categories, request.POST)
+    if not (form.is_valid() and formset.is_valid()):
+        context = _form_context(
+            agreement,
+            allocation,
+            follow_up,
+            form,
+            formset,
+            errors=_form_errors(form, formset),
+        )
+        return render(request, FORM, context, status=422)
+
+    try:
+        saved = follow_up_save_draft(
+            allocation=allocation,
+            expected_version=form.cleaned_data["version"],
+            spent=form.cleaned_data["spent"],
+            results=form.cleaned_data["results"],
+            interventions=interventions_to_save(formset),
+            user=request.user,
+        )
+    except FollowUpConflict as conflict:
+        # Keep what the user typed, but carry the current version: saving again is then a
+        # deliberate choice, made after reading the message.
+        data = request.POST.copy()
+        data["version"] = str(conflict.current_version)
+        current = conflict.current
+        spent = format_kr(current.spent) if current and current.spent is not None else "inget"
+        message = (
+            "Någon annan har ändrat redovisningen medan du redigerade (förbrukat belopp är nu "
+            f"{spent}). Inget av det du skrev sparades. Ladda om sidan för att se den "
+            "senaste versionen, eller spara igen för att ersätta den med dina uppgifter."
+        )
+        context = _form_context(
+            agreement,
+            allocation,
+            current,
+            FollowUpForm.for_follow_up(current, data),
+            intervention_formset(current, categories, data),
+            errors=[Missing(message, "id_spent")],
+        )
+        return render(request, FORM, context, status=409)
+    except ValidationError as error:
+        context = _form_context(
+            agreement,
+            allocation,
+            follow_up,
+            form,
+            formset,
+            errors=[Missing(m, "id_spent") for m in error.messages],
+        )
+        return render(request, FORM, context, status=422)
+
+    if "submit" not in request.POST:
+        messages.success(request, "Utkastet är sparat.")
+        return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
+    try:
+        follow_up_submit(allocation=allocation, expected_version=saved.version, user=request.user)
+    except FollowUpIncomplete as error:
+        missing = error.missing
+    except FollowUpConflict:
+        message = "Någon annan ändrade redovisningen just nu; den skickades inte in."
+        missing = [Missing(message, "id_spent")]
+    except ValidationError as error:
+        missing = [Missing(m, "id_spent") for m in error.messages]
+    else:
+        messages.success(request, "Redovisningen är inskickad till samordnaren.")
+        return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
+    # The draft is saved; show it as stored, so the numbers in the messages match.
+    saved = FollowUp.objects.get(pk=saved.pk)
+    context = _form_context(
+        agreement,
+        allocation,
+        saved,
+        FollowUpForm.for_follow_up(saved),
+        intervention_formset(saved, categories),
+        errors=missing,
+    )
+    context["incomplete"] = True
+    return render(request, FORM, context, status=422)
+
+
+@login_required
+@require_POST
+def followup_review(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
+    """The coordinator approves, returns with a comment, or allows overspending."""
+    agreement = _agreement(request, code, year, EDITOR_ROLES)
+    allocation = _get_allocation_for_user(request, agreement, allocation_id)
+    action = request.POST.get("action")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        if action == "approve":
+            follow_up_approve(allocation=allocation, expected_version=version, user=request.user)
+            messages.success(request, "Redovisningen är godkänd.")
+        elif action == "return":
+            follow_up_return(
+                allocation=allocation,
+                expected_version=version,
+                comment=request.POST.get("comment", ""),
+                user=request.user,
+            )
+            messages.success(request, "Redovisningen är återsänd till rapportören.")
+        elif action == "overspend":
+            follow_up_allow_overspend(
+                allocation=allocation, reason=request.POST.get("reason", ""), user=request.user
+            )
+            messages.success(request, "Överskridandet är godkänt.")
+        else:
+            messages.error(request, "Okänd åtgärd.")
+    except FollowUpConflict:
+        messages.error(
+            request,
+            "Redovisningen har ändrats sedan du öppnade sidan. Inget sparades; läs den "
+            "senaste versionen och försök igen.",
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
+
+
+@login_required
+def followup_board(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Every allocation of the year with its follow-up state; a fixed number of queries."""
+    agreement = _agreement(request, code, year, VIEWER_ROLES)
+    areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
+    filters = BoardFilterForm(request.GET or None, areas=areas)
+    allocations = (
+        Allocation.objects.filter(priority_area__agreement=agreement)
+        .select_related("recipient", "priority_area", "follow_up")
+        .order_by("recipient__kind", "recipient__name", "priority_area__number")
+    )
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            allocations = allocations.filter(recipient__kind=filters.cleaned_data["kind"])
+        if filters.cleaned_data["area"]:
+            allocations = allocations.filter(priority_area=filters.cleaned_data["area"])
+    deadline = agreement.follow_up_deadline
+    late = deadline is not None and timezone.localdate() > deadline
+    rows = [
+        (allocation, state, late and state not in DONE_STATES)
+        for allocation, state in _state_rows(allocations)
+    ]
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    for _, state, _ in rows:
+        counts[state] += 1
+    context = {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "filters": filters,
+        "rows": rows,
+        "labels": STATE_LABELS,
+        "counts": [(STATE_LABELS[key], n) for key, n in counts.items()],
+        "overdue": sum(1 for row in rows if row[2]),
+        "deadline_form": DeadlineForm(initial={"deadline": deadline}),
+        "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
+    }
+    if request.htmx:
+        return render(request, f"{BOARD}#board", context)
+    return render(request, BOARD, context)
+
+
+@login_required
+@require_POST
+def followup_deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    agreement = _agreement(request, code, year, EDITOR_ROLES)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up_deadline_set(agreement=agreement, deadline=form.cleaned_data["deadline"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Sista dag för redovisningen är sparad.")
+    else:
+        messages.error(request, "Ange ett datum, till exempel 2025-02-15.")
+    return redirect("followup_board", code=code, year=year)
+
+
+@login_required
+def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Repayments from recipients and to the state, with the balance they must make good."""
+    agreement = _agreement(request, code, year, VIEWER_ROLES)
+    areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
+    recipients = list(
+        Recipient.objects.filter(allocations__priority_area__agreement=agreement)
+        .distinct()
+        .order_by("name")
+    )
+    form = RepaymentForm(
+        request.POST or None,
+        areas=areas,
+        recipients=recipients,
+        initial={"paid_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        require_role(agreement, EDITOR_ROLES)
+        if form.is_valid():
+            area = form.area_obj
+            area.agreement = agreement
+            try:
+                repayment = repayment_record(
+                    area=area,
+                    kind=form.cleaned_data["kind"],
+                    amount=form.cleaned_data["amount"],
+                    paid_on=form.cleaned_data["paid_on"],
+                    recipient=form.recipient_obj,
+                    reference=form.cleaned_data["reference"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Återbetalningen på {format_kr(repayment.amount)} är registrerad."
+                )
+                return redirect("repayments", code=code, year=year)
+        status = 422
+    return render(
+        request,
+        "funds/followup_repayments.html",
+        {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "form": form,
+            "balance": agreement_balance(agreement),
+            "repayments": Repayment.objects.filter(priority_area__agreement=agreement)
+            .select_related("priority_area", "recipient", "recorded_by")
+            .order_by("paid_on", "pk"),
+            "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
+        },
+        status=status,
+    )
