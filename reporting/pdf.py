@@ -1,0 +1,56 @@
+"""The one PDF helper for every document the app produces (WeasyPrint).
+
+Every PDF is tagged (structure tree, /Lang from <html lang>, title and author from <title>
+and <meta name="author">). The default variant is PDF/UA-1; ARCHIVAL is PDF/A-3b, which
+WeasyPrint also tags here, so the archival copy stays accessible.
+
+WeasyPrint may fetch only our own static files: the HTML links them as `/static/<path>`
+(whatever STATIC_URL is, so a CDN in production changes nothing here), the fetcher serves
+them from the staticfiles finders, and any other URL stops the rendering. Prose is escaped by
+the templates, but a document must never reach the network or the file system whatever it
+contains. Fonts come from the system through fontconfig; the stylesheet names them.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ACCESSIBLE = "pdf/ua-1"
+ARCHIVAL = "pdf/a-3b"
+
+# Relative links in the HTML resolve against this made-up origin; the fetcher answers it.
+BASE_URL = "https://pdf.invalid/"
+STATIC_PREFIX = "/static/"
+
+
+class StaticFilesOnly(URLFetcher):
+    """Serve /static/ paths from the app's static files; refuse every other URL."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"https"}, fail_on_errors=True)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(
+            STATIC_PREFIX
+        ):
+            raise ValueError(f"PDF rendering may not fetch {url}")
+        relative = unquote(parts.path.removeprefix(STATIC_PREFIX))
+        path = finders.find(relative) if ".." not in relative.split("/") else None
+        if not path:
+            raise ValueError(f"No static file {relative!r}")
+        with open(path, "rb") as file:
+            body = file.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def render_pdf(html: str, *, variant: str | None = ACCESSIBLE) -> bytes:
+    """Render a complete HTML document to PDF bytes; `variant` is a WeasyPrint PDF variant."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
+    return document.write_pdf(pdf_variant=variant, pdf_tags=True)
