@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format migrate demo browser-deps
+.PHONY: help install run test lint format
 
 help:
 	@echo "make run   – installera, skapa demodata och starta demon på http://$(HOST_PORT)"
@@ -24,6 +24,7 @@ install: $(STAMP)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo_documents
 	@echo ""
 	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
 	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"
@@ -33,6 +34,7 @@ run: install
 test: install
 	@set -euo pipefail; \
 	url=$$(scripts/ensure_postgres.sh); \
+	scripts/browser_deps.sh; \
 	echo "== ruff"; $(VENV)/bin/ruff check .; $(VENV)/bin/ruff format --check .; \
 	echo "== makemigrations --check"; \
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null; \

@@ -1,0 +1,109 @@
+"""What the browser tests share: logging in, finding demo rows, editing a cell, axe-core."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from playwright.sync_api import Page
+
+from funds.models import Agreement, PriorityArea, Recipient
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 800}
+
+DEMO_PASSWORD = "demo"
+CODE = "0180"
+BROMMA = "Bromma stadsdelsförvaltning"
+ENSKEDE = "Enskede-Årsta-Vantör stadsdelsförvaltning"
+CELL_SAVE = "/fordelning/cell/"
+IMPORT_COLUMNS = ["Mottagare", "Mottagartyp", "Prioriterat område", "Belopp (kr)", "Kommentar"]
+
+
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "/logga-in/" not in url)
+
+
+def sign_in(page: Page, base_url: str, username: str) -> None:
+    """Log in without the form (a session made on the server): for tests about other pages."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+    )
+
+
+def matrix_url(year: int) -> str:
+    return f"/{CODE}/{year}/fordelning/"
+
+
+def agreement(year: int) -> Agreement:
+    return Agreement.objects.get(organisation__code=CODE, year=year)
+
+
+def area(year: int, number: int) -> PriorityArea:
+    return PriorityArea.objects.get(
+        agreement__organisation__code=CODE, agreement__year=year, number=number
+    )
+
+
+def recipient(name: str) -> Recipient:
+    return Recipient.objects.get(organisation__code=CODE, name=name)
+
+
+def cell_id(cell_area: PriorityArea, cell_recipient: Recipient) -> str:
+    return f"{cell_area.pk}-{cell_recipient.pk}"
+
+
+def type_into_cell(page: Page, cell: str, typed: str, key: str = "Tab") -> None:
+    """Click the matrix cell, replace its text from the keyboard, leave with `key`, and wait
+    for the save to be answered."""
+    page.locator(f"#amount-{cell}").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(typed)
+    with page.expect_response(lambda response: CELL_SAVE in response.url):
+        page.keyboard.press(key)
+
+
+def run_axe(page: Page, rules: list[str] | None = None) -> list[dict]:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules (or only `rules`) on the page; return the
+    violations.
+
+    Injected with evaluate(): the app's CSP allows no inline script, and evaluate() is not
+    subject to it.
+    """
+    assert AXE_SOURCE.exists(), f"{AXE_SOURCE} is missing: run scripts/browser_deps.sh (npm ci)."
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+    return page.evaluate(
+        "only => axe.run(document, {runOnly: only}).then(result => result.violations)", only
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """Rule, impact and every element it failed on: what a failing assertion prints."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    {json.dumps(node['target'], ensure_ascii=False)}")
+            lines.append(f"      {node['html'][:200]}")
+            summary = " ".join((node.get("failureSummary") or "").split())
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
