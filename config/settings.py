@@ -129,7 +129,6 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -157,6 +156,8 @@ MAILERS = {
         else {},
     }
 }
+# Absolute links in e-mails (reminders) start with this, e.g. https://medel.example.se
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 # Content Security Policy: nothing inline without the per-request nonce, nothing from elsewhere.
@@ -189,4 +190,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

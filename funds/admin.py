@@ -4,7 +4,10 @@ from django.db import models
 from funds.models import (
     Agreement,
     Allocation,
+    AllocationChange,
     FollowUp,
+    FollowUpChange,
+    FollowUpReminder,
     Intervention,
     Membership,
     Organisation,
@@ -32,6 +35,20 @@ class MoneyInputMixin:
 
 class NoDeleteAdmin(MoneyInputMixin, admin.ModelAdmin):
     """Money is never deleted, only corrected; PROTECT in the database backs this up."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money rows that only the application's workflows may write: they lock rows, check
+    versions and write the audit trail, which a plain admin form would skip."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -76,6 +93,8 @@ class AgreementAdmin(NoDeleteAdmin):
     search_fields = ["title", "registry_number"]
     inlines = [PriorityAreaInline]
     list_select_related = ["organisation"]
+    # The lifecycle goes through the workspace, which refuses a decision while over-allocated.
+    readonly_fields = ["status", "decided_on", "decided_by"]
 
 
 @admin.register(PriorityArea)
@@ -104,7 +123,7 @@ class RecipientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(NoDeleteAdmin):
+class AllocationAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "priority_area", "amount", "updated_at"]
     list_filter = ["priority_area__agreement__year", "recipient__kind"]
     search_fields = ["recipient__name", "priority_area__name"]
@@ -129,7 +148,7 @@ class InterventionInline(MoneyInputMixin, admin.StackedInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(NoDeleteAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ["allocation", "status", "spent", "submitted_at", "approved_at"]
     list_filter = ["status", "allocation__priority_area__agreement__year"]
     search_fields = ["allocation__recipient__name"]
@@ -140,7 +159,7 @@ class FollowUpAdmin(NoDeleteAdmin):
 
 
 @admin.register(SurveyCategory)
-class SurveyCategoryAdmin(admin.ModelAdmin):
+class SurveyCategoryAdmin(NoDeleteAdmin):
     list_display = ["label", "group", "year", "position"]
     list_filter = ["year", "group"]
     list_editable = ["position"]
@@ -148,7 +167,7 @@ class SurveyCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(NoDeleteAdmin):
+class InterventionAdmin(ReadOnlyAdmin):
     list_display = ["name", "follow_up", "responsible_unit", "amount_spent"]
     search_fields = ["name", "description", "responsible_unit"]
     filter_horizontal = ["categories"]
@@ -159,8 +178,25 @@ class InterventionAdmin(NoDeleteAdmin):
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(NoDeleteAdmin):
+class RepaymentAdmin(ReadOnlyAdmin):
     list_display = ["kind", "priority_area", "recipient", "amount", "paid_on", "reference"]
     list_filter = ["kind", "priority_area__agreement__year"]
     autocomplete_fields = ["priority_area", "recipient"]
     list_select_related = ["priority_area", "recipient"]
+
+
+@admin.register(AllocationChange)
+class AllocationChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "allocation", "old_amount", "new_amount", "changed_by", "reason"]
+    list_filter = ["is_amendment", "allocation__priority_area__agreement__year"]
+    list_select_related = ["allocation__recipient", "allocation__priority_area", "changed_by"]
+
+
+@admin.register(FollowUpChange)
+class FollowUpChangeAdmin(ReadOnlyAdmin):
+    list_display = ["__str__"]
+
+
+@admin.register(FollowUpReminder)
+class FollowUpReminderAdmin(ReadOnlyAdmin):
+    list_display = ["__str__"]

@@ -31,3 +31,50 @@ urlpatterns = [
     ),
     path("<str:code>/<int:year>/fordelning/mottagare/", views.recipient_add, name="recipient_add"),
 ]
+
+# The follow-up (redovisning), the status board and repayments.
+from funds import views_followup  # noqa: E402
+
+urlpatterns += [
+    path("<str:code>/<int:year>/redovisning/", views_followup.followup_list, name="followup_list"),
+    path(
+        "<str:code>/<int:year>/redovisning/<int:allocation_id>/",
+        views_followup.followup_edit,
+        name="followup_edit",
+    ),
+    path(
+        "<str:code>/<int:year>/redovisning/<int:allocation_id>/granskning/",
+        views_followup.followup_review,
+        name="followup_review",
+    ),
+    path(
+        "<str:code>/<int:year>/uppfoljning/", views_followup.followup_board, name="followup_board"
+    ),
+    path(
+        "<str:code>/<int:year>/uppfoljning/sista-dag/",
+        views_followup.followup_deadline,
+        name="followup_deadline",
+    ),
+    path("<str:code>/<int:year>/aterbetalningar/", views_followup.repayments, name="repayments"),
+]
+
+# Excel download and upload, and starting a new year from the last (funds/views_transfer.py).
+from funds import views_transfer  # noqa: E402
+
+urlpatterns += [
+    path(
+        "<str:code>/<int:year>/fordelning/excel/",
+        views_transfer.allocation_export,
+        name="allocation_export",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/import/",
+        views_transfer.allocation_import,
+        name="allocation_import",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/nytt-ar/",
+        views_transfer.allocation_rollover,
+        name="allocation_rollover",
+    ),
+]

@@ -20,7 +20,14 @@ from funds.allocations import (
 from funds.balance import agreement_balance
 from funds.forms import DecisionForm, RecipientAddForm
 from funds.matrix import Cell, Matrix, build_matrix
-from funds.models import Agreement, AllocationChange, Organisation, PriorityArea, Recipient
+from funds.models import (
+    Agreement,
+    AllocationChange,
+    Membership,
+    Organisation,
+    PriorityArea,
+    Recipient,
+)
 from funds.money import format_amount_input, format_kr, parse_amount
 
 MATRIX = "funds/allocation_matrix.html"
@@ -37,7 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if agreement is None:
         return render(request, "funds/no_agreement.html")
-    return redirect("year_overview", code=agreement.organisation.code, year=agreement.year)
+    code, year = agreement.organisation.code, agreement.year
+    reporter = Membership.objects.filter(
+        user=request.user, organisation=agreement.organisation, role=Membership.Role.REPORTER
+    ).exists()
+    return redirect("followup_list" if reporter else "year_overview", code=code, year=year)
 
 
 def _years(agreement: Agreement) -> list[int]:
@@ -51,6 +62,7 @@ def _years(agreement: Agreement) -> list[int]:
 @login_required
 def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year)
+    require_role(agreement, VIEWER_ROLES)
     return render(
         request,
         "funds/year_overview.html",
@@ -202,20 +214,16 @@ def allocation_cell(
             "oob": True,
         }
     )
-    parts = ["cell"]
+    # The cell's own content is the swap target; the totals it changed follow out of band.
+    # Table cells go inside <template> so the HTML parser keeps them intact.
+    html = render_to_string(f"{MATRIX}#cell_content", context, request)
     if saved:
-        parts += [
-            "row_total",
-            "group_subtotal",
-            "group_total",
-            "column_total",
-            "column_remaining",
-            "grand_total",
-            "grand_remaining",
-            "split",
-            "warnings",
-        ]
-    html = "".join(render_to_string(f"{MATRIX}#{part}", context, request) for part in parts)
+        cells = ["row_total", "group_subtotal", "group_total", "column_total",
+                 "column_remaining", "grand_total", "grand_remaining"]  # fmt: skip
+        parts = {name: render_to_string(f"{MATRIX}#{name}", context, request)
+                 for name in [*cells, "split", "warnings"]}  # fmt: skip
+        html += "<template>" + "".join(parts[name] for name in cells) + "</template>"
+        html += parts["split"] + parts["warnings"]
     return HttpResponse(html)
 
 

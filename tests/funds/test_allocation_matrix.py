@@ -67,8 +67,9 @@ def test_it_saves_a_cell_and_answers_with_the_changed_fragments(client, year):
     assert response.status_code == 200
     body = response.content.decode()
     assert Allocation.objects.get(priority_area=areas[1], recipient=bromma).amount == D("125000.50")
-    assert f'id="cell-{areas[1].pk}-{bromma.pk}"' in body
-    assert 'value="125 000,50"' in body
+    assert body.startswith("\n") or body.lstrip().startswith("<input")
+    assert f'id="amount-{areas[1].pk}-{bromma.pk}"' in body and 'value="125 000,50"' in body
+    assert f'<template><td id="rowtotal-{bromma.pk}"' in body
     assert (
         f'id="rowtotal-{bromma.pk}" class="num total" hx-swap-oob="true">725\u00a0000,50\u00a0kr'
         in body

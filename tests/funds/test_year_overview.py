@@ -98,3 +98,30 @@ def test_it_sets_a_content_security_policy_with_a_nonce(client, year):
     assert "script-src 'self' 'nonce-" in policy
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_a_reporter_is_taken_to_their_follow_ups_and_kept_from_the_overview(client, year):
+    rec = f.recipient(year.organisation)
+    client.force_login(f.user(year.organisation, "reporter", recipient=rec))
+    response = client.get(reverse("home"))
+    assert response.url == reverse("followup_list", args=[year.organisation.code, year.year])
+    assert client.get(url(year)).status_code == 403
+
+
+def test_pages_link_to_every_part_of_the_year(client, year):
+    client.force_login(f.user(year.organisation, "coordinator"))
+    body = client.get(url(year)).content.decode()
+    for name in [
+        "allocation_matrix",
+        "followup_board",
+        "followup_list",
+        "repayments",
+        "decision_preview",
+    ]:
+        assert reverse(name, args=[year.organisation.code, year.year]) in body, name
+
+
+def test_errors_are_in_swedish(client, year):
+    client.force_login(f.user(year.organisation, "reader"))
+    response = client.get("/finns-inte/alls/")
+    assert response.status_code == 404 and "Sidan finns inte" in response.content.decode()
