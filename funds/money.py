@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 MAX_AMOUNT = Decimal("999999999999.99")  # fits DecimalField(max_digits=14, decimal_places=2)
 NBSP = "\u00a0"
 ORE = Decimal("0.01")
+_FLOAT_NOISE = Decimal("0.000001")
 MINUS = "\u2212"
 
 _SPACES_RE = re.compile("[\u00a0\u202f\u2009]")
@@ -78,6 +79,10 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
         raise _error("invalid")
     if isinstance(value, float):
         value = Decimal(repr(value))  # repr gives the shortest text that round-trips
+        # A spreadsheet formula such as =0.1+0.2 leaves binary noise far below an öre
+        # (150000.30000000002); that is the öre amount the user sees in the cell.
+        if value.is_finite() and abs(value - value.quantize(ORE)) < _FLOAT_NOISE:
+            value = value.quantize(ORE)
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, str):
