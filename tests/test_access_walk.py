@@ -87,9 +87,11 @@ def test_an_anonymous_visitor_is_sent_to_login(client, victim):
                 assert response.url.startswith(reverse("login")), (route, response.url)
 
 
-@pytest.mark.parametrize("role", ["admin", "coordinator", "reader"])
+@pytest.mark.parametrize("role", ["admin", "coordinator", "reader", "reporter"])
 def test_a_user_of_another_organisation_sees_nothing(client, victim, role):
-    client.force_login(f.user(f.organisation(name="Grannkommunen"), role))
+    neighbour = f.organisation(name="Grannkommunen")
+    recipient = f.recipient(neighbour) if role == "reporter" else None
+    client.force_login(f.user(neighbour, role, recipient=recipient))
     for route, url in _urls(victim):
         for method in (client.get, client.post):
             response = method(url)
