@@ -25,6 +25,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_documents
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo_plans
 	@echo ""
 	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
 	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reporting.urls")),
+    path("", include("plans.urls")),
     path("", include("funds.urls")),
 ]

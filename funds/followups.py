@@ -39,6 +39,7 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import MAX_AMOUNT, format_kr
+from plans.models import PlanPriority
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class InterventionInput:
     amount_spent: Decimal | None = None
     results: str = ""
     category_ids: frozenset[int] = field(default_factory=frozenset)
+    # None leaves the links as they are (the form offered no plan priorities).
+    plan_priority_ids: frozenset[int] | None = None
 
 
 def _lock(allocation: Allocation) -> tuple[Allocation, FollowUp | None]:
@@ -257,6 +260,12 @@ def _save_interventions(
             intervention.save()
             kept.add(intervention.pk)
         intervention.categories.set(item.category_ids)
+        if item.plan_priority_ids is not None:
+            intervention.plan_priorities.set(
+                PlanPriority.objects.for_organisation(
+                    follow_up.allocation.recipient.organisation_id
+                ).filter(pk__in=item.plan_priority_ids)
+            )
     for pk, intervention in existing.items():
         if pk in kept:
             continue
@@ -265,6 +274,7 @@ def _save_interventions(
                 f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"
             )
         intervention.categories.clear()
+        intervention.plan_priorities.clear()
         intervention.delete()
     return detail
 

@@ -63,8 +63,20 @@ class InterventionForm(forms.Form):
         label="Resultat och effekter", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, categories: dict[str, list[SurveyCategory]], **kwargs) -> None:
+    def __init__(
+        self, *args, categories: dict[str, list[SurveyCategory]], priorities=(), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The plan priorities the insats serves: those of the organisation's own plans.
+        self.has_priorities = bool(priorities)
+        if priorities:
+            self.fields["plan_priorities"] = forms.TypedMultipleChoiceField(
+                label="Prioriteringar i handlingsplanen som insatsen bidrar till",
+                choices=[(p.pk, f"{p.goal_area.number}.{p.number} {p.name}") for p in priorities],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
         labels = dict(SurveyCategory.Group.choices)
         self.category_groups = []
         for group, items in categories.items():
@@ -102,6 +114,9 @@ class InterventionForm(forms.Form):
             amount_spent=data.get("amount_spent"),
             results=data.get("results", ""),
             category_ids=ids,
+            plan_priority_ids=frozenset(data.get("plan_priorities") or ())
+            if self.has_priorities
+            else None,
         )
 
 
@@ -110,10 +125,11 @@ InterventionFormSet = forms.formset_factory(
 )
 
 
-def intervention_formset(follow_up: FollowUp | None, categories, data=None):
+def intervention_formset(follow_up: FollowUp | None, categories, data=None, *, priorities=()):
     initial = []
     if follow_up is not None:
-        for intervention in follow_up.interventions.prefetch_related("categories").order_by("pk"):
+        interventions = follow_up.interventions.prefetch_related("categories", "plan_priorities")
+        for intervention in interventions.order_by("pk"):
             row = {
                 "id": intervention.pk,
                 "name": intervention.name,
@@ -124,12 +140,13 @@ def intervention_formset(follow_up: FollowUp | None, categories, data=None):
             }
             for category in intervention.categories.all():
                 row.setdefault(f"cat_{category.group}", []).append(category.pk)
+            row["plan_priorities"] = [p.pk for p in intervention.plan_priorities.all()]
             initial.append(row)
     return InterventionFormSet(
         data,
         initial=initial,
         prefix=INTERVENTION_PREFIX,
-        form_kwargs={"categories": categories},
+        form_kwargs={"categories": categories, "priorities": priorities},
     )
 
 

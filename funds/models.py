@@ -370,6 +370,12 @@ class Allocation(models.Model):
     # Incremented on every change: a save that names an older version is a lost update.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    plan_priorities = models.ManyToManyField(
+        "plans.PlanPriority",
+        blank=True,
+        related_name="allocations",
+        verbose_name=_("prioriteringar i handlingsplan"),
+    )
 
     class Meta:
         verbose_name = _("fördelning")
@@ -548,6 +554,12 @@ class Intervention(models.Model):
     results = models.TextField(_("resultat och effekter"), blank=True)
     categories = models.ManyToManyField(
         SurveyCategory, blank=True, related_name="interventions", verbose_name=_("enkätkategorier")
+    )
+    plan_priorities = models.ManyToManyField(
+        "plans.PlanPriority",
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("prioriteringar i handlingsplan"),
     )
 
     class Meta:

@@ -55,6 +55,7 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import format_kr
+from plans.models import PlanPriority
 
 REPORTER = Membership.Role.REPORTER
 # Reporters and coordinators write reports; readers only read them.
@@ -183,19 +184,24 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
     follow_up = FollowUp.objects.filter(allocation=allocation).first()
     categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
+    priorities = list(
+        PlanPriority.objects.for_organisation(agreement.organisation)
+        .select_related("goal_area")
+        .order_by("goal_area__number", "number")
+    )
     if request.method != "POST":
         context = _form_context(
             agreement,
             allocation,
             follow_up,
             FollowUpForm.for_follow_up(follow_up),
-            intervention_formset(follow_up, categories),
+            intervention_formset(follow_up, categories, priorities=priorities),
         )
         return render(request, FORM, context)
 
     require_role(agreement, REPORT_WRITERS)
     form = FollowUpForm.for_follow_up(follow_up, request.POST)
-    formset = intervention_formset(follow_up, categories, request.POST)
+    formset = intervention_formset(follow_up, categories, request.POST, priorities=priorities)
     if not (form.is_valid() and formset.is_valid()):
         context = _form_context(
             agreement,
@@ -233,7 +239,7 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
             allocation,
             current,
             FollowUpForm.for_follow_up(current, data),
-            intervention_formset(current, categories, data),
+            intervention_formset(current, categories, data, priorities=priorities),
             errors=[Missing(message, "id_spent")],
         )
         return render(request, FORM, context, status=409)
@@ -270,7 +276,7 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
         allocation,
         saved,
         FollowUpForm.for_follow_up(saved),
-        intervention_formset(saved, categories),
+        intervention_formset(saved, categories, priorities=priorities),
         errors=missing,
     )
     context["incomplete"] = True

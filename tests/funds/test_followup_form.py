@@ -269,3 +269,21 @@ def test_the_coordinator_returns_and_approves(client, year):
     client.force_login(reporter)
     body = client.get(edit_url(alloc)).content.decode()
     assert "Återsänd av samordnaren" in body and "Ange målgrupp." in body
+
+
+def test_an_insats_names_the_plan_priorities_it_serves(client, year):
+    from funds.models import Intervention
+    from tests.plans import factories as plans
+
+    agr, alloc, cats, reporter, _ = year
+    own = plans.priority(plans.goal_area(plans.plan(agr.organisation)), name="Begränsa medel")
+    foreign = plans.priority(plans.goal_area(plans.plan(f.organisation())), name="Annans")
+    client.force_login(reporter)
+    body = client.get(edit_url(alloc)).content.decode()
+    assert "Begränsa medel" in body and "Annans" not in body
+    refused = client.post(
+        edit_url(alloc), form_data(0, "100 000", [insats(cats, plan_priorities=[foreign.pk])])
+    )
+    assert refused.status_code == 422 and not Intervention.objects.exists()
+    client.post(edit_url(alloc), form_data(0, "100 000", [insats(cats, plan_priorities=[own.pk])]))
+    assert list(Intervention.objects.get().plan_priorities.all()) == [own]
