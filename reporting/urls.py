@@ -16,3 +16,30 @@ urlpatterns = [
         name="decision_version_pdf",
     ),
 ]
+
+# Coverage of the action plans' priorities (reporting/views_coverage.py).
+from reporting import views_coverage  # noqa: E402
+
+urlpatterns += [
+    path("<str:code>/<int:year>/tackning/", views_coverage.coverage, name="coverage"),
+]
+
+# The national follow-up (enkät) and the public open data (reporting/views_survey.py).
+from reporting import views_survey  # noqa: E402
+
+urlpatterns += [
+    path("<str:code>/<int:year>/enkat/", views_survey.survey_check_page, name="survey_check"),
+    path(
+        "<str:code>/<int:year>/enkat/excel/", views_survey.survey_download, name="survey_download"
+    ),
+    path(
+        "<str:code>/<int:year>/oppna-data/fordelning.csv",
+        views_survey.open_data_allocations_csv,
+        name="open_data_allocations_csv",
+    ),
+    path(
+        "<str:code>/<int:year>/oppna-data/fordelning.json",
+        views_survey.open_data_allocations_json,
+        name="open_data_allocations_json",
+    ),
+]

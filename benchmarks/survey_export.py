@@ -1,0 +1,243 @@
+"""Measures the enkät export at 1 000, 10 000 and 100 000 interventions: time and peak memory.
+
+Run against a scratch PostgreSQL database (it creates one organisation per size, with
+synthetic recipients, approved follow-ups and interventions, and leaves them there so a
+second run only measures):
+    DATABASE_URL=postgres://…/survey_bench .venv/bin/python benchmarks/survey_export.py
+    … benchmarks/survey_export.py --sizes 1000 10000      # fewer sizes
+
+Each measurement runs in a fresh process, so `ru_maxrss` (the process's peak resident
+memory) belongs to that export alone; a second fresh process measures the Python heap's
+peak with tracemalloc (which slows Python down, so its time is not the one reported).
+Results are written up in docs/performance-survey.md; no test asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
+
+SIZES = (1_000, 10_000, 100_000)
+YEAR = 2023
+AREAS = 6
+BATCH = 5_000
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+
+
+def _code(size: int) -> str:
+    return f"9{SIZES.index(size) + 1:03d}" if size in SIZES else f"8{len(str(size)):03d}"
+
+
+def generate(size: int) -> None:
+    """One organisation whose 2023 has `size` interventions and passes every check."""
+    _setup()
+    from django.db import transaction
+
+    from funds.demo import SURVEY_CATEGORIES
+    from funds.models import (
+        Agreement,
+        Allocation,
+        FollowUp,
+        Intervention,
+        Organisation,
+        PriorityArea,
+        Recipient,
+        SurveyCategory,
+    )
+
+    code = _code(size)
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is not None:
+        existing = Intervention.objects.filter(
+            follow_up__allocation__recipient__organisation=organisation
+        ).count()
+        if existing == size:
+            return
+        raise SystemExit(f"Organisation {code} exists with {existing} interventions; drop the DB.")
+
+    categories: dict[str, list[SurveyCategory]] = {}
+    for group, labels in SURVEY_CATEGORIES.items():
+        categories[group] = [
+            SurveyCategory.objects.get_or_create(
+                year=YEAR, group=group, label=label, defaults={"position": position}
+            )[0]
+            for position, label in enumerate(labels, start=1)
+        ]
+
+    recipients_count = min(300, max(10, size // 100))
+    allocations_count = recipients_count * AREAS
+    # Interventions spread round-robin; each allocation's money is what its insatser cost.
+    amounts = [Decimal(1000 + (i % 997)) + Decimal(i % 100) / 100 for i in range(size)]
+    spent = [Decimal("0.00")] * allocations_count
+    for i, amount in enumerate(amounts):
+        spent[i % allocations_count] += amount
+
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            code=code, name=f"Benchmarkkommun {size}", kind=Organisation.Kind.MUNICIPALITY
+        )
+        agreement = Agreement.objects.create(
+            organisation=organisation, year=YEAR, title="Benchmark", status="closed"
+        )
+        areas = PriorityArea.objects.bulk_create(
+            PriorityArea(
+                agreement=agreement,
+                number=n + 1,
+                name=f"Prioriterat område {n + 1}",
+                granted=sum(spent[n::AREAS], Decimal("0.00")),
+            )
+            for n in range(AREAS)
+        )
+        recipients = Recipient.objects.bulk_create(
+            Recipient(organisation=organisation, name=f"Mottagare {n:04d}", kind="district")
+            for n in range(recipients_count)
+        )
+        allocations = Allocation.objects.bulk_create(
+            Allocation(
+                priority_area=areas[n % AREAS], recipient=recipients[n // AREAS], amount=spent[n]
+            )
+            for n in range(allocations_count)
+        )
+        follow_ups = FollowUp.objects.bulk_create(
+            FollowUp(allocation=allocation, status="approved", spent=spent[n], results="Klart.")
+            for n, allocation in enumerate(allocations)
+        )
+        through = Intervention.categories.through
+        for start in range(0, size, BATCH):
+            batch = Intervention.objects.bulk_create(
+                Intervention(
+                    follow_up=follow_ups[i % allocations_count],
+                    name=("=Formelliknande namn " if i % 100 == 0 else "Insats ") + str(i),
+                    description="Beskrivning av insatsen: vad som gjordes, för vem och hur. " * 3,
+                    responsible_unit="Ungdomsmottagningen",
+                    amount_spent=amounts[i],
+                    results="Resultat och effekter som rapportören beskriver. " * 2,
+                )
+                for i in range(start, min(start + BATCH, size))
+            )
+            links = []
+            for offset, item in enumerate(batch):
+                i = start + offset
+                for group in ("activity_type", "goal", "target_group", "perspective"):
+                    options = categories[group]
+                    links.append(
+                        through(
+                            intervention_id=item.pk, surveycategory_id=options[i % len(options)].pk
+                        )
+                    )
+            through.objects.bulk_create(links)
+
+
+def _warm_up() -> None:
+    """Load what any first request loads anyway (URL configuration, openpyxl's writer), so
+    the measurement is the export's and not the imports'."""
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import Workbook
+
+    reverse("home")
+    workbook = Workbook(write_only=True)
+    workbook.create_sheet("x").append(["x"])
+    workbook.save(BytesIO())
+
+
+def measure(size: int, *, trace: bool) -> dict:
+    _setup()
+    from funds.models import Agreement
+    from reporting.survey import survey_check, survey_export
+
+    agreement = Agreement.objects.select_related("organisation").get(
+        organisation__code=_code(size), year=YEAR
+    )
+    _warm_up()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    check = survey_check(agreement)
+    checked = time.perf_counter() - started
+    assert not check.problems, check.problems[:3]
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        result = survey_export(agreement=agreement, output=output, exported_by="benchmark")
+        exported = time.perf_counter() - started
+        file_size = output.tell()
+    peak = tracemalloc.get_traced_memory()[1] if trace else None
+    return {
+        "size": size,
+        "rows": result.rows,
+        "check_s": round(checked, 2),
+        "export_s": round(exported, 2),
+        "file_kib": file_size // 1024,
+        "maxrss_before_mib": round(rss_before / 1024, 1),
+        "maxrss_after_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "tracemalloc_peak_mib": round(peak / 2**20, 1) if peak is not None else None,
+    }
+
+
+def _child(*args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - this very script, with our own arguments
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.generate)
+        return
+    if args.measure:
+        print(json.dumps(measure(args.measure, trace=args.trace)))
+        return
+
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    for size in args.sizes:
+        started = time.perf_counter()
+        _child("--generate", str(size))
+        print(f"{size:>7} interventions: data ready in {time.perf_counter() - started:.0f} s")
+        plain = json.loads(_child("--measure", str(size)))
+        traced = json.loads(_child("--measure", str(size), "--trace"))
+        print(
+            f"{size:>7} interventions: check {plain['check_s']} s, export {plain['export_s']} s, "
+            f"file {plain['file_kib']} KiB, maxrss {plain['maxrss_before_mib']} → "
+            f"{plain['maxrss_after_mib']} MiB, tracemalloc peak "
+            f"{traced['tracemalloc_peak_mib']} MiB"
+        )
+        print(json.dumps({"plain": plain, "traced": traced}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The enkät validation page and the workbook download: who may, and what they see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from funds.models import Agreement, FollowUp, Intervention, Membership, SurveyCategory
+from reporting.survey import DRAFT_MARK, survey_check
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year(db):
+    """A closed year with one problem of each kind the page lists, and one clean allocation."""
+    org = f.organisation(name="Valideringskommunen")
+    agreement = f.agreement(org, 2023, status=Agreement.Status.FOLLOW_UP)
+    area = f.area(agreement, "300000.00", name="Suicidprevention")
+    for group, label in [
+        ("activity_type", "Kompetensutveckling"),
+        ("goal", "Mindre risker"),
+        ("target_group", "Unga vuxna"),
+    ]:
+        SurveyCategory.objects.create(year=2023, group=group, label=label)
+    complete = list(SurveyCategory.objects.filter(year=2023))
+    clean = f.recipient(org, name="Klara förvaltningen")
+    follow_up = f.follow_up(
+        f.allocation(area, clean, "100000.00"), "100000.00", status=FollowUp.Status.APPROVED
+    )
+    Intervention.objects.create(
+        follow_up=follow_up, name="Klar insats", amount_spent=Decimal("100000.00")
+    ).categories.set(complete)
+
+    waiting = f.recipient(org, name="Väntande förvaltningen")
+    submitted = f.follow_up(
+        f.allocation(area, waiting, "100000.00"), "100000.00", status=FollowUp.Status.SUBMITTED
+    )
+    Intervention.objects.create(
+        follow_up=submitted, name="Utan mål", amount_spent=Decimal("60000.00")
+    ).categories.set([c for c in complete if c.group != "goal"])
+
+    silent = f.recipient(org, name="Tysta förvaltningen")
+    silent_allocation = f.allocation(area, silent, "100000.00")
+    return {
+        "org": org,
+        "agreement": agreement,
+        "code": org.code,
+        "submitted": submitted,
+        "silent_allocation": silent_allocation,
+    }
+
+
+def login(client, year, role):
+    kwargs = {}
+    if role == Membership.Role.REPORTER:
+        kwargs["recipient"] = year["submitted"].allocation.recipient
+    user = f.user(year["org"], role, **kwargs)
+    client.force_login(user)
+    return user
+
+
+def check_url(year):
+    return reverse("survey_check", args=[year["code"], 2023])
+
+
+def download_url(year, draft=False):
+    url = reverse("survey_download", args=[year["code"], 2023])
+    return url + "?utkast=1" if draft else url
+
+
+def test_it_lists_every_problem_with_a_link_to_fix_it(client, year):
+    login(client, year, "coordinator")
+    response = client.get(check_url(year))
+    assert response.status_code == 200
+    text = response.content.decode()
+    problems = response.context["check"].problems
+    messages = [problem.message for problem in problems]
+    submitted_edit = reverse(
+        "followup_edit", args=[year["code"], 2023, year["submitted"].allocation_id]
+    )
+    silent_edit = reverse("followup_edit", args=[year["code"], 2023, year["silent_allocation"].pk])
+    expected = {
+        "Väntande förvaltningen – 1. Suicidprevention: redovisningen är inte godkänd "
+        "(status: Inskickad).": submitted_edit,
+        "Väntande förvaltningen – 1. Suicidprevention: insatsernas belopp "
+        "(60\xa0000\xa0kr) stämmer inte med förbrukat belopp (100\xa0000\xa0kr), "
+        "skillnad 40\xa0000\xa0kr.": submitted_edit,
+        "Väntande förvaltningen – 1. Suicidprevention: 1 insats saknar mål: ”Utan mål”.": (
+            submitted_edit
+        ),
+        "Tysta förvaltningen – 1. Suicidprevention: redovisningen är inte påbörjad.": silent_edit,
+    }
+    for message, url in expected.items():
+        assert message in messages
+        problem = problems[messages.index(message)]
+        assert problem.url == url
+        assert f'href="{url}"' in text
+    assert "Klara förvaltningen" not in " ".join(messages)
+    assert "1 av 3" in text  # follow-ups approved
+
+
+def test_a_complete_year_has_no_problems(client, year):
+    Intervention.objects.filter(name="Utan mål").update(amount_spent=Decimal("100000.00"))
+    Intervention.objects.get(name="Utan mål").categories.set(SurveyCategory.objects.all())
+    FollowUp.objects.filter(pk=year["submitted"].pk).update(status=FollowUp.Status.APPROVED)
+    year["silent_allocation"].delete()
+    f.repayment(year["agreement"].priority_areas.get(), "100000.00")  # the unallocated rest
+    assert survey_check(year["agreement"]).problems == []
+    login(client, year, "reader")
+    assert "Inga problem" in client.get(check_url(year)).content.decode()
+    response = client.get(download_url(year))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="enkat-' in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    assert "UTKAST" not in workbook.worksheets[0]["A1"].value
+
+
+def test_the_export_is_refused_while_problems_remain(client, year):
+    login(client, year, "coordinator")
+    response = client.get(download_url(year))
+    assert response.status_code == 409
+    assert "Exporten stoppades" in response.content.decode()
+    assert "redovisningen är inte påbörjad" in response.content.decode()
+
+
+def test_a_coordinator_may_export_a_draft(client, year):
+    login(client, year, "coordinator")
+    response = client.get(download_url(year, draft=True))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-utkast.xlsx"')
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    assert all(DRAFT_MARK in sheet["A1"].value for sheet in workbook.worksheets)
+
+
+def test_a_reader_may_not_export_a_draft(client, year):
+    login(client, year, "reader")
+    assert client.get(download_url(year, draft=True)).status_code == 403
+    assert "utkast=1" not in client.get(check_url(year)).content.decode()
+
+
+@pytest.mark.parametrize("url", [check_url, download_url])
+def test_it_sends_anonymous_visitors_to_login(client, year, url):
+    response = client.get(url(year))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", [check_url, download_url])
+def test_it_checks_ownership(client, year, url):
+    client.force_login(f.user(f.organisation(name="Grannkommunen"), "coordinator"))
+    assert client.get(url(year)).status_code == 404
+    assert client.get(url(year) + "?utkast=1").status_code == 404
+
+
+@pytest.mark.parametrize("url", [check_url, download_url])
+def test_a_reporter_may_not(client, year, url):
+    login(client, year, Membership.Role.REPORTER)
+    assert client.get(url(year)).status_code == 403
+
+
+def test_it_answers_404_for_a_year_without_agreement(client, year):
+    login(client, year, "coordinator")
+    assert client.get(reverse("survey_check", args=[year["code"], 2031])).status_code == 404
+
+
+def test_it_only_reads(client, year):
+    login(client, year, "coordinator")
+    assert client.post(check_url(year)).status_code == 405
+    assert client.post(download_url(year, draft=True)).status_code == 405
+
+
+def test_the_page_uses_a_constant_number_of_queries(client, year):
+    login(client, year, "coordinator")
+    client.get(check_url(year))
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(check_url(year)).status_code == 200
+        counts.append(len(queries))
+        # More of everything: recipients, follow-ups and incomplete interventions.
+        area = year["agreement"].priority_areas.get()
+        for n in range(5):
+            recipient = f.recipient(year["org"], name=f"Fler {len(counts)}-{n}")
+            follow_up = f.follow_up(f.allocation(area, recipient, "10.00"), "10.00")
+            Intervention.objects.create(follow_up=follow_up, name="X", amount_spent=Decimal("5"))
+    assert counts[0] == counts[1], counts
