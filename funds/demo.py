@@ -398,6 +398,8 @@ DRAFT_2024_COMMENT = "Förslag: pågående insats som bär bemanning."
 # --- Survey categories (seed 003 / DOMAIN.md), the same lists for 2023 and 2024 ---------------
 
 Group = SurveyCategory.Group
+# Names of the invented summary insatser that make each 2023 report add up (see below).
+ONGOING_PREFIX = "Löpande arbete inom"
 SURVEY_CATEGORIES: dict[str, tuple[str, ...]] = {
     Group.ACTIVITY_TYPE: (
         "Kompetensutveckling",
@@ -1067,6 +1069,35 @@ def _load_interventions_2023(
         intervention.categories.set(
             [categories[2023, group, label] for group, label in data.categories]
         )
+
+    # Invented demo data: the seed names a dozen insatser, but every approved report must
+    # account for all its money in insatser (the national enkät counts money per insats).
+    # The rest of each report is one summary insats per allocation.
+    ongoing = [
+        categories[
+            2023, Group.ACTIVITY_TYPE, "Implementering och utveckling av arbetssätt och metoder"
+        ],
+        categories[2023, Group.GOAL, "Ökad vård- och omsorgskvalitet"],
+        categories[2023, Group.TARGET_GROUP, "Personal och verksamheter"],
+    ]
+    for (area_name, recipient_name), follow_up in follow_ups.items():
+        remainder = follow_up.spent - spent_by_interventions.get((area_name, recipient_name), ZERO)
+        if remainder <= 0:
+            continue
+        intervention = loader.upsert(
+            Intervention,
+            {"follow_up": follow_up, "name": f"{ONGOING_PREFIX} {area_name.lower()}"},
+            {
+                "description": (
+                    f"Samlad redovisning av {recipient_name}s övriga arbete inom området "
+                    "under 2023 (demodata)."
+                ),
+                "responsible_unit": recipient_name,
+                "amount_spent": remainder,
+                "results": "Arbetet har genomförts enligt plan (demodata).",
+            },
+        )
+        intervention.categories.set(ongoing)
 
 
 def _load_draft_2024(

@@ -315,10 +315,12 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
             if not present
         ]
     total = sum((i.amount_spent for i in interventions), ZERO)
-    if follow_up.spent is not None and total > follow_up.spent:
+    # The national enkät counts money per insats, so the insatser must account for all of it.
+    if follow_up.spent is not None and interventions and total != follow_up.spent:
+        relation = "större" if total > follow_up.spent else "mindre"
         missing.append(
             Missing(
-                f"Insatsernas belopp ({format_kr(total)}) är större än förbrukat belopp "
+                f"Insatsernas belopp ({format_kr(total)}) är {relation} än förbrukat belopp "
                 f"({format_kr(follow_up.spent)}).",
                 "id_spent",
             )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from funds.demo import ORGANISATION, DemoDataError
+from funds.demo import ONGOING_PREFIX, ORGANISATION, DemoDataError
 from funds.models import Agreement, Intervention
 from reporting.models import PROSE_FIELDS, DecisionDocument
 from reporting.prose import validate_no_amounts
@@ -246,7 +246,10 @@ def decision_demo_load() -> DecisionDemoSummary:
         )
         document.full_clean()
         document.save()
+        # The seed's named insatser serve as examples, not the demo's summary rows.
         document.example_interventions.set(
-            Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
+            Intervention.objects.filter(
+                follow_up__allocation__priority_area__agreement=agreement
+            ).exclude(name__startswith=ONGOING_PREFIX)
         )
     return DecisionDemoSummary(created=True, document=document)

@@ -15,7 +15,14 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 # Pages that are meant for everyone (they show no organisation's data).
-PUBLIC = {"login", "logout", "home"}
+PUBLIC = {
+    "login",
+    "logout",
+    "home",
+    # Open data: who got what is public (reporting/opendata.py); tested in test_opendata.py.
+    "open_data_allocations_csv",
+    "open_data_allocations_json",
+}
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
 
@@ -42,7 +49,18 @@ def victim():
     rec = f.recipient(org)
     alloc = f.allocation(area, rec, "500.00")
     f.follow_up(alloc, "100.00")
+    from tests.plans import factories as pf
+
+    plan = pf.plan(org)
+    goal_area = pf.goal_area(plan)
+    priority = pf.priority(goal_area)
     return {
+        "plan_id": plan.pk,
+        "goal_area_id": goal_area.pk,
+        "priority_id": priority.pk,
+        "activity_id": pf.activity(priority).pk,
+        "goal_id": pf.goal(priority).pk,
+        "indicator_id": pf.indicator(priority).pk,
         "code": org.code,
         "year": agr.year,
         "area_id": area.pk,

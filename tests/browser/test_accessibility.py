@@ -54,6 +54,25 @@ NOT_PAGES = {
     "decision_version_pdf": "a PDF",
     "decision_issue": "POST only; redirects to the preview",
     "decision_new_version": "POST only; redirects to the edit form",
+    "survey_download": "an .xlsx file (tests/reporting/test_survey_views.py)",
+    "open_data_allocations_csv": "CSV (tests/reporting/test_opendata.py)",
+    "open_data_allocations_json": "JSON (tests/reporting/test_opendata.py)",
+    "plan_list": "axe in tests/plans/test_axe.py",
+    "plan_create": "axe in tests/plans/test_axe.py",
+    "plan_detail": "axe in tests/plans/test_axe.py",
+    "plan_edit": "axe in tests/plans/test_axe.py",
+    "goal_area_create": "axe in tests/plans/test_axe.py",
+    "goal_area_edit": "axe in tests/plans/test_axe.py",
+    "priority_create": "axe in tests/plans/test_axe.py",
+    "priority_edit": "axe in tests/plans/test_axe.py",
+    "activity_create": "axe in tests/plans/test_axe.py",
+    "activity_edit": "axe in tests/plans/test_axe.py",
+    "goal_create": "axe in tests/plans/test_axe.py",
+    "goal_edit": "axe in tests/plans/test_axe.py",
+    "indicator_create": "axe in tests/plans/test_axe.py",
+    "indicator_edit": "axe in tests/plans/test_axe.py",
+    "indicator_detail": "axe in tests/plans/test_axe.py",
+    "coverage": "axe in tests/plans/test_axe.py",
 }
 REFLOW = {"width": 320, "height": 800}
 LAYOUT_RULES = ["scrollable-region-focusable"]
@@ -309,6 +328,16 @@ def _document_2023_edit(page: Page, tmp_path: Path) -> None:
 @screen("decision-document-2024", "as-loaded", "decision_preview")
 def _document_2024(page: Page, tmp_path: Path) -> None:
     page.goto("/0180/2024/tjansteutlatande/")
+
+
+@screen("survey-check-2023-ready", "as-loaded", "survey_check")
+def _survey_2023(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2023/enkat/")
+
+
+@screen("survey-check-2024-problems", "as-loaded", "survey_check")
+def _survey_2024(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/enkat/")
 
 
 @screen("not-found", "as-loaded")

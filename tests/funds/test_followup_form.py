@@ -122,7 +122,7 @@ def test_a_complete_report_is_submitted(client, year):
     agr, alloc, cats, reporter, _ = year
     client.force_login(reporter)
     items = [insats(cats), insats(cats, "Grupper", amount_spent="150 000")]
-    response = client.post(edit_url(alloc), form_data(0, "300 000", items, submit=True))
+    response = client.post(edit_url(alloc), form_data(0, "250 000", items, submit=True))
     assert response.status_code == 302
     follow_up = FollowUp.objects.get(allocation=alloc)
     assert follow_up.status == "submitted" and follow_up.submitted_at is not None
@@ -132,7 +132,17 @@ def test_a_complete_report_is_submitted(client, year):
     response = client.post(edit_url(alloc), form_data(follow_up.version, "1"))
     assert response.status_code == 422
     follow_up.refresh_from_db()
-    assert follow_up.spent == D("300000")
+    assert follow_up.spent == D("250000")
+
+
+def test_interventions_must_account_for_all_that_was_spent(client, year):
+    agr, alloc, cats, reporter, _ = year
+    client.force_login(reporter)
+    body = client.post(edit_url(alloc), form_data(0, "300 000", [insats(cats)], submit=True))
+    assert "Insatsernas belopp (100\u00a0000\u00a0kr) är mindre än förbrukat belopp" in (
+        body.content.decode()
+    )
+    assert FollowUp.objects.get(allocation=alloc).status == "draft"
 
 
 def test_interventions_must_not_cost_more_than_spent(client, year):
@@ -161,7 +171,9 @@ def test_spending_more_than_allocated_needs_the_coordinators_exception(client, y
     assert follow_up.overspend_approved
 
     client.force_login(reporter)
-    data = form_data(follow_up.version, "450 000", [insats(cats)], submit=True)
+    data = form_data(
+        follow_up.version, "450 000", [insats(cats, amount_spent="450 000")], submit=True
+    )
     assert client.post(edit_url(alloc), data).status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.status == "submitted" and follow_up.unspent == D("-50000")
@@ -251,7 +263,10 @@ def test_nothing_can_be_reported_before_the_decision(client, year):
 def test_the_coordinator_returns_and_approves(client, year):
     agr, alloc, cats, reporter, coordinator = year
     client.force_login(reporter)
-    client.post(edit_url(alloc), form_data(0, "300 000", [insats(cats)], submit=True))
+    client.post(
+        edit_url(alloc),
+        form_data(0, "300 000", [insats(cats, amount_spent="300 000")], submit=True),
+    )
     follow_up = FollowUp.objects.get()
     client.force_login(coordinator)
     client.post(review_url(alloc), {"action": "return", "version": follow_up.version})
