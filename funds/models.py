@@ -403,7 +403,22 @@ class Allocation(models.Model):
             )
 
 
-class AllocationChange(models.Model):
+class AppendOnly(models.Model):
+    """An audit trail row: written once, never updated or deleted through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit trail is append-only.")
+
+
+class AllocationChange(AppendOnly):
     """The audit trail: one row per change of an allocation's amount. Never edited or deleted."""
 
     allocation = models.ForeignKey(
@@ -436,14 +451,6 @@ class AllocationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.old_amount} → {self.new_amount}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The audit trail is append-only.")
 
 
 class Requisition(models.Model):
@@ -627,7 +634,7 @@ class Repayment(models.Model):
         return f"{self.get_kind_display()}: {self.priority_area}"
 
 
-class FollowUpChange(models.Model):
+class FollowUpChange(AppendOnly):
     """The follow-up's audit trail: every save, submission and decision, with the money
     before and after. Never edited or deleted."""
 
@@ -667,14 +674,6 @@ class FollowUpChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up}: {self.get_action_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The audit trail is append-only.")
 
 
 class FollowUpReminder(models.Model):

@@ -140,7 +140,7 @@ def test_it_refuses_what_it_cannot_read(tmp_path, year):
 
 def test_it_names_an_unknown_organisation_year_or_user(tmp_path, year):
     path = str(xlsx(tmp_path / "f.xlsx", GOOD))
-    with pytest.raises(CommandError, match="ingen överenskommelse för 0180 år 2031"):
+    with pytest.raises(CommandError, match="ingen överenskommelse för organisation 0180 år 2031"):
         call_command("import_allocations", "--organisation", "0180", "--year", "2031", path)
     with pytest.raises(CommandError, match="ingen användare nobody"):
         run(path, "--user", "nobody")

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from funds.models import Agreement
+from funds.commands import agreement_for_command
 from funds.money import format_kr
 from funds.spreadsheets import (
     MAX_FILE_BYTES,
@@ -47,16 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Användarnamn som ändringarna registreras på")
 
     def handle(self, *args, **options) -> None:
-        agreement = (
-            Agreement.objects.select_related("organisation")
-            .filter(organisation__code=options["organisation"], year=options["year"])
-            .first()
-        )
-        if agreement is None:
-            raise CommandError(
-                f"Det finns ingen överenskommelse för {options['organisation']} "
-                f"år {options['year']}."
-            )
+        agreement = agreement_for_command(options["organisation"], options["year"])
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()

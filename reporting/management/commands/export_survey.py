@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from funds.models import Agreement
+from funds.commands import agreement_for_command, require_output_dir
 from reporting.survey import SurveyRefused, survey_export
 
 
@@ -32,17 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         code, year, output = options["organisation"], options["year"], options["output"]
-        agreement = (
-            Agreement.objects.select_related("organisation")
-            .filter(organisation__code=code, year=year)
-            .first()
-        )
-        if agreement is None:
-            raise CommandError(
-                f"Det finns ingen överenskommelse för organisation {code} år {year}."
-            )
-        if not output.parent.is_dir():
-            raise CommandError(f"Katalogen {output.parent} finns inte.")
+        agreement = agreement_for_command(code, year)
+        require_output_dir(output)
 
         started = time.perf_counter()
         # Written beside the target and renamed at the end: a failed run leaves no half file.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from funds.models import Agreement
+from funds.commands import agreement_for_command, require_output_dir
 from reporting.documents import decision_document_current, decision_document_pdf, issued_version
 
 
@@ -35,17 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         code, year, output = options["organisation"], options["year"], options["output"]
-        agreement = (
-            Agreement.objects.select_related("organisation")
-            .filter(organisation__code=code, year=year)
-            .first()
-        )
-        if agreement is None:
-            raise CommandError(
-                f"Det finns ingen överenskommelse för organisation {code} år {year}."
-            )
-        if not output.parent.is_dir():
-            raise CommandError(f"Katalogen {output.parent} finns inte.")
+        agreement = agreement_for_command(code, year)
+        require_output_dir(output)
 
         started = time.perf_counter()
         document = decision_document_current(agreement)
