@@ -26,7 +26,8 @@ from funds.models import (
     SurveyCategory,
 )
 
-pytestmark = pytest.mark.django_db
+# The demo is what `make run` loads into SQLite, so the smoke run on SQLite covers it too.
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 @pytest.fixture(scope="module", autouse=True)
