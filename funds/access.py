@@ -13,9 +13,12 @@ EDITOR_ROLES = {Membership.Role.ADMINISTRATOR, Membership.Role.COORDINATOR}
 VIEWER_ROLES = EDITOR_ROLES | {Membership.Role.READER}
 
 
-def agreement_for_user(request: HttpRequest, code: str, year: int) -> Agreement:
+def agreement_for_user(
+    request: HttpRequest, code: str, year: int, roles: set[str] | None = None
+) -> Agreement:
     """The agreement with `user_role` annotated, in one query; 404 outside the user's
-    organisations, so another organisation's years are not even confirmed to exist."""
+    organisations, so another organisation's years are not even confirmed to exist. With
+    `roles`, a member whose role is not among them gets 403."""
     user = request.user
     role = (
         Value(Membership.Role.ADMINISTRATOR)
@@ -26,12 +29,15 @@ def agreement_for_user(request: HttpRequest, code: str, year: int) -> Agreement:
             )[:1]
         )
     )
-    return get_object_or_404(
+    agreement = get_object_or_404(
         Agreement.objects.select_related("organisation").annotate(user_role=role),
         organisation__in=Organisation.objects.for_user(user),
         organisation__code=code,
         year=year,
     )
+    if roles is not None:
+        require_role(agreement, roles)
+    return agreement
 
 
 def require_role(agreement: Agreement, roles: set[str]) -> None:

@@ -28,10 +28,6 @@ class AllocationConflict(Exception):
     def current_amount(self) -> Decimal | None:
         return self.current.amount if self.current else None
 
-    @property
-    def current_version(self) -> int:
-        return self.current.version if self.current else 0
-
 
 @dataclass(frozen=True)
 class SetResult:

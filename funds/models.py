@@ -209,14 +209,6 @@ class Agreement(models.Model):
         """After the decision every change is an amendment and must say why."""
         return self.status in (self.Status.DECIDED, self.Status.FOLLOW_UP)
 
-    @property
-    def first_day(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31)
-
 
 class PriorityArea(models.Model):
     """A budget line of an agreement, with the amount granted (tilldelat belopp)."""

@@ -61,8 +61,7 @@ def _years(agreement: Agreement) -> list[int]:
 
 @login_required
 def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     return render(
         request,
         "funds/year_overview.html",
@@ -147,8 +146,7 @@ def _save_cell(request: HttpRequest, agreement: Agreement, cell: Cell) -> tuple[
 
 @login_required
 def allocation_matrix(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     matrix = build_matrix(agreement)
     context = _matrix_context(agreement, matrix)
     if request.method == "POST":
@@ -188,8 +186,7 @@ def allocation_cell(
     request: HttpRequest, code: str, year: int, area_id: int, recipient_id: int
 ) -> HttpResponse:
     """htmx: save one cell; answer with the cell and the totals it changed (out of band)."""
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     area = get_object_or_404(PriorityArea, pk=area_id, agreement=agreement)
     recipient = get_object_or_404(Recipient, pk=recipient_id, organisation=agreement.organisation)
     area.agreement = agreement
@@ -236,8 +233,7 @@ def allocation_history(
     recipient_id: int | None = None,
 ) -> HttpResponse:
     """The audit trail of one cell, or of the whole year."""
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     changes = (
         AllocationChange.objects.filter(allocation__priority_area__agreement=agreement)
         .select_related("allocation__recipient", "allocation__priority_area", "changed_by")
@@ -265,8 +261,7 @@ def allocation_history(
 
 @login_required
 def agreement_decision(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     form = DecisionForm(request.POST or None, initial={"decided_on": datetime.date.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,8 +282,7 @@ def agreement_decision(request: HttpRequest, code: str, year: int) -> HttpRespon
 @login_required
 @require_POST
 def agreement_status(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     try:
         agreement = agreement_advance(agreement=agreement)
     except ValidationError as error:
@@ -302,8 +296,7 @@ def agreement_status(request: HttpRequest, code: str, year: int) -> HttpResponse
 @require_POST
 def recipient_add(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Add a new recipient to the organisation, valid from the start of this year."""
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     form = RecipientAddForm(request.POST, organisation=agreement.organisation, year=year)
     if form.is_valid():
         form.save()

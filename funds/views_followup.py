@@ -65,12 +65,6 @@ FORM = "funds/followup_form.html"
 BOARD = "funds/followup_board.html"
 
 
-def _agreement(request: HttpRequest, code: str, year: int, roles: set[str]) -> Agreement:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, roles)
-    return agreement
-
-
 def _visible_recipient_ids(request: HttpRequest, agreement: Agreement) -> set[int] | None:
     """None for roles that see every recipient; a reporter sees their recipient and every
     predecessor merged into it."""
@@ -108,7 +102,7 @@ def _state_rows(allocations) -> list[tuple[Allocation, str]]:
 
 @login_required
 def followup_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement(request, code, year, REPORT_READERS)
+    agreement = agreement_for_user(request, code, year, REPORT_READERS)
     allocations = _allocations(request, agreement).order_by(
         "recipient__name", "priority_area__number"
     )
@@ -180,7 +174,7 @@ def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
 
 @login_required
 def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
-    agreement = _agreement(request, code, year, REPORT_READERS)
+    agreement = agreement_for_user(request, code, year, REPORT_READERS)
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
     follow_up = FollowUp.objects.filter(allocation=allocation).first()
     categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
@@ -287,7 +281,7 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
 @require_POST
 def followup_review(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
     """The coordinator approves, returns with a comment, or allows overspending."""
-    agreement = _agreement(request, code, year, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
     action = request.POST.get("action")
     try:
@@ -328,7 +322,7 @@ def followup_review(request: HttpRequest, code: str, year: int, allocation_id: i
 @login_required
 def followup_board(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Every allocation of the year with its follow-up state; a fixed number of queries."""
-    agreement = _agreement(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
     filters = BoardFilterForm(request.GET or None, areas=areas)
     allocations = (
@@ -369,7 +363,7 @@ def followup_board(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement(request, code, year, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     form = DeadlineForm(request.POST)
     if form.is_valid():
         try:
@@ -386,7 +380,7 @@ def followup_deadline(request: HttpRequest, code: str, year: int) -> HttpRespons
 @login_required
 def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Repayments from recipients and to the state, with the balance they must make good."""
-    agreement = _agreement(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
     recipients = list(
         Recipient.objects.filter(allocations__priority_area__agreement=agreement)

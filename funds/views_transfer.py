@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user
 from funds.models import Agreement, PriorityArea
 from funds.rollover import (
     allocations_roll_over,
@@ -54,8 +54,7 @@ ROLLOVER_TEMPLATE = "funds/allocation_rollover.html"
 @login_required
 @require_GET
 def allocation_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     response = HttpResponse(allocations_export(agreement=agreement), content_type=XLSX_CONTENT_TYPE)
     response.headers["Content-Disposition"] = content_disposition_header(
         True, xlsx_filename(agreement)
@@ -159,8 +158,7 @@ def _render_preview(
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation_import(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     refusal = import_refusal(agreement)
     if refusal:
         status = 409 if request.method == "POST" else 200
@@ -292,8 +290,7 @@ class RolloverForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def allocation_rollover(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Create this year's allocations from last year's (on the new, empty year)."""
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     previous = previous_agreement(agreement)
     refusal = rollover_refusal(previous=previous, current=agreement)
     if refusal:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
 from funds.models import Agreement
 from reporting.documents import (
     DocumentConflict,
@@ -34,13 +34,6 @@ CONFLICT_MESSAGE = (
     "Någon annan har ändrat tjänsteutlåtandet medan du arbetade. Dina ändringar sparades "
     "inte: läs in sidan igen och gör om dem."
 )
-
-
-def _agreement_for_user(request: HttpRequest, code: str, year: int, roles: set[str]) -> Agreement:
-    """404 outside the user's organisations, 403 for a role that may not do this."""
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, roles)
-    return agreement
 
 
 def _filename(document: DecisionDocument, suffix: str = "") -> str:
@@ -63,7 +56,7 @@ def _preview_url(agreement: Agreement) -> str:
 @login_required
 @require_safe
 def decision_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement_for_user(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     document = decision_document_current(agreement)
     return render(
         request,
@@ -82,7 +75,7 @@ def decision_preview(request: HttpRequest, code: str, year: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement_for_user(request, code, year, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     document = decision_document_current(agreement)
     if not document.is_draft:
         messages.error(
@@ -123,7 +116,7 @@ def decision_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_safe
 def decision_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The current version as PDF: a draft rendered now (UTKAST), an issued one as stored."""
-    agreement = _agreement_for_user(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     document = decision_document_current(agreement)
     archival = request.GET.get("arkiv") == "1"
     if not document.is_draft:
@@ -137,7 +130,7 @@ def decision_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_safe
 def decision_version_pdf(request: HttpRequest, code: str, year: int, version: int) -> HttpResponse:
     """An issued version, byte for byte as it was issued."""
-    agreement = _agreement_for_user(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     issued: IssuedDocument | None = issued_version(agreement, version)
     if issued is None:
         raise Http404("Den versionen är inte utfärdad.")
@@ -154,7 +147,7 @@ def decision_version_pdf(request: HttpRequest, code: str, year: int, version: in
 @login_required
 @require_POST
 def decision_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement_for_user(request, code, year, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     document = decision_document_current(agreement)
     try:
         revision = int(request.POST.get("revision", ""))
@@ -186,7 +179,7 @@ def decision_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_new_version(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement_for_user(request, code, year, EDITOR_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     try:
         document = decision_document_new_version(agreement=agreement, user=request.user)
     except DocumentConflict:

@@ -7,15 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from funds.access import VIEWER_ROLES, agreement_for_user, require_role
+from funds.access import VIEWER_ROLES, agreement_for_user
 from reporting.coverage import coverage_build
 
 
 @login_required
 @require_safe
 def coverage(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     report = coverage_build(organisation=agreement.organisation, year=year)
     return render(
         request,

@@ -14,7 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
 from funds.models import Agreement
 from reporting.opendata import (
     allocations_csv,
@@ -34,12 +34,6 @@ from reporting.survey import (
 CHECK_TEMPLATE = "reporting/survey_check.html"
 # Open data changes only through amendments; a short shared cache keeps load off the app.
 OPEN_DATA_CACHE = "public, max-age=300"
-
-
-def _agreement(request: HttpRequest, code: str, year: int, roles: set[str]) -> Agreement:
-    agreement = agreement_for_user(request, code, year)
-    require_role(agreement, roles)
-    return agreement
 
 
 def _render_check(
@@ -62,7 +56,7 @@ def _render_check(
 @login_required
 @require_safe
 def survey_check_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = _agreement(request, code, year, VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     return _render_check(request, agreement, survey_check(agreement))
 
 
@@ -71,7 +65,7 @@ def survey_check_page(request: HttpRequest, code: str, year: int) -> HttpRespons
 def survey_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The workbook; refused (409, with the problems) while problems remain, unless ?utkast=1."""
     draft = request.GET.get("utkast") == "1"
-    agreement = _agreement(request, code, year, EDITOR_ROLES if draft else VIEWER_ROLES)
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES if draft else VIEWER_ROLES)
     # Write-only openpyxl streams to disk; so does the file, and FileResponse streams it out.
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     try:
