@@ -4,21 +4,30 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: help install run test lint format
+.PHONY: help install install-dev run test lint format
 
 help:
 	@echo "make run   – installera, skapa demodata och starta demon på http://$(HOST_PORT)"
 	@echo "make test  – installera och köra hela testsviten mot PostgreSQL"
 
+# Two hashed locks: requirements.lock is what runs (make run, production), and
+# requirements-dev.lock adds the test tools (make test). Regenerate both with scripts/lock.sh.
 $(STAMP): requirements.lock
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && \
 	  { [ -x $(PY) ] || $$python -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $(STAMP)
 
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # The demo runs on the embedded SQLite database unless DATABASE_URL says otherwise.
 run: install
@@ -32,7 +41,7 @@ run: install
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
 
-test: install
+test: install-dev
 	@set -euo pipefail; \
 	url=$$(scripts/ensure_postgres.sh); \
 	scripts/browser_deps.sh; \
@@ -47,8 +56,8 @@ test: install
 	echo "== smoke run on SQLite"; \
 	DATABASE_URL="sqlite:///$$(mktemp -d)/smoke.sqlite3" $(VENV)/bin/pytest -m smoke
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -54,7 +54,6 @@ def generate(size: int) -> None:
     _setup()
     from django.db import transaction
 
-    from funds.demo import SURVEY_CATEGORIES
     from funds.models import (
         Agreement,
         Allocation,
@@ -65,6 +64,7 @@ def generate(size: int) -> None:
         Recipient,
         SurveyCategory,
     )
+    from funds.national.loader import survey_categories_ensure
 
     code = _code(size)
     organisation = Organisation.objects.filter(code=code).first()
@@ -76,14 +76,10 @@ def generate(size: int) -> None:
             return
         raise SystemExit(f"Organisation {code} exists with {existing} interventions; drop the DB.")
 
+    survey_categories_ensure(YEAR)
     categories: dict[str, list[SurveyCategory]] = {}
-    for group, labels in SURVEY_CATEGORIES.items():
-        categories[group] = [
-            SurveyCategory.objects.get_or_create(
-                year=YEAR, group=group, label=label, defaults={"position": position}
-            )[0]
-            for position, label in enumerate(labels, start=1)
-        ]
+    for category in SurveyCategory.objects.filter(year=YEAR).order_by("group", "position"):
+        categories.setdefault(category.group, []).append(category)
 
     recipients_count = min(300, max(10, size // 100))
     allocations_count = recipients_count * AREAS

@@ -49,12 +49,14 @@ from funds.models import (
     FollowUp,
     Intervention,
     Membership,
+    NationalArea,
     Organisation,
     PriorityArea,
     Recipient,
     Repayment,
     SurveyCategory,
 )
+from funds.national.loader import reference_data_load
 
 DEMO_PASSWORD = "demo"
 KRONA = Decimal("1")
@@ -86,6 +88,12 @@ ORGANISATION = {
     "administration": "Socialförvaltningen",
     # invented: a plausible postal address; the real one is not in the seed.
     "address": "Socialförvaltningen, Box 44, 101 20 Stockholm",
+    # Seed 004: "Till Socialnämnden", delegation to "socialdirektören", signed by the
+    # socialdirektör and an avdelningschef.
+    "committee": "Socialnämnden",
+    "delegate": "socialdirektören",
+    "signatory_title": "Socialdirektör",
+    "second_signatory_title": "Avdelningschef",
 }
 
 # --- Agreements and priority areas ------------------------------------------------------------
@@ -195,6 +203,22 @@ AGREEMENT_2024 = AgreementData(
     ),
     total=kr(32_300_000),
 )
+
+# Which national area (funds/national/data/<year>.toml) each local area belongs to. 2023's five
+# areas are the five of the national agreement that concerned kommuner, in the seed's order;
+# 2024's follow the national agreement's wording in seed 003 (area 3 kunskapsbaserad vård och
+# omsorg, 5 suicidprevention, 1 barn och unga, 2 samsjuklighet).
+NATIONAL_AREA_NUMBERS: dict[tuple[int, str], int] = {
+    (2023, UTVECKLINGSARBETE): 1,
+    (2023, KUNSKAPSBASERAD): 2,
+    (2023, SAMSJUKLIGHET): 3,
+    (2023, SUICIDPREVENTION): 4,
+    (2023, UNGDOMSMOTTAGNINGAR): 5,
+    (2024, KUNSKAPSBASERAD): 3,
+    (2024, SUICIDPREVENTION): 5,
+    (2024, BARN_OCH_UNGA): 1,
+    (2024, SAMSJUKLIGHET): 2,
+}
 
 # --- Recipients ------------------------------------------------------------------------------
 
@@ -395,48 +419,11 @@ DRAFT_2024_FIXED: dict[str, dict[str, Decimal]] = {
 DRAFT_2024_DISTRICT_TOTAL = {BARN_OCH_UNGA: kr(4_000_000)}
 DRAFT_2024_COMMENT = "Förslag: pågående insats som bär bemanning."
 
-# --- Survey categories (seed 003 / DOMAIN.md), the same lists for 2023 and 2024 ---------------
+# --- Survey categories: the national reference data (funds/national/data) --------------------
 
 Group = SurveyCategory.Group
 # Names of the invented summary insatser that make each 2023 report add up (see below).
 ONGOING_PREFIX = "Löpande arbete inom"
-SURVEY_CATEGORIES: dict[str, tuple[str, ...]] = {
-    Group.ACTIVITY_TYPE: (
-        "Kompetensutveckling",
-        "Implementering och utveckling av arbetssätt och metoder",
-        "Samverkan",
-        "Information och kommunikation",
-        "Kartläggning och analys",
-        "Direkta insatser till målgrupp",
-    ),
-    Group.GOAL: (
-        "Ökad vård- och omsorgskvalitet",
-        "Ökad tillgänglighet",
-        "Förbättrade förutsättningar",
-        "Mindre risker",
-    ),
-    Group.EFFECT: (
-        "Förbättrad psykisk hälsa",
-        "Ökad kunskap hos personal",
-        "Stärkt samverkan",
-        "För tidigt att bedöma",
-    ),
-    Group.TARGET_GROUP: (
-        "Barn och unga 0–17 år",
-        "Unga vuxna 18–29 år",
-        "Vuxna 30–64 år",
-        "Äldre 65 år och äldre",
-        "Personal och verksamheter",
-    ),
-    Group.PERSPECTIVE: ("Jämställdhet", "Hbtqi+", "Funktionshinder", "Barnrätt", "Äldre"),
-    Group.COLLABORATION: (
-        "Inom egen huvudman",
-        "Mellan kommun och region",
-        "Med civilsamhället",
-        "Med andra aktörer",
-    ),
-    Group.INVOLVEMENT: ("Patient-, brukar- och anhörigorganisationer", "Enskilda personer"),
-}
 SURVEY_YEARS = (2023, 2024)
 
 # --- Interventions: from seed 004's examples, paraphrased; units and amounts invented ---------
@@ -857,16 +844,12 @@ def _load_recipients(loader: _Loader, organisation: Organisation) -> dict[str, R
 
 
 def _load_survey_categories(loader: _Loader) -> dict[tuple[int, str, str], SurveyCategory]:
-    categories = {}
-    for year in SURVEY_YEARS:
-        for group, labels in SURVEY_CATEGORIES.items():
-            for position, label in enumerate(labels, start=1):
-                categories[year, group, label] = loader.upsert(
-                    SurveyCategory,
-                    {"year": year, "group": group, "label": label},
-                    {"position": position},
-                )
-    return categories
+    """The demo's insatser use the national reference data's categories of their year."""
+    reference_data_load()
+    return {
+        (category.year, category.group, category.label): category
+        for category in SurveyCategory.objects.filter(year__in=SURVEY_YEARS)
+    }
 
 
 def _load_agreement(
@@ -886,14 +869,24 @@ def _load_agreement(
             "registry_number": data.registry_number,
         },
     )
-    areas = {
-        area.name: loader.upsert(
+    national = {
+        area.number: area
+        for area in NationalArea.objects.filter(national_agreement__year=data.year)
+    }
+    areas = {}
+    for area in data.areas:
+        number = NATIONAL_AREA_NUMBERS[data.year, area.name]
+        _check(number in national, f"Det nationella området {number} för {data.year} saknas.")
+        areas[area.name] = loader.upsert(
             PriorityArea,
             {"agreement": agreement, "number": area.number},
-            {"name": area.name, "description": area.description, "granted": area.granted},
+            {
+                "name": area.name,
+                "description": area.description,
+                "granted": area.granted,
+                "national_area": national[number],
+            },
         )
-        for area in data.areas
-    }
     return agreement, areas
 
 

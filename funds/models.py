@@ -73,6 +73,38 @@ class Organisation(models.Model):
     )
     address = models.TextField(_("postadress"), blank=True)
 
+    # What the organisation's documents and letters say of it: set once by its
+    # administrator, never taken from another organisation (the demo's Stockholm).
+    committee = models.CharField(
+        _("nämnd"),
+        max_length=200,
+        blank=True,
+        help_text=_("Den nämnd som beslutar, t.ex. Socialnämnden eller Kommunstyrelsen."),
+    )
+    delegate = models.CharField(
+        _("delegat"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Den som fördelar medlen på delegation, i bestämd form, t.ex. socialdirektören."
+        ),
+    )
+    signatory_title = models.CharField(
+        _("titel för första underskrift"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Socialdirektör"),
+    )
+    second_signatory_title = models.CharField(
+        _("titel för andra underskrift"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Avdelningschef"),
+    )
+    # The letterhead's logo lives in the database, so any number of app servers serve it.
+    logo = models.BinaryField(_("logotyp"), blank=True, null=True, editable=False)
+    logo_content_type = models.CharField(_("logotypens filtyp"), max_length=50, blank=True)
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -210,6 +242,114 @@ class Agreement(models.Model):
         return self.status in (self.Status.DECIDED, self.Status.FOLLOW_UP)
 
 
+class NationalAgreement(models.Model):
+    """The state's agreement with SKR for one year: national reference data, loaded from the
+    data files in funds/national/data/ and editable by an administrator for other years."""
+
+    class Origin(models.TextChoices):
+        DATA_FILE = "data_file", _("Nationella referensdata")
+        ADMINISTRATOR = "administrator", _("Inlagd av administratör")
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    total = money_field(_("totalt belopp"), null=True, blank=True)
+    source = models.TextField(_("källa"), blank=True)
+    origin = models.CharField(
+        _("ursprung"), max_length=20, choices=Origin.choices, default=Origin.ADMINISTRATOR
+    )
+
+    class Meta:
+        verbose_name = _("nationell överenskommelse")
+        verbose_name_plural = _("nationella överenskommelser")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="nationalagreement_year_range"
+            ),
+            non_negative("total", "nationalagreement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title}"
+
+
+class NationalArea(models.Model):
+    """A priority area of the national agreement; an organisation's areas map onto these."""
+
+    national_agreement = models.ForeignKey(
+        NationalAgreement,
+        models.PROTECT,
+        related_name="areas",
+        verbose_name=_("nationell överenskommelse"),
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    name = models.CharField(_("namn"), max_length=400)
+    short_name = models.CharField(_("kortnamn"), max_length=100)
+
+    class Meta:
+        verbose_name = _("nationellt prioriterat område")
+        verbose_name_plural = _("nationellt prioriterade områden")
+        ordering = ["national_agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_agreement", "number"], name="nationalarea_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.short_name}"
+
+    def funding_for(self, kind: str) -> NationalAreaFunding | None:
+        """How money of this area reaches an organisation of `kind` (Organisation.Kind):
+        its own share if the area funds that kind of huvudman, else the county-wide share
+        (a kommun's part of länsgemensamma medel). Uses prefetched `fundings` when present."""
+        fundings = {funding.huvudman: funding for funding in self.fundings.all()}
+        own = {
+            Organisation.Kind.MUNICIPALITY: NationalAreaFunding.Huvudman.MUNICIPALITIES,
+            Organisation.Kind.REGION: NationalAreaFunding.Huvudman.REGIONS,
+            Organisation.Kind.COUNTY_PARTNERSHIP: NationalAreaFunding.Huvudman.COUNTY,
+        }[kind]
+        return fundings.get(own) or fundings.get(NationalAreaFunding.Huvudman.COUNTY)
+
+
+class NationalAreaFunding(models.Model):
+    """Which kind of huvudman a national area gives money to, how much, and how that money is
+    followed up nationally (an enkät, or a länsdialog instead of one)."""
+
+    class Huvudman(models.TextChoices):
+        MUNICIPALITIES = "kommuner", _("Kommuner")
+        REGIONS = "regioner", _("Regioner")
+        COUNTY = "lansgemensamt", _("Länsgemensamt")
+
+    class Route(models.TextChoices):
+        MUNICIPALITY_SURVEY = "kommun_enkat", _("Kommunenkät")
+        REGION_SURVEY = "region_enkat", _("Regionenkät")
+        COUNTY_SURVEY = "lansgemensam_enkat", _("Länsgemensam enkät")
+        COUNTY_DIALOGUE = "lansdialog", _("Länsdialog")
+        NOT_SET = "ej_faststalld", _("Ej fastställd")
+
+    area = models.ForeignKey(
+        NationalArea, models.CASCADE, related_name="fundings", verbose_name=_("område")
+    )
+    huvudman = models.CharField(_("huvudman"), max_length=20, choices=Huvudman.choices)
+    amount = money_field(_("belopp"), null=True, blank=True)
+    route = models.CharField(_("uppföljning"), max_length=20, choices=Route.choices)
+
+    class Meta:
+        verbose_name = _("medel inom nationellt område")
+        verbose_name_plural = _("medel inom nationella områden")
+        ordering = ["area", "huvudman"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "huvudman"], name="nationalareafunding_unique_huvudman"
+            ),
+            non_negative("amount", "nationalareafunding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.get_huvudman_display()} ({self.get_route_display()})"
+
+
 class PriorityArea(models.Model):
     """A budget line of an agreement, with the amount granted (tilldelat belopp)."""
 
@@ -220,6 +360,21 @@ class PriorityArea(models.Model):
     name = models.CharField(_("namn"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
     granted = money_field(_("tilldelat belopp"))
+    # Every area belongs to a national area of its year, or is the organisation's own
+    # priority with a reason; a year cannot be decided while an area has neither.
+    national_area = models.ForeignKey(
+        NationalArea,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="priority_areas",
+        verbose_name=_("nationellt område"),
+    )
+    own_priority_reason = models.TextField(
+        _("skäl till egen prioritering"),
+        blank=True,
+        help_text=_("Fylls i när området inte hör till något nationellt område."),
+    )
 
     class Meta:
         verbose_name = _("prioriterat område")
@@ -231,10 +386,29 @@ class PriorityArea(models.Model):
             ),
             models.UniqueConstraint(fields=["agreement", "name"], name="priorityarea_unique_name"),
             non_negative("granted", "priorityarea"),
+            models.CheckConstraint(
+                condition=Q(national_area__isnull=True) | Q(own_priority_reason=""),
+                name="priorityarea_national_or_own",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def is_mapped(self) -> bool:
+        """Tied to a national area, or declared the organisation's own priority."""
+        return self.national_area_id is not None or bool(self.own_priority_reason.strip())
+
+    def clean(self) -> None:
+        if (
+            self.national_area_id
+            and self.agreement_id
+            and self.national_area.national_agreement.year != self.agreement.year
+        ):
+            raise ValidationError(
+                {"national_area": _("Det nationella området hör till ett annat år.")}
+            )
 
 
 class RecipientQuerySet(models.QuerySet):
@@ -514,12 +688,15 @@ class SurveyCategory(models.Model):
 
     class Group(models.TextChoices):
         ACTIVITY_TYPE = "activity_type", _("Typ av aktivitet")
+        PERFORMANCE = "performance", _("Prestation")
         GOAL = "goal", _("Mål")
         EFFECT = "effect", _("Effekt")
         TARGET_GROUP = "target_group", _("Målgrupp")
         PERSPECTIVE = "perspective", _("Perspektiv")
         COLLABORATION = "collaboration", _("Samverkan")
-        INVOLVEMENT = "involvement", _("Involvering")
+        INVOLVEMENT = "involvement", _("Brukarinflytande")
+        RESPONSIBLE_UNIT = "responsible_unit", _("Ansvarig verksamhet")
+        PARTNER = "partner", _("Samarbetspartner")
 
     year = models.PositiveSmallIntegerField(_("år"))
     group = models.CharField(_("grupp"), max_length=20, choices=Group.choices)
@@ -538,6 +715,40 @@ class SurveyCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_group_display()}: {self.label}"
+
+
+class SurveyCategorySet(models.Model):
+    """Where a year's enkät categories came from, so the coordinator can see it: the national
+    reference data for that year, a copy of an earlier year's set, or an administrator."""
+
+    class Origin(models.TextChoices):
+        DATA_FILE = "data_file", _("Nationella referensdata")
+        COPIED = "copied", _("Kopierad från tidigare år")
+        ADMINISTRATOR = "administrator", _("Inlagd av administratör")
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    origin = models.CharField(_("ursprung"), max_length=20, choices=Origin.choices)
+    copied_from_year = models.PositiveSmallIntegerField(
+        _("kopierad från år"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enkätkategorier för ett år")
+        verbose_name_plural = _("enkätkategorier per år")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin="copied", copied_from_year__isnull=False)
+                | (~Q(origin="copied") & Q(copied_from_year__isnull=True)),
+                name="surveycategoryset_copied_names_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.origin == self.Origin.COPIED:
+            return f"{self.year}: kopierad från {self.copied_from_year}"
+        return f"{self.year}: {self.get_origin_display()}"
 
 
 class Intervention(models.Model):

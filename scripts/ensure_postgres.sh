@@ -47,8 +47,9 @@ if ! psql "postgres://$ROLE:$ROLE@$HOST:$PORT/postgres" -qAt -c 'select 1' >/dev
       ALTER ROLE $ROLE LOGIN PASSWORD '$ROLE' CREATEDB;
     END IF; END\$\$;" >&2
 fi
-if ! psql "postgres://$ROLE:$ROLE@$HOST:$PORT/postgres" -qAt \
-    -c "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
+exists=$(psql "postgres://$ROLE:$ROLE@$HOST:$PORT/postgres" -qAt \
+  -c "select 1 from pg_database where datname = '$DB'")
+if [ "$exists" != 1 ]; then
   psql "postgres://$ROLE:$ROLE@$HOST:$PORT/postgres" -q -c "CREATE DATABASE $DB" >&2
 fi
 echo "$URL"
