@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.views import health
+
 admin.site.site_header = "Stimulansmedel psykisk hälsa – administration"
 admin.site.site_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("halsa/", health, name="health"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reporting.urls")),
