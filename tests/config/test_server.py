@@ -142,7 +142,11 @@ def test_gunicorn_serves_the_app_with_production_settings(server):
     assert "max-age=31536000" in response.getheader("Strict-Transport-Security")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     form = urlencode(
-        {"csrfmiddlewaretoken": token, "username": "driftsamordnare", "password": "ett-långt-lösenord"}
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "driftsamordnare",
+            "password": "ett-långt-lösenord",
+        }
     )
     response, _ = browser.request(
         "POST",
