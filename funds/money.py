@@ -27,7 +27,13 @@ _UNITS = {
     "kr": 0,
     "kronor": 0,
     "sek": 0,
+    # "1 500:-" and "100,-": whole kronor, as on a price tag (hyphen, en or em dash).
     ":-": 0,
+    ":\u2013": 0,
+    ":\u2014": 0,
+    ",-": 0,
+    ",\u2013": 0,
+    ",\u2014": 0,
     "tkr": 3,
     "tsek": 3,
     "tusen": 3,
@@ -109,6 +115,11 @@ def _parse_text(text: str) -> Decimal:
         negative, text = True, text[1:-1].strip()
     elif text.startswith(_NEGATIVE_SIGNS):
         negative, text = True, text[1:].strip()
+
+    # A full stop after a unit abbreviation ends the abbreviation ("100 kr.", "1,5 mkr."),
+    # it is not a decimal point; after a digit it stays ambiguous.
+    if text.endswith(".") and text[:-1][-1:].isalpha():
+        text = text[:-1].rstrip()
 
     exponent = 0
     for suffix in _UNIT_SUFFIXES:
