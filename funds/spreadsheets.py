@@ -45,6 +45,12 @@ MONEY_FORMAT = '#,##0.00 "kr"'
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# Row numbers looked at below the header, empty ones included: openpyxl yields every empty row
+# before a far-away one, so a 1,6 kB file with one row at 1 048 576 would otherwise cost
+# minutes. Excel's own formatted-but-empty rows fit easily within this.
+MAX_SHEET_ROWS = 20_000
+# All text of the rows together: a tiny file can repeat one long shared string on every row.
+MAX_TEXT_CHARS = 2_000_000
 # Limits on what the zip may expand to, checked before any XML is parsed.
 MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
@@ -249,6 +255,33 @@ class SheetRow:
         return "" if self.amount is None else str(self.amount)
 
 
+def rows_to_session(rows: list[SheetRow]) -> list[list]:
+    """The parsed rows in a form the session can keep (JSON): the save step uses them as they
+    were previewed instead of parsing the file a second time."""
+
+    def amount(value: object) -> object:
+        if isinstance(value, Decimal):
+            return ["decimal", str(value)]
+        if isinstance(value, float):
+            return ["float", repr(value)]
+        return value
+
+    return [[r.number, r.recipient, r.kind, r.area, amount(r.amount), r.comment] for r in rows]
+
+
+def rows_from_session(data: list[list]) -> list[SheetRow]:
+    def amount(value: object) -> object:
+        if isinstance(value, list):
+            kind, text = value
+            return Decimal(text) if kind == "decimal" else float(text)
+        return value
+
+    return [
+        SheetRow(number=n, recipient=r, kind=k, area=a, amount=amount(v), comment=c)
+        for n, r, k, a, v, c in data
+    ]
+
+
 def check_upload(name: str, size: int) -> None:
     """Refuse an upload by its name and size before reading it (Swedish messages)."""
     if size > MAX_FILE_BYTES:
@@ -380,10 +413,23 @@ def _read_rows(workbook) -> list[SheetRow]:
 def _data_rows(sheet, header_row: int, columns: dict[str, int]) -> list[SheetRow]:
     width = max(columns.values()) + 1
     rows: list[SheetRow] = []
+    last_row = header_row + MAX_SHEET_ROWS
+    text_chars = 0
+    # max_row bounds the walk: openpyxl stops at it even when the sheet goes on, and yields
+    # that last row (as an empty one) only if the sheet has a row at or beyond it.
     for number, values in enumerate(
-        sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
+        sheet.iter_rows(
+            min_row=header_row + 1, max_row=last_row + 1, max_col=width, values_only=True
+        ),
         start=header_row + 1,
     ):
+        if number > last_row:
+            raise ImportFileError(
+                f"Filen har rader längre ned än rad {last_row}. Ta bort tomma rader under "
+                "tabellen eller dela upp filen."
+            )
+        if not any(value is not None for value in values):
+            continue  # the empty rows openpyxl fills in between rows, cheaply skipped
         values = tuple(values) + (None,) * (width - len(values))
         record = {name: values[index] for name, index in columns.items()}
         if all(
@@ -395,16 +441,21 @@ def _data_rows(sheet, header_row: int, columns: dict[str, int]) -> list[SheetRow
             raise ImportFileError(
                 f"Filen har fler än {MAX_ROWS} rader. Dela upp den i flera filer."
             )
-        rows.append(
-            SheetRow(
-                number=number,
-                recipient=_text(record["Mottagare"]),
-                kind=_text(record["Mottagartyp"]),
-                area=_text(record["Prioriterat område"]),
-                amount=_raw_amount(record["Belopp (kr)"]),
-                comment=_comment(record.get("Kommentar")),
-            )
+        row = SheetRow(
+            number=number,
+            recipient=_text(record["Mottagare"]),
+            kind=_text(record["Mottagartyp"]),
+            area=_text(record["Prioriterat område"]),
+            amount=_raw_amount(record["Belopp (kr)"]),
+            comment=_comment(record.get("Kommentar")),
         )
+        text_chars += len(row.recipient) + len(row.kind) + len(row.area) + len(row.comment)
+        if text_chars > MAX_TEXT_CHARS:
+            raise ImportFileError(
+                "Filen innehåller för mycket text (högst 2 miljoner tecken). Korta kommentarerna "
+                "eller dela upp filen."
+            )
+        rows.append(row)
     if not rows:
         raise ImportFileError("Filen innehåller inga rader att importera.")
     return rows

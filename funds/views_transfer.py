@@ -8,7 +8,7 @@ it is then, so a preview never saves what it did not show.
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import secrets
 
 from django import forms
@@ -41,6 +41,8 @@ from funds.spreadsheets import (
     check_upload,
     import_refusal,
     read_import_rows,
+    rows_from_session,
+    rows_to_session,
     xlsx_filename,
 )
 
@@ -124,10 +126,12 @@ def _remember(
     request: HttpRequest, agreement: Agreement, sheet: UploadedSheet, plan: ImportPlan
 ) -> str:
     token = secrets.token_urlsafe(24)
+    # The parsed rows, not the file: saving uses exactly what was previewed, parsed once.
     request.session[_session_key(agreement)] = {
         "token": token,
         "name": sheet.name[:200],
-        "data": base64.b64encode(sheet.data).decode("ascii"),
+        "rows": rows_to_session(sheet.rows),
+        "sha256": hashlib.sha256(sheet.data).hexdigest(),
         "fingerprint": plan.fingerprint,
     }
     return token
@@ -192,14 +196,7 @@ def _import_save(request: HttpRequest, agreement: Agreement) -> HttpResponse:
         return render(
             request, IMPORT_TEMPLATE, _context(agreement, form=form, error=expired), status=409
         )
-    try:
-        rows = read_import_rows(base64.b64decode(pending["data"]))
-    except ImportFileError as error:  # cannot happen for a file that was read at preview
-        del request.session[key]
-        form = ImportUploadForm()
-        return render(
-            request, IMPORT_TEMPLATE, _context(agreement, form=form, error=str(error)), status=422
-        )
+    rows = rows_from_session(pending["rows"])
 
     def preview_again(error: str, status: int) -> HttpResponse:
         plan = allocations_import_plan(agreement=agreement, rows=rows)
