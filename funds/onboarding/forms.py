@@ -64,12 +64,16 @@ class OrganisationForm(forms.ModelForm):
         self.fields["organisation_number"].error_messages["required"] = (
             "Ange organisationens organisationsnummer."
         )
+        self.fields["kind"].choices = [("", "Välj typ"), *Organisation.Kind.choices]
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"].strip().upper()
+        if Organisation.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"Det finns redan en organisation med koden {code}.")
+        return code
 
     def clean_address(self) -> str:
         address = self.cleaned_data["address"].strip()
@@ -163,6 +167,12 @@ class AreaForm(forms.Form):
 
 
 class BaseAreaFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "En överenskommelse kan ha högst %(num)d områden.",
+        "missing_management_form": "Formuläret var ofullständigt. Ladda om sidan och försök igen.",
+    }
+
     def __init__(self, *args, national_areas=None, **kwargs) -> None:
         self.national_areas = national_areas
         super().__init__(*args, **kwargs)
@@ -264,6 +274,7 @@ class RecipientForm(forms.ModelForm):
         if self.instance.pk:
             successors = successors.exclude(pk=self.instance.pk)
         self.fields["successor"].queryset = successors
+        self.fields["kind"].choices = [("", "Välj typ"), *Recipient.Kind.choices]
         self.fields["successor"].empty_label = "Ingen"
 
     def clean_name(self) -> str:
@@ -356,6 +367,7 @@ class MembershipForm(_RoleMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._setup_role(self.instance.organisation)
+        self.fields["role"].choices = Membership.Role.choices
 
     def clean(self) -> dict:
         return self._check_role(super().clean())
