@@ -173,7 +173,7 @@ def recipient_import_plan(
 
     for plan in plans:
         if plan.existing is not None and not plan.problems:
-            plan.changes = _changes(plan, existing)
+            plan.changes = _changes(plan)
     return RecipientImportPlan(plans)
 
 
@@ -196,7 +196,7 @@ def _cycle(start: str, in_file: dict[str, str], existing: dict[str, Recipient]) 
     return True
 
 
-def _changes(plan: RowPlan, existing: dict[str, Recipient]) -> list[str]:
+def _changes(plan: RowPlan) -> list[str]:
     recipient = plan.existing
     changes = []
     labels = {

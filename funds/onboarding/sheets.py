@@ -173,10 +173,6 @@ _UNREADABLE = (
 
 
 def _sheet_rows(sheet) -> list[SheetRow] | None:
-    # The declared dimension first: a sheet that says it is huge is refused unread.
-    declared = sheet.max_row
-    if declared is not None and declared > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise ImportFileError(_TOO_MANY)
     header_number = columns = None
     for number, values in enumerate(
         sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True),
@@ -188,8 +184,14 @@ def _sheet_rows(sheet) -> list[SheetRow] | None:
             break
     if header_number is None:
         return None
-    # The dimension can lie (or be missing): the walk itself stops one row past the limit,
-    # and openpyxl skips to that bound without yielding the empty rows in a gap before it.
+    # The declared dimension before any data row: a sheet that says it is huge is refused
+    # unread (the header search above reads at most ten rows).
+    declared = sheet.max_row
+    if declared is not None and declared > header_number + MAX_ROWS:
+        raise ImportFileError(_TOO_MANY)
+    # The dimension can lie (or be missing): the walk itself stops one row past the limit.
+    # openpyxl fills a gap before a far-away row with empty rows, but only up to max_row,
+    # and it stops parsing at the first row beyond it.
     records = sheet.iter_rows(
         min_row=header_number + 1,
         max_row=header_number + MAX_ROWS + 1,
