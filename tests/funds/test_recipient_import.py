@@ -48,11 +48,11 @@ def xlsx(rows: list[list], name: str = "mottagare.xlsx", at: dict | None = None)
     return data
 
 
-def upload(client, org, data) -> tuple[int, str]:
+def upload(client, org, data, *, within: float | None = None) -> tuple[int, str]:
     started = time.monotonic()
     response = client.post(url(org), {"action": "preview", "file": data})
     elapsed = time.monotonic() - started
-    assert elapsed < 1.5, f"the preview took {elapsed:.2f} s"
+    assert within is None or elapsed < within, f"the preview took {elapsed:.2f} s"
     return response.status_code, response.content.decode()
 
 
@@ -211,7 +211,10 @@ def _zip() -> bytes:
 @pytest.mark.parametrize("case", HOSTILE)
 def test_hostile_files_are_refused_in_swedish(coordinator, org, case):
     build, message = HOSTILE[case]
-    status, body = upload(coordinator, org, build())
+    coordinator.get(url(org))  # the first request of a process pays for imports; not timed
+    # Loose on purpose (the machine is shared): unbounded, the row-1 000 000 sheet takes
+    # minutes; bounded, each refusal takes well under a second on an idle machine.
+    status, body = upload(coordinator, org, build(), within=3.0)
     assert status == 422, body[:2000]
     assert message in body
     assert "Filen kunde inte läsas in" in body
