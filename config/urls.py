@@ -12,6 +12,9 @@ urlpatterns = [
     path("halsa/", health, name="health"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Accounts (password change and reset, invitations) and onboarding (funds/onboarding/).
+    path("konto/", include("funds.onboarding.account_urls")),
+    path("", include("funds.onboarding.urls")),
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
     path("", include("funds.urls")),

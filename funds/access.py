@@ -48,3 +48,33 @@ def require_role(agreement: Agreement, roles: set[str]) -> None:
 
 def can_edit(agreement: Agreement) -> bool:
     return agreement.user_role in EDITOR_ROLES
+
+
+# --- Organisation-level pages (onboarding: recipients, members, first agreement) ----------
+
+
+def organisation_for_user(
+    request: HttpRequest, code: str, roles: set[str] | None = None
+) -> Organisation:
+    """The organisation with `user_role` annotated, in one query: 404 outside the user's
+    organisations, 403 for a member whose role is not among `roles`."""
+    user = request.user
+    role = (
+        Value(Membership.Role.ADMINISTRATOR)
+        if user.is_superuser
+        else Subquery(
+            Membership.objects.filter(user=user, organisation=OuterRef("pk")).values("role")[:1]
+        )
+    )
+    organisation = get_object_or_404(
+        Organisation.objects.for_user(user).annotate(user_role=role), code=code
+    )
+    if roles is not None and organisation.user_role not in roles:
+        raise PermissionDenied("Din roll ger inte behörighet till den här sidan.")
+    return organisation
+
+
+def require_superuser(request: HttpRequest) -> None:
+    """Pages that create organisations are for the site's administrators only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied("Bara webbplatsens administratörer kan lägga upp organisationer.")

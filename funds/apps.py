@@ -17,3 +17,4 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_load_reference_data, sender=self)
+        from funds.onboarding import signals  # noqa: F401  (the "Du är utloggad" message)

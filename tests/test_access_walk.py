@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from funds.models import Membership
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,17 @@ PUBLIC = {
     # Open data: who got what is public (reporting/opendata.py); tested in test_opendata.py.
     "open_data_allocations_csv",
     "open_data_allocations_json",
+    # Accounts: a forgotten password and an invitation are used logged out; the links carry
+    # Django's one-time token (tests/test_accounts.py, tests/funds/test_onboarding_pages.py).
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    # The caller's own password: no organisation's data; that it needs a login is tested in
+    # tests/test_accounts.py.
+    "password_change",
+    "password_change_done",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
@@ -69,6 +81,10 @@ def victim():
         "pk": alloc.pk,
         "version": 1,
         "n": 1,
+        # Onboarding (funds/onboarding/): a member of the victim organisation.
+        "membership_id": Membership.objects.create(
+            user=f.user(), organisation=org, role=Membership.Role.READER
+        ).pk,
     }
 
 

@@ -26,6 +26,7 @@ from funds.allocations import agreement_decide, allocation_set
 from funds.models import Allocation, FollowUp
 from tests.browser.support import (
     BROMMA,
+    CODE,
     DESKTOP,
     IMPORT_COLUMNS,
     agreement,
@@ -413,6 +414,169 @@ def _repayments_errors(page: Page, tmp_path: Path) -> None:
 def _rollover(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}nytt-ar/")
     expect(page.get_by_role("button", name="Skapa fördelningen för 2024")).to_be_visible()
+
+
+# --- Onboarding: organisations, recipients, members, accounts ---------------------------
+
+# The demo's "admin" is a site administrator (superuser) and administrator of 0180.
+STATES["site-admin"] = State("admin", as_loaded)
+NOT_PAGES.update(
+    {
+        "member_remove": "POST only; redirects to the member list",
+        "member_resend": "POST only; redirects to the member list",
+    }
+)
+
+
+def _recipient_sheet(tmp_path: Path) -> Path:
+    workbook = Workbook()
+    workbook.active.append(["namn", "typ", "organisationsnummer", "giltig från", "giltig till"])
+    workbook.active.append(["Ny förvaltning", "Fackförvaltning", "", "", ""])
+    workbook.active.append(["Förening utan nummer", "Förening", "", "", ""])
+    workbook.active.append([BROMMA, "Stadsdelsförvaltning", "", "", ""])
+    path = tmp_path / "mottagare.xlsx"
+    workbook.save(path)
+    return path
+
+
+def _invitation_path() -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user, _ = User.objects.get_or_create(
+        username="inbjuden@example.se", email="inbjuden@example.se"
+    )
+    user.set_unusable_password()
+    user.save()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/konto/inbjudan/{uid}/{default_token_generator.make_token(user)}/"
+
+
+@screen("organisation-list", "site-admin", "organisation_list")
+def _organisations(page: Page, tmp_path: Path) -> None:
+    page.goto("/organisationer/")
+
+
+@screen("organisation-create-errors", "site-admin", "organisation_create")
+def _organisation_create(page: Page, tmp_path: Path) -> None:
+    page.goto("/organisationer/ny/")
+    page.locator("#id_code").fill("9999")
+    page.get_by_role("button", name="Lägg upp organisationen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("organisation-overview", "site-admin", "organisation_overview")
+def _organisation_overview(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/organisation/")
+
+
+@screen("agreement-create", "site-admin", "agreement_create")
+def _agreement_create(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/ny-overenskommelse/")
+
+
+@screen("agreement-create-errors", "site-admin", "agreement_create")
+def _agreement_create_errors(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/ny-overenskommelse/")
+    page.locator("#id_year").fill("2024")
+    page.locator("#id_omrade-0-name").fill("Utan belopp")
+    page.get_by_role("button", name="Spara överenskommelsen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("recipient-list", "site-admin", "recipient_list")
+def _recipients(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/mottagare/")
+
+
+@screen("recipient-create-errors", "site-admin", "recipient_create")
+def _recipient_create(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/mottagare/ny/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("recipient-edit", "site-admin", "recipient_edit")
+def _recipient_edit(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/mottagare/{recipient(BROMMA).pk}/")
+
+
+@screen("recipient-import-form", "site-admin", "recipient_import")
+def _recipient_import(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/mottagare/import/")
+
+
+@screen("recipient-import-preview-with-problems", "site-admin", "recipient_import")
+def _recipient_import_preview(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/mottagare/import/")
+    page.get_by_label("Fil (.xlsx eller .csv)").set_input_files(_recipient_sheet(tmp_path))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_text("Filen har fel på 1 rader")).to_be_visible()
+
+
+@screen("member-list", "site-admin", "member_list")
+def _members(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/anvandare/")
+
+
+@screen("member-invite-errors", "site-admin", "member_invite")
+def _member_invite(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/anvandare/bjud-in/")
+    page.locator("#id_role").select_option("reporter")
+    page.get_by_role("button", name="Skicka inbjudan").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("member-edit", "site-admin", "member_edit")
+def _member_edit(page: Page, tmp_path: Path) -> None:
+    from funds.models import Membership
+
+    membership = Membership.objects.get(user__username="lasare", organisation__code=CODE)
+    page.goto(f"/{CODE}/anvandare/{membership.pk}/")
+
+
+@screen("password-change-errors", "as-loaded", "password_change")
+def _password_change(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/losenord/")
+    page.get_by_role("button", name="Byt lösenord").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("password-change-done", "as-loaded", "password_change_done")
+def _password_change_done(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/losenord/klart/")
+
+
+@screen("password-reset", "anonymous", "password_reset")
+def _password_reset(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/aterstall/")
+
+
+@screen("password-reset-done", "anonymous", "password_reset_done")
+def _password_reset_done(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/aterstall/skickat/")
+
+
+@screen("password-reset-link-broken", "anonymous", "password_reset_confirm")
+def _password_reset_confirm(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/aterstall/MQ/fel-token/")
+
+
+@screen("password-reset-complete", "anonymous", "password_reset_complete")
+def _password_reset_complete(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/aterstall/klart/")
+
+
+@screen("invitation-accept", "anonymous", "invitation_accept")
+def _invitation_accept(page: Page, tmp_path: Path) -> None:
+    page.goto(_invitation_path())
+    expect(page.get_by_role("button", name="Spara lösenordet")).to_be_visible()
+
+
+@screen("invitation-link-broken", "anonymous", "invitation_accept")
+def _invitation_broken(page: Page, tmp_path: Path) -> None:
+    page.goto("/konto/inbjudan/MQ/fel-token/")
 
 
 # --- The tests ---------------------------------------------------------------------------

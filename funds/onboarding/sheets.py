@@ -1,0 +1,237 @@
+"""Reading a sheet of recipients: .xlsx or .csv, bounded before any row is walked.
+
+An upload is untrusted. The file is refused by size and kind before it is parsed; an .xlsx
+goes through the allocation import's container checks (zip bombs, .xls, damaged files), its
+declared dimension is checked before its rows are read, and the rows are read with an upper
+bound, so a sheet whose only data row sits at row 1 000 000 costs one row's work. Empty rows
+count towards the limit: a sheet is refused rather than walked when it claims more rows than
+the limit. A .csv is UTF-8 (with or without BOM), separated by ";" or ",".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from funds.spreadsheets import ImportFileError, _check_container
+
+MAX_FILE_BYTES = 1024 * 1024
+# A municipality has tens of recipients, Stockholm about a hundred; a thousand rows (empty
+# ones included) is far beyond any real sheet and still cheap to check.
+MAX_ROWS = 1000
+MAX_CELL_LENGTH = 300
+HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 30
+
+# Column key → the headers accepted for it (compared case- and space-insensitively).
+COLUMNS = {
+    "name": ("namn", "mottagare"),
+    "kind": ("typ", "mottagartyp"),
+    "organisation_number": ("organisationsnummer", "orgnr", "org.nr"),
+    "valid_from": ("giltig från", "giltig fr.o.m."),
+    "valid_to": ("giltig till", "giltig t.o.m."),
+    "successor": ("efterträdare",),
+}
+REQUIRED = ("name", "kind")
+HEADERS = "namn, typ, organisationsnummer, giltig från, giltig till och efterträdare"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row as text (dates as YYYY-MM-DD), with its row number in the file."""
+
+    number: int
+    name: str = ""
+    kind: str = ""
+    organisation_number: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+    successor: str = ""
+
+    def as_list(self) -> list:
+        return [self.number, self.name, self.kind, self.organisation_number,
+                self.valid_from, self.valid_to, self.successor]  # fmt: skip
+
+    @classmethod
+    def from_list(cls, values: list) -> SheetRow:
+        return cls(int(values[0]), *(str(value) for value in values[1:7]))
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+_HEADER_KEYS = {_normalise(header): key for key, headers in COLUMNS.items() for header in headers}
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # Cut long cells here; the check for too-long names sees the extra character.
+    return " ".join(str(value).split())[: MAX_CELL_LENGTH + 1]
+
+
+def _header(values) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if isinstance(value, str):
+            key = _HEADER_KEYS.get(_normalise(value))
+            if key:
+                found.setdefault(key, index)
+    return found if all(key in found for key in REQUIRED) else None
+
+
+_NO_HEADER = (
+    "Hittade ingen rubrikrad med kolumnerna namn och typ bland de första tio raderna. "
+    f"Filen ska ha kolumnerna {HEADERS}."
+)
+_TOO_MANY = (
+    f"Filen har fler än {MAX_ROWS} rader (tomma rader räknas). Ta bort tomma rader i slutet "
+    "av bladet eller dela upp filen."
+)
+
+
+def _rows(records, columns: dict[str, int], first_number: int) -> list[SheetRow]:
+    rows: list[SheetRow] = []
+    for offset, values in enumerate(records):
+        if offset >= MAX_ROWS:
+            raise ImportFileError(_TOO_MANY)
+        values = list(values)[:MAX_COLUMNS]
+        cells = {
+            key: _text(values[index]) if index < len(values) else ""
+            for key, index in columns.items()
+        }
+        if not any(cells.values()):
+            continue
+        rows.append(SheetRow(number=first_number + offset, **cells))
+    if not rows:
+        raise ImportFileError("Filen innehåller inga mottagare under rubrikraden.")
+    return rows
+
+
+def check_upload(name: str, size: int) -> None:
+    lowered = name.lower()
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError("Filen är för stor: högst 1 MB.")
+    if lowered.endswith(".xls"):
+        raise ImportFileError(
+            "Filen är i det gamla Excel-formatet (.xls). Spara den som Excel-arbetsbok (.xlsx) "
+            "eller som CSV och försök igen."
+        )
+    if not lowered.endswith((".xlsx", ".csv")):
+        raise ImportFileError(
+            "Filen måste vara en Excel-arbetsbok (.xlsx) eller en CSV-fil (.csv)."
+        )
+
+
+def read_recipient_rows(name: str, data: bytes) -> list[SheetRow]:
+    """The data rows of the file, or ImportFileError with a Swedish message."""
+    check_upload(name, len(data))
+    if name.lower().endswith(".csv"):
+        return _read_csv(data)
+    return _read_xlsx(data)
+
+
+# --- .xlsx ---------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes) -> list[SheetRow]:
+    _check_container(data)
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise ImportFileError(_UNREADABLE) from None
+    try:
+        for sheet in workbook.worksheets:
+            rows = _sheet_rows(sheet)
+            if rows is not None:
+                return rows
+        raise ImportFileError(_NO_HEADER)
+    except ImportFileError:
+        raise
+    except Exception:  # read-only mode parses lazily, so a damaged file fails here
+        raise ImportFileError(_UNREADABLE) from None
+    finally:
+        workbook.close()
+
+
+_UNREADABLE = (
+    "Filen kunde inte läsas. Kontrollera att det är en Excel-arbetsbok (.xlsx) som inte är "
+    "skadad, och försök igen."
+)
+
+
+def _sheet_rows(sheet) -> list[SheetRow] | None:
+    header_number = columns = None
+    for number, values in enumerate(
+        sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True),
+        start=1,
+    ):
+        columns = _header(values)
+        if columns:
+            header_number = number
+            break
+    if header_number is None:
+        return None
+    # The declared dimension before any data row: a sheet that says it is huge is refused
+    # unread (the header search above reads at most ten rows).
+    declared = sheet.max_row
+    if declared is not None and declared > header_number + MAX_ROWS:
+        raise ImportFileError(_TOO_MANY)
+    # The dimension can lie (or be missing): the walk itself stops one row past the limit.
+    # openpyxl fills a gap before a far-away row with empty rows, but only up to max_row,
+    # and it stops parsing at the first row beyond it.
+    records = sheet.iter_rows(
+        min_row=header_number + 1,
+        max_row=header_number + MAX_ROWS + 1,
+        max_col=max(columns.values()) + 1,
+        values_only=True,
+    )
+    return _rows(records, columns, header_number + 1)
+
+
+# --- .csv ----------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes) -> list[SheetRow]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "CSV-filen är inte i teckenkodningen UTF-8. Spara den som ”CSV UTF-8” och försök igen."
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError("CSV-filen innehåller otillåtna tecken (NUL). Är det en textfil?")
+    lines = text.splitlines()
+    if len(lines) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise ImportFileError(_TOO_MANY)
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header_number = columns = None
+        for number, values in enumerate(reader, start=1):
+            columns = _header(values[:MAX_COLUMNS])
+            if columns:
+                header_number = number
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        if header_number is None:
+            raise ImportFileError(_NO_HEADER)
+        return _rows(reader, columns, header_number + 1)
+    except csv.Error:
+        raise ImportFileError(
+            "CSV-filen kunde inte läsas (felaktiga citattecken eller för långa fält)."
+        ) from None

@@ -1,0 +1,288 @@
+"""Onboarding pages: organisations (site administrators), an organisation's start page, its
+first agreement, and its recipients (list, add, edit, import from a sheet)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, organisation_for_user, require_superuser
+from funds.models import Agreement, Membership, NationalArea, Organisation, PriorityArea, Recipient
+from funds.onboarding.forms import (
+    AgreementCreateForm,
+    AreaFormSet,
+    OrganisationForm,
+    RecipientForm,
+    RecipientImportForm,
+    area_objects,
+    check_areas,
+)
+from funds.onboarding.recipients import (
+    ImportOutdated,
+    recipient_import_plan,
+    recipients_import,
+)
+from funds.onboarding.sheets import SheetRow
+
+ADMIN_ROLES = {Membership.Role.ADMINISTRATOR}
+
+
+# --- Organisations (site administrators) ---------------------------------------------------
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    require_superuser(request)
+    organisations = Organisation.objects.annotate(
+        agreement_count=Count("agreements", distinct=True),
+        recipient_count=Count("recipients", distinct=True),
+        member_count=Count("memberships", distinct=True),
+    ).order_by("name")
+    return render(request, "onboarding/organisation_list.html", {"organisations": organisations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    require_superuser(request)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(
+            request,
+            f"{organisation} är upplagd. Nästa steg: lägg in årets överenskommelse.",
+        )
+        return redirect("agreement_create", code=organisation.code)
+    return render(
+        request,
+        "onboarding/organisation_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- An organisation's start page ----------------------------------------------------------
+
+
+@login_required
+def organisation_overview(request: HttpRequest, code: str) -> HttpResponse:
+    """What is set up and what remains: agreement, recipients, members (checklist)."""
+    organisation = organisation_for_user(request, code, VIEWER_ROLES)
+    counts = Organisation.objects.filter(pk=organisation.pk).aggregate(
+        recipients=Count("recipients", distinct=True),
+        members=Count("memberships", distinct=True),
+        invited=Count(
+            "memberships",
+            filter=Q(memberships__user__last_login__isnull=True),
+            distinct=True,
+        ),
+    )
+    agreements = list(
+        Agreement.objects.filter(organisation=organisation)
+        .annotate(
+            area_count=Count("priority_areas", distinct=True),
+            unmapped=Count(
+                "priority_areas",
+                filter=Q(priority_areas__national_area__isnull=True)
+                & Q(priority_areas__own_priority_reason=""),
+                distinct=True,
+            ),
+        )
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "onboarding/organisation_overview.html",
+        {
+            "organisation": organisation,
+            "agreements": agreements,
+            "counts": counts,
+            "can_edit": organisation.user_role in EDITOR_ROLES,
+            "is_admin": organisation.user_role in ADMIN_ROLES,
+        },
+    )
+
+
+# --- The first agreement -------------------------------------------------------------------
+
+
+def _areas_url(code: str, year: int, has_areas: bool) -> str:
+    """The year helper's areas page (add areas, map them), when it exists on this install."""
+    try:
+        return reverse("agreement_areas", kwargs={"code": code, "year": year})
+    except NoReverseMatch:
+        name = "allocation_matrix" if has_areas else "year_overview"
+        return reverse(name, kwargs={"code": code, "year": year})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = organisation_for_user(request, code, EDITOR_ROLES)
+    national_areas = NationalArea.objects.select_related("national_agreement").order_by(
+        "-national_agreement__year", "number"
+    )
+    posted = request.method == "POST"
+    form = AgreementCreateForm(request.POST if posted else None, organisation=organisation)
+    formset = AreaFormSet(
+        request.POST if posted else None, prefix="omrade", national_areas=national_areas
+    )
+    if posted and form.is_valid() and formset.is_valid():
+        check_areas(form, formset)
+        if not form.errors:
+            try:
+                with transaction.atomic():
+                    agreement = form.save()
+                    areas = area_objects(agreement, formset)
+                    PriorityArea.objects.bulk_create(areas)
+            except IntegrityError:
+                form.add_error("year", "Året finns redan; ladda om sidan.")
+            else:
+                text = f"Överenskommelsen {agreement.year} är upplagd"
+                text += f" med {len(areas)} områden." if areas else ". Lägg in dess områden."
+                messages.success(request, text)
+                return redirect(_areas_url(organisation.code, agreement.year, bool(areas)))
+    return render(
+        request,
+        "onboarding/agreement_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "formset": formset,
+            "existing_years": list(
+                organisation.agreements.order_by("year").values_list("year", flat=True)
+            ),
+        },
+        status=422 if posted and (form.errors or not formset.is_valid()) else 200,
+    )
+
+
+# --- Recipients ----------------------------------------------------------------------------
+
+
+@login_required
+def recipient_list(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = organisation_for_user(request, code, VIEWER_ROLES)
+    recipients = (
+        Recipient.objects.filter(organisation=organisation)
+        .select_related("successor")
+        .order_by("kind", "name")
+    )
+    return render(
+        request,
+        "onboarding/recipient_list.html",
+        {
+            "organisation": organisation,
+            "recipients": recipients,
+            "can_edit": organisation.user_role in EDITOR_ROLES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recipient_edit(
+    request: HttpRequest, code: str, recipient_id: int | None = None
+) -> HttpResponse:
+    organisation = organisation_for_user(request, code, EDITOR_ROLES)
+    recipient = (
+        get_object_or_404(Recipient, pk=recipient_id, organisation=organisation)
+        if recipient_id is not None
+        else None
+    )
+    form = RecipientForm(request.POST or None, instance=recipient, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"{saved.name} är {'ändrad' if recipient else 'tillagd'}.")
+        return redirect("recipient_list", code=organisation.code)
+    return render(
+        request,
+        "onboarding/recipient_form.html",
+        {"organisation": organisation, "form": form, "recipient": recipient},
+        status=422 if form.errors else 200,
+    )
+
+
+IMPORT_TEMPLATE = "onboarding/recipient_import.html"
+
+
+def _import_key(organisation: Organisation) -> str:
+    return f"recipient_import:{organisation.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recipient_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload → preview (nothing saved; the parsed rows wait in the session) → save all or
+    nothing. The file is parsed once: the save uses the rows the preview showed."""
+    organisation = organisation_for_user(request, code, EDITOR_ROLES)
+    context = {"organisation": organisation}
+    if request.method == "POST" and request.POST.get("action") == "save":
+        return _import_save(request, organisation)
+    form = RecipientImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, IMPORT_TEMPLATE, {**context, "form": form}, status=422)
+        name, rows = form.cleaned_data["file"]
+        plan = recipient_import_plan(organisation=organisation, rows=rows)
+        token = secrets.token_urlsafe(24)
+        request.session[_import_key(organisation)] = {
+            "token": token,
+            "name": name[:200],
+            "rows": [row.as_list() for row in rows],
+            "fingerprint": plan.fingerprint,
+        }
+        return render(
+            request,
+            IMPORT_TEMPLATE,
+            {**context, "plan": plan, "filename": name, "token": token},
+        )
+    return render(request, IMPORT_TEMPLATE, {**context, "form": form})
+
+
+def _import_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    key = _import_key(organisation)
+    pending = request.session.get(key)
+    context = {"organisation": organisation}
+    if not pending or request.POST.get("token") != pending.get("token"):
+        context.update(
+            form=RecipientImportForm(),
+            error_list=[
+                "Förhandsgranskningen har gått ut eller gäller en annan fil. Inget sparades. "
+                "Ladda upp filen igen."
+            ],
+        )
+        return render(request, IMPORT_TEMPLATE, context, status=409)
+    rows = [SheetRow.from_list(values) for values in pending["rows"]]
+    try:
+        result = recipients_import(
+            organisation=organisation, rows=rows, fingerprint=pending["fingerprint"]
+        )
+    except (ImportOutdated, ValidationError) as error:
+        plan = recipient_import_plan(organisation=organisation, rows=rows)
+        pending["fingerprint"] = plan.fingerprint
+        request.session.modified = True
+        message = (
+            "Mottagarna har ändrats sedan förhandsgranskningen. Inget sparades; kontrollera "
+            "raderna nedan och spara igen."
+            if isinstance(error, ImportOutdated)
+            else " ".join(error.messages)
+        )
+        context.update(plan=plan, filename=pending["name"], token=pending["token"], error=message)
+        return render(request, IMPORT_TEMPLATE, context, status=409)
+    del request.session[key]
+    messages.success(
+        request,
+        f"Filen {pending['name']} är importerad: {result.created} nya och "
+        f"{result.updated} ändrade mottagare.",
+    )
+    return redirect("recipient_list", code=organisation.code)

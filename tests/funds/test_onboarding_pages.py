@@ -1,0 +1,353 @@
+"""The onboarding pages one by one: organisations, the first agreement, recipients, members
+and invitations; who may use each, what each refuses, and constant query counts on lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from funds.models import Agreement, Membership, NationalArea, Organisation, PriorityArea, Recipient
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def superuser(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.se", "pw"))
+    return client
+
+
+@pytest.fixture
+def org():
+    return f.organisation(name="Göteborgs stad", code="1480", organisation_number="212000-1355")
+
+
+def as_role(client, org, role, **kwargs):
+    user = f.user(org, role, **kwargs)
+    client.force_login(user)
+    return user
+
+
+# --- Organisations -----------------------------------------------------------------------
+
+
+def test_only_site_administrators_see_and_create_organisations(client, org):
+    for name in ("organisation_list", "organisation_create"):
+        assert client.get(reverse(name)).url.startswith(reverse("login"))
+        as_role(client, org, "admin")
+        assert client.get(reverse(name)).status_code == 403
+        assert client.post(reverse(name), {"name": "X"}).status_code == 403
+        client.logout()
+    assert not Organisation.objects.exclude(pk=org.pk).exists()
+
+
+def test_the_organisation_list_is_empty_then_constant_in_queries(
+    superuser, django_assert_max_num_queries
+):
+    body = superuser.get(reverse("organisation_list")).content.decode()
+    assert "Det finns inga organisationer ännu" in body
+    for n in range(6):
+        f.organisation(code=f"L{n + 1:02d}" if n < 1 else f"05{n:02d}")
+    with django_assert_max_num_queries(4):
+        body = superuser.get(reverse("organisation_list")).content.decode()
+    assert body.count("<tr>") == 7
+
+
+@pytest.mark.parametrize(
+    "kind, code, number, error",
+    [
+        ("kommun", "148", "212000-1355", "Kommunkoden ska ha fyra siffror"),
+        ("kommun", "9980", "212000-1355", "börjar inte med en giltig länskod"),
+        ("region", "0580", "232100-0131", "Länskoden ska vara två siffror"),
+        ("lansgemensam", "05", "232100-0131", "L följt av länskoden"),
+        ("kommun", "0580", "212000-0448", "kontrollsiffran stämmer inte"),
+        ("kommun", "0580", "", "Ange organisationens organisationsnummer."),
+        ("kommun", "0180", "212000-0142", "Det finns redan en organisation med koden 0180"),
+    ],
+)
+def test_codes_and_organisation_numbers_are_checked(superuser, kind, code, number, error):
+    f.organisation(code="0180")
+    data = {"name": "Ny", "kind": kind, "code": code, "organisation_number": number}
+    response = superuser.post(reverse("organisation_create"), data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert error.lower() in body.lower(), body[body.find("error-summary") :][:1500]
+    assert not Organisation.objects.filter(name="Ny").exists()
+
+
+def test_a_region_and_a_county_partnership_are_accepted(superuser):
+    for kind, code in (("region", "05"), ("lansgemensam", "L05")):
+        data = {"name": f"Ny {kind}", "kind": kind, "code": code.lower(),
+                "organisation_number": "232100-0131"}  # fmt: skip
+        assert superuser.post(reverse("organisation_create"), data).status_code == 302
+    assert set(Organisation.objects.values_list("code", flat=True)) == {"05", "L05"}
+
+
+# --- The organisation's start page and the first agreement ---------------------------------
+
+
+def test_the_start_page_shows_what_remains(client, org):
+    as_role(client, org, "admin")
+    body = client.get(reverse("organisation_overview", args=[org.code])).content.decode()
+    assert "Ingen överenskommelse ännu" in body and "Inga mottagare ännu" in body
+    as_role(client, org, "reporter", recipient=f.recipient(org))
+    assert client.get(reverse("organisation_overview", args=[org.code])).status_code == 403
+
+
+def agreement_data(year=2024, total="", areas=()) -> dict:
+    data = {
+        "year": year,
+        "title": f"Överenskommelse {year}",
+        "agreed_on": f"{year - 1}-12-14",
+        "granted_total": total,
+        "omrade-TOTAL_FORMS": 8,
+        "omrade-INITIAL_FORMS": 0,
+    }
+    for index, values in enumerate(areas):
+        data.update({f"omrade-{index}-{key}": value for key, value in values.items()})
+    return data
+
+
+def test_an_agreement_without_areas_goes_on_to_its_year(client, org):
+    as_role(client, org, "coordinator")
+    page = client.get(reverse("agreement_create", args=[org.code])).content.decode()
+    assert "Område 8" in page and "Egen prioritering (ange skäl)" in page
+    response = client.post(reverse("agreement_create", args=[org.code]), agreement_data())
+    assert response.status_code == 302
+    assert Agreement.objects.get(organisation=org).year == 2024
+
+
+def test_areas_must_match_the_total_and_the_year(client, org):
+    as_role(client, org, "admin")
+    national_2023 = NationalArea.objects.filter(national_agreement__year=2023).first()
+    areas = [
+        {"name": "Barn och unga", "granted": "1 000 000", "national_area": national_2023.pk},
+        {"name": "Egen", "granted": "500 000", "own_priority_reason": "Lokalt behov"},
+    ]
+    url = reverse("agreement_create", args=[org.code])
+    body = client.post(url, agreement_data(total="2 mnkr", areas=areas)).content.decode()
+    assert "Områdena summerar till 1\xa0500\xa0000\xa0kr, inte 2\xa0000\xa0000\xa0kr" in body
+    assert "kopplat till ett nationellt område för 2023, men överenskommelsen gäller 2024" in body
+    areas.append({"name": "barn och unga", "granted": "1"})
+    body = client.post(url, agreement_data(areas=areas)).content.decode()
+    assert "Två områden heter barn och unga" in body
+    body = client.post(url, agreement_data(areas=[{"name": "Utan belopp"}])).content.decode()
+    assert "Ange områdets tilldelade belopp" in body
+    body = client.post(url, agreement_data(total="1 kr")).content.decode()
+    assert "lägg in områdena nedan" in body
+    assert not Agreement.objects.filter(organisation=org).exists()
+    assert not PriorityArea.objects.exists()
+
+
+def test_a_year_that_exists_is_refused_and_a_formset_cannot_be_inflated(client, org):
+    as_role(client, org, "admin")
+    f.agreement(org, 2024)
+    url = reverse("agreement_create", args=[org.code])
+    body = client.post(url, agreement_data()).content.decode()
+    assert "har redan en överenskommelse 2024" in body
+    data = agreement_data(2025)
+    data["omrade-TOTAL_FORMS"] = 100_000
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "kan ha högst 12 områden" in response.content.decode()
+    assert Agreement.objects.filter(organisation=org).count() == 1
+
+
+def test_readers_reporters_and_outsiders_cannot_create_agreements(client, org):
+    url = reverse("agreement_create", args=[org.code])
+    assert client.get(url).url.startswith(reverse("login"))
+    as_role(client, org, "reader")
+    assert client.post(url, agreement_data()).status_code == 403
+    as_role(client, f.organisation(), "admin")
+    assert client.post(url, agreement_data()).status_code == 404
+    assert not Agreement.objects.exists()
+
+
+# --- Recipients --------------------------------------------------------------------------
+
+
+def test_the_recipient_list_is_empty_then_constant_in_queries(
+    client, org, django_assert_max_num_queries
+):
+    as_role(client, org, "reader")
+    body = client.get(reverse("recipient_list", args=[org.code])).content.decode()
+    assert "har inga mottagare ännu" in body and "Lägg till mottagare" not in body
+    successor = f.recipient(org, name="Efterträdaren")
+    for n in range(20):
+        f.recipient(org, successor=successor if n % 2 else None)
+    with django_assert_max_num_queries(6):
+        body = client.get(reverse("recipient_list", args=[org.code])).content.decode()
+    assert body.count("Efterträdaren") == 11
+
+
+def test_a_recipient_is_added_and_edited(client, org):
+    as_role(client, org, "coordinator")
+    url = reverse("recipient_create", args=[org.code])
+    data = {"name": "Föreningen Hopp", "kind": "association", "organisation_number": ""}
+    body = client.post(url, data).content.decode()
+    assert "En förening måste ha ett organisationsnummer" in body
+    data["organisation_number"] = "8020000025"
+    assert client.post(url, data).status_code == 302
+    recipient = Recipient.objects.get(organisation=org)
+    assert recipient.organisation_number == "802000-0025"
+    other = f.recipient(org, name="Nya föreningen")
+    edit = reverse("recipient_edit", args=[org.code, recipient.pk])
+    response = client.post(
+        edit,
+        {**data, "valid_from": "2020-01-01", "valid_to": "2023-12-31", "successor": other.pk},
+    )
+    assert response.status_code == 302
+    recipient.refresh_from_db()
+    assert recipient.successor == other and str(recipient.valid_to) == "2023-12-31"
+    body = client.post(edit, {**data, "name": "nya föreningen"}).content.decode()
+    assert "Det finns redan en mottagare som heter nya föreningen" in body
+    # A successor from another organisation is not even offered.
+    stranger = f.recipient(f.organisation())
+    response = client.post(edit, {**data, "successor": stranger.pk})
+    assert response.status_code == 422
+
+
+def test_recipients_are_not_edited_by_readers_or_outsiders(client, org):
+    recipient = f.recipient(org)
+    edit = reverse("recipient_edit", args=[org.code, recipient.pk])
+    as_role(client, org, "reader")
+    assert client.get(edit).status_code == 403
+    as_role(client, f.organisation(), "coordinator")
+    assert client.get(edit).status_code == 404
+    assert client.get(reverse("recipient_list", args=[org.code])).status_code == 404
+
+
+# --- Members and invitations ---------------------------------------------------------------
+
+
+def invite(client, org, email, role="coordinator", **extra):
+    return client.post(
+        reverse("member_invite", args=[org.code]), {"email": email, "role": role, **extra}
+    )
+
+
+def test_only_administrators_manage_members(client, org):
+    member = f.user(org, "reader")
+    membership = Membership.objects.get(user=member)
+    urls = [
+        reverse("member_list", args=[org.code]),
+        reverse("member_invite", args=[org.code]),
+        reverse("member_edit", args=[org.code, membership.pk]),
+    ]
+    posts = [
+        reverse("member_remove", args=[org.code, membership.pk]),
+        reverse("member_resend", args=[org.code, membership.pk]),
+    ]
+    as_role(client, org, "coordinator")
+    for url in urls + posts:
+        assert client.post(url).status_code == 403, url
+    as_role(client, f.organisation(), "admin")
+    for url in urls + posts:
+        assert client.post(url).status_code == 404, url
+    assert Membership.objects.filter(pk=membership.pk).exists() and not mail.outbox
+
+
+def test_the_member_list_is_constant_in_queries(client, org, django_assert_max_num_queries):
+    as_role(client, org, "admin")
+    for n in range(12):
+        f.user(org, "reporter", recipient=f.recipient(org), email=f"r{n}@example.se")
+    with django_assert_max_num_queries(5):
+        body = client.get(reverse("member_list", args=[org.code])).content.decode()
+    assert body.count("Rapportör") == 12
+
+
+def test_an_invitation_creates_an_account_without_password_and_sends_a_link(client, org):
+    admin = as_role(client, org, "admin", first_name="Anna", last_name="Admin")
+    assert invite(client, org, "Ny.Person@Goteborg.se", first_name="Nora").status_code == 302
+    user = User.objects.get(email="ny.person@goteborg.se")
+    assert user.username == "ny.person@goteborg.se" and not user.has_usable_password()
+    assert Membership.objects.get(user=user, organisation=org).role == "coordinator"
+    (message,) = mail.outbox
+    assert "Anna Admin har gett dig behörighet som samordnare i Göteborgs stad" in message.body
+    assert "/konto/inbjudan/" in message.body
+    body = client.get(reverse("member_list", args=[org.code])).content.decode()
+    assert "Inbjuden, har inte valt lösenord" in body
+    assert admin.pk != user.pk
+
+
+def test_a_reporter_needs_a_recipient_of_the_organisation(client, org):
+    as_role(client, org, "admin")
+    body = invite(client, org, "r@example.se", "reporter").content.decode()
+    assert "En rapportör måste höra till en mottagare" in body
+    stranger = f.recipient(f.organisation())
+    assert invite(client, org, "r@example.se", "reporter", recipient=stranger.pk).status_code == 422
+    assert not User.objects.filter(email="r@example.se").exists() and not mail.outbox
+
+
+def test_an_existing_user_invited_to_a_second_organisation_keeps_their_account(client, org):
+    other = f.organisation(name="Linköpings kommun", code="0580")
+    person = f.user(other, "coordinator", email="person@example.se")
+    as_role(client, org, "admin")
+    assert invite(client, org, "PERSON@example.se", "reader").status_code == 302
+    assert User.objects.filter(email__iexact="person@example.se").count() == 1
+    assert set(person.memberships.values_list("organisation__code", flat=True)) == {"0580", "1480"}
+    (message,) = mail.outbox
+    assert "Du har redan ett konto" in message.body and "/konto/inbjudan/" not in message.body
+    body = invite(client, org, "person@example.se").content.decode()
+    assert "är redan medlem i Göteborgs stad" in body
+
+
+def test_resend_role_change_and_removal(client, org):
+    as_role(client, org, "admin")
+    invite(client, org, "kollega@example.se")
+    membership = Membership.objects.get(user__email="kollega@example.se")
+    resend = reverse("member_resend", args=[org.code, membership.pk])
+    assert client.post(resend).status_code == 302
+    assert len(mail.outbox) == 2 and "/konto/inbjudan/" in mail.outbox[1].body
+    edit = reverse("member_edit", args=[org.code, membership.pk])
+    assert "Skicka inbjudan igen" in client.get(edit).content.decode()
+    recipient = f.recipient(org)
+    assert client.post(edit, {"role": "reporter"}).status_code == 422
+    assert client.post(edit, {"role": "reporter", "recipient": recipient.pk}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "reporter" and membership.recipient == recipient
+    assert client.post(edit, {"role": "reader", "recipient": recipient.pk}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "reader" and membership.recipient is None
+    client.post(reverse("member_remove", args=[org.code, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert User.objects.filter(email="kollega@example.se").exists()
+
+
+def test_an_administrator_cannot_change_or_remove_their_own_membership(client, org):
+    admin = as_role(client, org, "admin")
+    own = Membership.objects.get(user=admin)
+    client.post(reverse("member_edit", args=[org.code, own.pk]), {"role": "reader"})
+    response = client.post(reverse("member_remove", args=[org.code, own.pk]), follow=True)
+    assert "Du kan inte ändra eller ta bort ditt eget medlemskap" in response.content.decode()
+    own.refresh_from_db()
+    assert own.role == "admin"
+
+
+def test_the_invitation_link_sets_a_password_once(client, org):
+    as_role(client, org, "admin")
+    invite(client, org, "ny@example.se")
+    link = re.search(r"https?://[^/\s]+(/konto/inbjudan/\S+/)", mail.outbox[0].body).group(1)
+    visitor = Client()
+    form_url = visitor.get(link).url
+    body = visitor.get(form_url).content.decode()
+    assert "Ditt användarnamn är <strong>ny@example.se</strong>" in body
+    short = visitor.post(form_url, {"new_password1": "abc", "new_password2": "abc"})
+    assert short.status_code == 200 and "lösenordet är för kort" in short.content.decode()
+    response = visitor.post(
+        form_url, {"new_password1": "Ett-bra-losenord-1", "new_password2": "Ett-bra-losenord-1"}
+    )
+    assert response.url == reverse("login")
+    login_page = visitor.get(response.url).content.decode()
+    assert "Ditt lösenord är sparat. Logga in med användarnamnet ny@example.se." in login_page
+    assert Client().login(username="ny@example.se", password="Ett-bra-losenord-1")
+    assert "Inbjudan fungerar inte" in Client().get(link, follow=True).content.decode()
+    bad = Client().get(reverse("invitation_accept", args=["MQ", "fel-token"]), follow=True)
+    assert "Inbjudan fungerar inte" in bad.content.decode()
