@@ -44,6 +44,7 @@ pytestmark = pytest.mark.browser
 
 # URL names that answer with no page of their own, and where their output is checked.
 NOT_PAGES = {
+    "health": "JSON for the load balancer (tests/config/test_health.py)",
     "logout": "POST only; redirects to the login page",
     "allocation_cell": "POST only (htmx); its fragments: matrix-after-a-cell-save, -cell-error",
     "agreement_status": "POST only; redirects to the matrix",
