@@ -7,7 +7,7 @@ admin.site.site_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("signin.urls")),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
