@@ -8,9 +8,7 @@ urlpatterns = [
     path("logga-in/sparrar/", views.locks, name="signin_locks"),
     # mozilla-django-oidc's URL names, which it reverses itself. Register
     # https://<host>/oidc/callback/ as the redirect URI at the identity provider.
-    path(
-        "oidc/authenticate/", views.SingleSignOnStart.as_view(), name="oidc_authentication_init"
-    ),
+    path("oidc/authenticate/", views.SingleSignOnStart.as_view(), name="oidc_authentication_init"),
     path(
         "oidc/callback/", views.SingleSignOnCallback.as_view(), name="oidc_authentication_callback"
     ),

@@ -84,7 +84,9 @@ def test_an_account_nobody_invited_is_refused(page: Page, sso):
 
     expect(page).to_have_url(re.compile(r"/logga-in/nekad/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Du kunde inte loggas in")
-    expect(page.get_by_text("Det finns inget konto i tjänsten för okand@stockholm.se")).to_be_visible()
+    expect(
+        page.get_by_text("Det finns inget konto i tjänsten för okand@stockholm.se")
+    ).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/logga-in/\?next=/$"))
 
@@ -93,7 +95,9 @@ def test_an_address_the_provider_has_not_verified_is_refused(page: Page, sso):
     sign_in_at_provider(page, "lasse")
 
     expect(page).to_have_url(re.compile(r"/logga-in/nekad/$"))
-    expect(page.get_by_text("har inte bekräftat e-postadressen lasare@stockholm.se")).to_be_visible()
+    expect(
+        page.get_by_text("har inte bekräftat e-postadressen lasare@stockholm.se")
+    ).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/logga-in/\?next=/$"))
 
