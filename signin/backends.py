@@ -35,6 +35,14 @@ class InvitedStaffBackend(OIDCAuthenticationBackend):
             self._refuse("provider")
             return None
 
+    def verify_token(self, token, **kwargs):
+        """The parent checks signature and nonce; the token must also be meant for us."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("The ID token was issued to another client.")
+        return payload
+
     def get_userinfo(self, access_token, id_token, payload):
         """The verified ID token's claims with the userinfo endpoint's on top: Microsoft Entra
         ID puts optional claims in the ID token only, oidc-provider in userinfo only."""

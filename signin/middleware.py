@@ -11,6 +11,12 @@ from django.http import HttpRequest, HttpResponse
 REFRESHED_KEY = "signin_refreshed"
 
 
+def session_stamp(session) -> None:
+    """Mark the session as saved now; a changed key makes SessionMiddleware save it, with
+    an expiry SESSION_COOKIE_AGE from now."""
+    session[REFRESHED_KEY] = int(time.time())
+
+
 class SessionIdleMiddleware:
     """Slides a signed-in session's expiry forward while it is used.
 
@@ -25,9 +31,7 @@ class SessionIdleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = int(time.time())
             refreshed = request.session.get(REFRESHED_KEY, 0)
-            if now - refreshed >= settings.SESSION_COOKIE_AGE // 12:
-                # A changed key makes SessionMiddleware save the session with a new expiry.
-                request.session[REFRESHED_KEY] = now
+            if time.time() - refreshed >= settings.SESSION_COOKIE_AGE // 12:
+                session_stamp(request.session)
         return self.get_response(request)

@@ -26,11 +26,13 @@ def is_signed_in(client) -> bool:
     return answer.status_code == 302 and "/logga-in/" not in answer.url
 
 
-def test_the_session_cookie_ends_with_the_browser(signed_in):
-    signed_in.get("/")
+def test_the_session_cookie_ends_with_the_browser(client):
+    f.user(f.organisation(), username="anna")
 
-    cookie = signed_in.cookies[django_settings.SESSION_COOKIE_NAME]
-    assert cookie["expires"] == "" and cookie["max-age"] == ""
+    answer = client.post("/logga-in/", {"username": "anna", "password": "pw"})
+
+    cookie = answer.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie.value and cookie["expires"] == "" and cookie["max-age"] == ""
 
 
 def test_the_defaults_are_an_hour_and_browser_close():
