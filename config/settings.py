@@ -254,6 +254,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "signin.lockout.SignInAxesHandler"
 AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_ip"
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 # How many reverse proxies (load balancer, TLS terminator) append to X-Forwarded-For in front
 # of the app. 0: the client is REMOTE_ADDR and the header is ignored, since anyone can send it.
 SIGNIN_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)

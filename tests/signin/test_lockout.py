@@ -147,3 +147,14 @@ def test_the_client_address_honours_the_trusted_proxy_count(settings, proxies, f
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize("username", ["a" * 1000, "nul\x00tecken", ""])
+def test_a_hostile_username_is_refused_without_an_error(client, username):
+    started = time.monotonic()
+
+    answer = log_in(client, username, "fel")
+
+    assert answer.status_code == 200
+    assert time.monotonic() - started < 1
+    assert not signed_in(client)
