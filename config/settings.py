@@ -254,6 +254,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "signin.lockout.SignInAxesHandler"
 AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "signin.lockout.client_username"
 # No start-up banner on every manage.py command; failures and lockouts are still logged.
 AXES_VERBOSE = False
 # How many reverse proxies (load balancer, TLS terminator) append to X-Forwarded-For in front

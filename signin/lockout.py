@@ -33,6 +33,13 @@ def client_ip(request: HttpRequest) -> str:
         return remote
 
 
+def client_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username Axes records, cut to the 255 characters its column holds: Django's login
+    form passes a longer one on to authentication, and storing it failed with a 500."""
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    return username[:255] if isinstance(username, str) else None
+
+
 class SignInAxesHandler(AxesDatabaseHandler):
     """Axes' database handler, with an address limit of its own beside the account's.
 

@@ -6,6 +6,7 @@ import datetime
 import time
 
 import pytest
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
@@ -128,6 +129,25 @@ def test_an_unlock_without_an_account_is_refused_in_swedish(client):
     answer = client.post(reverse("signin_locks"), {"kind": "konto"}, follow=True)
 
     assert "Ange ett konto eller en adress att låsa upp." in answer.content.decode()
+
+
+def test_refused_single_sign_ons_do_not_lock_single_sign_on_for_everyone():
+    # Single sign-on failures have no username. Counted per username, ten refused people on
+    # ten addresses would add up to a lock on "no username" for everybody's single sign-on.
+    for n in range(10):
+        AccessAttempt.objects.create(
+            username=None,
+            ip_address=f"198.51.100.{n}",
+            failures_since_start=5,
+            attempt_time=datetime.datetime.now(datetime.UTC),
+            **dict.fromkeys(
+                ["user_agent", "get_data", "post_data", "http_accept", "path_info"], ""
+            ),
+        )
+    request = RequestFactory().get("/oidc/callback/", REMOTE_ADDR="203.0.113.1")
+    AxesProxyHandler.update_request(request)
+
+    assert AxesProxyHandler.is_allowed(request, {"nonce": "n1"})
 
 
 @pytest.mark.parametrize(
