@@ -5,6 +5,7 @@ understand, so a typo in production stops the process instead of silently using 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -226,3 +227,76 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# --- Sign-in -----------------------------------------------------------------------------
+# Single sign-on over OpenID Connect (mozilla-django-oidc), local passwords that can be
+# switched off, lockout of repeated failures (django-axes) and sessions that end when idle.
+# Every variable is described in docs/operations.md, "Sign-in".
+INSTALLED_APPS += ["axes", "signin"]
+# The idle-session refresh needs the user (after AuthenticationMiddleware); Axes turns a
+# lockout flagged during the request into the Swedish lockout page, so it wraps the rest.
+MIDDLEWARE += ["signin.middleware.SessionIdleMiddleware", "axes.middleware.AxesMiddleware"]
+
+
+def _env_required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_OIDC_ENABLED is on.")
+    return value
+
+
+OIDC_ENABLED = env_bool("DJANGO_OIDC_ENABLED", False)
+LOCAL_PASSWORDS_ENABLED = env_bool("DJANGO_LOCAL_PASSWORDS_ENABLED", True)
+if not (OIDC_ENABLED or LOCAL_PASSWORDS_ENABLED):
+    raise ImproperlyConfigured(
+        "DJANGO_LOCAL_PASSWORDS_ENABLED=0 needs DJANGO_OIDC_ENABLED=1: nobody could sign in."
+    )
+# Axes first: it refuses a locked-out account or address before any password is checked.
+# It has no get_user, so a session is kept by the backend that signed the user in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS_ENABLED else []),
+    *(["signin.backends.InvitedStaffBackend"] if OIDC_ENABLED else []),
+]
+OIDC_BUTTON_LABEL = os.environ.get("DJANGO_OIDC_BUTTON_LABEL", "Logga in med organisationens konto")
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = _env_required("DJANGO_OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _env_required("DJANGO_OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _env_required("DJANGO_OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = _env_required("DJANGO_OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _env_required("DJANGO_OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _env_required("DJANGO_OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = os.environ.get("DJANGO_OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+# Staff are invited by an administrator; a working identity-provider account is not enough.
+OIDC_CREATE_USER = False
+# Seconds to wait for the identity provider's token, userinfo and key endpoints.
+OIDC_TIMEOUT = env_int("DJANGO_OIDC_TIMEOUT_SECONDS", 10)
+
+# Lockout: a few failures lock the account, more lock the address. Many staff of a town
+# hall share one public address, so the address gets a higher limit of its own.
+AXES_FAILURE_LIMIT = env_int("DJANGO_SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
+SIGNIN_LOCKOUT_MINUTES = env_int("DJANGO_SIGNIN_LOCKOUT_MINUTES", 15)
+if min(AXES_FAILURE_LIMIT, SIGNIN_ADDRESS_FAILURE_LIMIT, SIGNIN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("The DJANGO_SIGNIN_* limits and minutes must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+# The order matters: signin.lockout.SignInAxesHandler reads the account's count first.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "signin.lockout.SignInAxesHandler"
+AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "signin.lockout.client_username"
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# How many reverse proxies (load balancer, TLS terminator) append to X-Forwarded-For in front
+# of the app. 0: the client is REMOTE_ADDR and the header is ignored, since anyone can send it.
+SIGNIN_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Sessions end when the browser closes, or after this many minutes without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 60)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be at least 1.")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

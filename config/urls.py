@@ -10,7 +10,7 @@ admin.site.site_title = "Administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("halsa/", health, name="health"),
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("signin.urls")),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # Accounts (password change and reset, invitations) and onboarding (funds/onboarding/).
     path("konto/", include("funds.onboarding.account_urls")),

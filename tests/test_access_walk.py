@@ -23,6 +23,11 @@ PUBLIC = {
     "login",
     "logout",
     "home",
+    # Sign-in: the single sign-on start and callback (a redirect to the identity provider, or
+    # 404 while it is off) and the page that says why it refused; tests/signin/.
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "signin_refused",
     # Open data: who got what is public (reporting/opendata.py); tested in test_opendata.py.
     "open_data_allocations_csv",
     "open_data_allocations_json",

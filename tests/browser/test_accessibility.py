@@ -17,8 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
@@ -75,6 +78,8 @@ NOT_PAGES = {
     "indicator_edit": "axe in tests/plans/test_axe.py",
     "indicator_detail": "axe in tests/plans/test_axe.py",
     "coverage": "axe in tests/plans/test_axe.py",
+    "oidc_authentication_init": "redirects to the identity provider (test_signin_oidc.py)",
+    "oidc_authentication_callback": "redirects home or to signin_refused (test_signin_oidc.py)",
 }
 REFLOW = {"width": 320, "height": 800}
 LAYOUT_RULES = ["scrollable-region-focusable"]
@@ -131,6 +136,23 @@ def without_allocations_in_2024() -> None:
     Allocation.objects.filter(priority_area__agreement=agreement(2024)).delete()
 
 
+def sign_ins_locked() -> None:
+    """An account locked by its failures and an address locked by a password spray."""
+    for username, address, failures in [
+        ("samordnare", "203.0.113.5", 5),
+        (None, "198.51.100.7", 30),
+    ]:
+        AccessAttempt.objects.create(
+            username=username,
+            ip_address=address,
+            failures_since_start=failures,
+            attempt_time=timezone.now(),
+            **dict.fromkeys(
+                ["user_agent", "get_data", "post_data", "http_accept", "path_info"], ""
+            ),
+        )
+
+
 @dataclass(frozen=True)
 class State:
     user: str | None
@@ -143,6 +165,7 @@ STATES = {
     "2024-edited": State("samordnare", edited_and_over_allocated),
     "2024-decided": State("samordnare", decided_with_an_amendment),
     "2024-empty": State("samordnare", without_allocations_in_2024),
+    "sign-ins-locked": State("admin", sign_ins_locked),
 }
 
 
@@ -578,6 +601,45 @@ def _invitation_accept(page: Page, tmp_path: Path) -> None:
 @screen("invitation-link-broken", "anonymous", "invitation_accept")
 def _invitation_broken(page: Page, tmp_path: Path) -> None:
     page.goto("/konto/inbjudan/MQ/fel-token/")
+
+
+# --- Sign-in ---
+
+
+@screen("login-with-single-sign-on", "anonymous", "login")
+def _login_sso(page: Page, tmp_path: Path) -> None:
+    with override_settings(OIDC_ENABLED=True, OIDC_BUTTON_LABEL="Logga in med kommunens konto"):
+        page.goto("/logga-in/")
+    expect(page.get_by_role("link", name="Logga in med kommunens konto")).to_be_visible()
+
+
+@screen("signin-refused", "anonymous", "signin_refused")
+def _signin_refused(page: Page, tmp_path: Path) -> None:
+    page.goto("/logga-in/nekad/")
+
+
+@screen("login-locked-out", "anonymous", "login")
+def _login_locked(page: Page, tmp_path: Path) -> None:
+    for _ in range(5):  # the account limit
+        page.goto("/logga-in/")
+        page.get_by_label("Användarnamn").fill("obefintlig")
+        page.get_by_label("Lösenord").fill("fel")
+        page.get_by_role("button", name="Logga in").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inloggningen är spärrad")).to_be_visible()
+
+
+@screen("signin-locks", "sign-ins-locked", "signin_locks")
+def _signin_locks(page: Page, tmp_path: Path) -> None:
+    page.goto("/logga-in/sparrar/")
+    expect(page.get_by_role("button", name="Lås upp kontot samordnare")).to_be_visible()
+
+
+@screen("signin-locks-after-unlock", "sign-ins-locked", "signin_locks")
+def _signin_unlocked(page: Page, tmp_path: Path) -> None:
+    page.goto("/logga-in/sparrar/")
+    page.get_by_role("button", name="Lås upp kontot samordnare").click()
+    expect(page.get_by_text("Kontot samordnare är upplåst.")).to_be_visible()
 
 
 # --- The tests ---------------------------------------------------------------------------
