@@ -87,7 +87,13 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
         value = Decimal(repr(value))  # repr gives the shortest text that round-trips
         # A spreadsheet formula such as =0.1+0.2 leaves binary noise far below an öre
         # (150000.30000000002); that is the öre amount the user sees in the cell.
-        if value.is_finite() and abs(value - value.quantize(ORE)) < _FLOAT_NOISE:
+        # (A huge float is left alone: it is refused as too large below, and quantizing it
+        # would overflow the decimal context.)
+        if (
+            value.is_finite()
+            and abs(value) <= MAX_AMOUNT
+            and abs(value - value.quantize(ORE)) < _FLOAT_NOISE
+        ):
             value = value.quantize(ORE)
     if isinstance(value, int):
         value = Decimal(value)

@@ -119,6 +119,8 @@ def test_parse_amount_accepts(text, expected):
         (1.005, "precision"),
         (-1.5, "negative"),
         (float("nan"), "invalid"),
+        (1e26, "too_large"),  # a spreadsheet cell; found by test_hostile_workbooks
+        (-1e26, "negative"),
         (float("inf"), "invalid"),
         (True, "invalid"),
     ],
