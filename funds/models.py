@@ -393,7 +393,7 @@ class PriorityArea(models.Model):
         verbose_name=_("föregående års område"),
     )
     # Incremented on every edit on the areas page: a save naming an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("prioriterat område")
