@@ -98,9 +98,7 @@ def partnership(org: Organisation, rec: Recipient | None = None, **kwargs):
     from funds.models import Partnership
 
     if rec is None:
-        rec = recipient(
-            org, kind=Recipient.Kind.ASSOCIATION, organisation_number="802000-0004"
-        )
+        rec = recipient(org, kind=Recipient.Kind.ASSOCIATION, organisation_number="802000-0004")
     defaults = {
         "first_year": 2024,
         "last_year": 2026,
