@@ -121,6 +121,17 @@ def agreement_decide(
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if agreement.status != Agreement.Status.DRAFT:
             raise ValidationError("Året är redan beslutat.", code="not_draft")
+        unmapped = [
+            area for area in agreement.priority_areas.order_by("number") if not area.is_mapped
+        ]
+        if unmapped:
+            names = ", ".join(f"{area.number}. {area.name}" for area in unmapped)
+            raise ValidationError(
+                f"Året kan inte beslutas: {names} saknar nationellt område. Välj det "
+                "nationella området, eller ange egen prioritering med skäl, på sidan "
+                "Prioriterade områden.",
+                code="unmapped",
+            )
         over = [line for line in agreement_balance(agreement).lines if line.over_allocated]
         if over:
             names = ", ".join(

@@ -285,6 +285,12 @@ class NationalArea(models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("namn"), max_length=400)
     short_name = models.CharField(_("kortnamn"), max_length=100)
+    # The national numbering changes between agreements (2024's area 5 "Suicidprevention" is
+    # 2025's area 4): the reference data says which area of the previous year's agreement
+    # this one continues. Null: the same number, unless the year declares its lineage.
+    previous_number = models.PositiveSmallIntegerField(
+        _("fortsätter föregående års område nummer"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("nationellt prioriterat område")
@@ -375,6 +381,19 @@ class PriorityArea(models.Model):
         blank=True,
         help_text=_("Fylls i när området inte hör till något nationellt område."),
     )
+    # --- Year set-up (funds/year/): the previous year's area this one continues ---
+    # Set by start_year and editable on the areas page; comparisons between years follow it
+    # (funds.year.lineage.area_predecessor), never the name.
+    previous_area = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_areas",
+        verbose_name=_("föregående års område"),
+    )
+    # Incremented on every edit on the areas page: a save naming an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("prioriterat område")
@@ -907,3 +926,59 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.get_kind_display()}"
+
+
+# --- Year set-up: idéburet offentligt partnerskap (IOP), funds/year/ ------------------------
+
+
+class Partnership(models.Model):
+    """A multi-year agreement with an association (IOP). Starting a year proposes its yearly
+    amount as a draft allocation in the area that matches it."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="partnerships", verbose_name=_("organisation")
+    )
+    recipient = models.ForeignKey(
+        Recipient, models.PROTECT, related_name="partnerships", verbose_name=_("förening")
+    )
+    area_description = models.CharField(
+        _("prioriterat område (beskrivning)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Det lokala område partnerskapet hör till, om inget nationellt anges."),
+    )
+    national_area = models.ForeignKey(
+        NationalArea,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("nationellt område"),
+    )
+    first_year = models.PositiveSmallIntegerField(_("första år"))
+    last_year = models.PositiveSmallIntegerField(_("sista år"))
+    yearly_amount = money_field(_("belopp per år"))
+    registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    note = models.TextField(_("anteckning"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("idéburet offentligt partnerskap")
+        verbose_name_plural = _("idéburna offentliga partnerskap")
+        ordering = ["organisation", "recipient__name", "first_year"]
+        constraints = [
+            non_negative("yearly_amount", "partnership"),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="partnership_year_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__gte=2000, last_year__lte=2100),
+                name="partnership_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IOP {self.recipient} {self.first_year}–{self.last_year}"
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year

@@ -19,6 +19,7 @@ from django.db import transaction
 from funds.allocations import AllocationConflict, allocation_set
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
 from funds.money import ORE, format_kr
+from funds.year.lineage import area_predecessors
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,14 @@ def rollover_refusal(*, previous: Agreement | None, current: Agreement) -> str |
 def default_mapping(
     previous_areas: Iterable[PriorityArea], current_areas: Iterable[PriorityArea]
 ) -> dict[int, int | None]:
-    """Each previous area to the new area with the same name, else to none."""
-    by_name = {area.name.strip().casefold(): area.pk for area in current_areas}
-    return {area.pk: by_name.get(area.name.strip().casefold()) for area in previous_areas}
+    """Each previous area to the new area that continues it (funds.year.lineage: the
+    coordinator's choice or the national mapping, never the name), else to none."""
+    continued_by = {
+        predecessor.pk: area_pk
+        for area_pk, predecessor in area_predecessors(current_areas).items()
+        if predecessor is not None
+    }
+    return {area.pk: continued_by.get(area.pk) for area in previous_areas}
 
 
 def scale_exact(amounts: dict[Recipient, Decimal], target: Decimal) -> dict[Recipient, Decimal]:

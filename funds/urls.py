@@ -78,3 +78,41 @@ urlpatterns += [
         name="allocation_rollover",
     ),
 ]
+
+# The year set-up: areas and their national mapping, starting a year, IOP partnerships, an
+# allocation's plan priorities, national reference data (funds/year/views.py).
+from funds.year import views as year_views  # noqa: E402
+
+urlpatterns += [
+    path("referensdata/", year_views.reference_data, name="reference_data"),
+    path("referensdata/nytt-ar/", year_views.reference_data_add, name="reference_data_add"),
+    path(
+        "referensdata/<int:year>/kategorier/",
+        year_views.reference_categories,
+        name="reference_categories",
+    ),
+    path("<str:code>/nytt-ar/", year_views.year_start_page, name="year_start"),
+    path("<str:code>/iop/", year_views.partnership_list, name="partnership_list"),
+    path("<str:code>/iop/nytt/", year_views.partnership_edit, name="partnership_add"),
+    path(
+        "<str:code>/iop/<int:partnership_id>/",
+        year_views.partnership_edit,
+        name="partnership_edit",
+    ),
+    path("<str:code>/<int:year>/omraden/", year_views.agreement_areas, name="agreement_areas"),
+    path(
+        "<str:code>/<int:year>/omraden/nytt/",
+        year_views.agreement_area_edit,
+        name="agreement_area_add",
+    ),
+    path(
+        "<str:code>/<int:year>/omraden/<int:area_id>/",
+        year_views.agreement_area_edit,
+        name="agreement_area_edit",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/<int:allocation_id>/prioriteringar/",
+        year_views.allocation_priorities,
+        name="allocation_priorities",
+    ),
+]

@@ -22,6 +22,7 @@ from funds.forms import DecisionForm, RecipientAddForm
 from funds.matrix import Cell, Matrix, build_matrix
 from funds.models import (
     Agreement,
+    Allocation,
     AllocationChange,
     Membership,
     Organisation,
@@ -29,6 +30,7 @@ from funds.models import (
     Recipient,
 )
 from funds.money import format_amount_input, format_kr, parse_amount
+from funds.year.forms import national_label
 
 MATRIX = "funds/allocation_matrix.html"
 
@@ -62,14 +64,37 @@ def _years(agreement: Agreement) -> list[int]:
 @login_required
 def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    balance = agreement_balance(agreement)
+    years = _years(agreement)
+    # The national area of each line (number, short name, follow-up route): year set-up.
+    kind = agreement.organisation.kind
+    areas = {
+        area.pk: area
+        for area in PriorityArea.objects.filter(agreement=agreement)
+        .select_related("national_area")
+        .prefetch_related("national_area__fundings")
+    }
+    lines = []
+    for line in balance.lines:
+        area = areas.get(line.area_id)
+        if area is None or not area.is_mapped:
+            national = ""
+        elif area.national_area is None:
+            national = "Egen prioritering"
+        else:
+            national = national_label(area.national_area, kind)
+        lines.append((line, national, area is not None and not area.is_mapped))
     return render(
         request,
         "funds/year_overview.html",
         {
             "agreement": agreement,
             "organisation": agreement.organisation,
-            "balance": agreement_balance(agreement),
-            "years": _years(agreement),
+            "balance": balance,
+            "lines": lines,
+            "years": years,
+            # Starting the next year needs this year to start from and no later year yet.
+            "can_start_next": can_edit(agreement) and years[-1] == agreement.year,
         },
     )
 
@@ -246,6 +271,9 @@ def allocation_history(
             Recipient, pk=recipient_id, organisation=agreement.organisation
         )
         changes = changes.filter(allocation__priority_area=area, allocation__recipient=recipient)
+    allocation = (
+        Allocation.objects.filter(priority_area=area, recipient=recipient).first() if area else None
+    )
     return render(
         request,
         "funds/allocation_history.html",
@@ -255,6 +283,7 @@ def allocation_history(
             "changes": changes,
             "area": area,
             "recipient": recipient,
+            "allocation": allocation,
         },
     )
 

@@ -139,6 +139,7 @@ def _form_context(
     return {
         "agreement": agreement,
         "organisation": agreement.organisation,
+        "setup_blockers": setup_blockers(agreement),
         "allocation": allocation,
         "follow_up": follow_up,
         "state": state,
@@ -152,6 +153,25 @@ def _form_context(
         "overspend_form": OverspendForm(),
         "changes": changes,
     }
+
+
+def setup_blockers(agreement: Agreement) -> list[str]:
+    """What in the coordinator's set-up keeps any report of the year from being submitted,
+    said once for the whole form rather than as a failure per insats."""
+    blockers = []
+    if agreement.status == Agreement.Status.DRAFT:
+        blockers.append(
+            f"Fördelningen för {agreement.year} är inte beslutad än. Redovisningen öppnar när "
+            "samordnaren har beslutat fördelningen."
+        )
+    if not SurveyCategory.objects.filter(year=agreement.year).exists():
+        blockers.append(
+            f"Enkätkategorierna för {agreement.year} saknas, så insatserna kan inte "
+            "kategoriseras och redovisningen kan inte skickas in. Samordnaren får dem genom "
+            "att starta året (Starta nytt år), eller en administratör lägger in dem under "
+            "Referensdata."
+        )
+    return blockers
 
 
 def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
@@ -251,7 +271,10 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
     if "submit" not in request.POST:
         messages.success(request, "Utkastet är sparat.")
         return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
+    blockers = setup_blockers(agreement)
     try:
+        if blockers:
+            raise FollowUpIncomplete([Missing(message, "installningar") for message in blockers])
         follow_up_submit(allocation=allocation, expected_version=saved.version, user=request.user)
     except FollowUpIncomplete as error:
         missing = error.missing
@@ -429,6 +452,10 @@ def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
             .select_related("priority_area", "recipient", "recorded_by")
             .order_by("paid_on", "pk"),
             "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
+            # Before follow-up nobody has reported what was spent: allocated money is not
+            # unspent money, and nothing is yet owed to anyone.
+            "follow_up_started": agreement.status
+            in (Agreement.Status.FOLLOW_UP, Agreement.Status.CLOSED),
         },
         status=status,
     )

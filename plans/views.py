@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, Prefetch
@@ -136,6 +137,16 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
             "indicators",
             Indicator.objects.select_related("goal").prefetch_related(
                 Prefetch("values", IndicatorValue.objects.order_by("year"))
+            ),
+        ),
+        # The allocations linked to each priority (funds links them; reached through the app
+        # registry, as plans/access.py does, so plans imports nothing of funds).
+        Prefetch(
+            "allocations",
+            apps.get_model("funds", "Allocation")
+            .objects.select_related("recipient", "priority_area__agreement")
+            .order_by(
+                "-priority_area__agreement__year", "recipient__name", "priority_area__number"
             ),
         ),
     )

@@ -43,6 +43,10 @@ def agreement(org: Organisation | None = None, year: int = 2023, **kwargs) -> Ag
 def area(agr: Agreement, granted: str | Decimal = "1000000.00", **kwargs) -> PriorityArea:
     number = kwargs.pop("number", agr.priority_areas.count() + 1)
     defaults = {"name": f"Område {number}"}
+    # A year with an unmapped area cannot be decided: test areas are mapped (as the
+    # organisation's own priority) unless a test names a national area or says otherwise.
+    if "national_area" not in kwargs:
+        defaults["own_priority_reason"] = "Egen prioritering i testdata"
     defaults.update(kwargs)
     return PriorityArea.objects.create(
         agreement=agr, number=number, granted=Decimal(granted), **defaults
@@ -84,3 +88,22 @@ def user(org: Organisation | None = None, role: str = "coordinator", **kwargs) -
     if org is not None:
         Membership.objects.create(user=u, organisation=org, role=role, recipient=rec)
     return u
+
+
+# --- Year set-up -----------------------------------------------------------------------------
+
+
+def partnership(org: Organisation, rec: Recipient | None = None, **kwargs):
+    """An IOP with an association of `org`, 2024–2026, 500 000 kr a year."""
+    from funds.models import Partnership
+
+    if rec is None:
+        rec = recipient(org, kind=Recipient.Kind.ASSOCIATION, organisation_number="802000-0004")
+    defaults = {
+        "first_year": 2024,
+        "last_year": 2026,
+        "yearly_amount": Decimal("500000.00"),
+        "area_description": "Område 1",
+    }
+    defaults.update(kwargs)
+    return Partnership.objects.create(organisation=org, recipient=rec, **defaults)

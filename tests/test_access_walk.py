@@ -86,6 +86,7 @@ def victim():
         "area_id": area.pk,
         "recipient_id": rec.pk,
         "allocation_id": alloc.pk,
+        "partnership_id": f.partnership(org).pk,
         "pk": alloc.pk,
         "version": 1,
         "n": 1,

@@ -121,7 +121,11 @@ def _load_year(path: Path, summary: LoadSummary) -> None:
         area = _upsert(
             NationalArea,
             {"national_agreement": agreement, "number": area_data["number"]},
-            {"name": area_data["name"], "short_name": area_data["short_name"]},
+            {
+                "name": area_data["name"],
+                "short_name": area_data["short_name"],
+                "previous_number": area_data.get("previous_number"),
+            },
             summary,
         )
         listed = set()

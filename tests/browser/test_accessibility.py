@@ -642,6 +642,79 @@ def _signin_unlocked(page: Page, tmp_path: Path) -> None:
     expect(page.get_by_text("Kontot samordnare är upplåst.")).to_be_visible()
 
 
+# --- Year set-up: areas and mapping, starting a year, IOP, plan priorities, reference data ---
+
+
+@screen("agreement-areas-2024", "as-loaded", "agreement_areas")
+def _areas(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/omraden/")
+    expect(page.get_by_role("heading", name="Prioriterade områden 2024")).to_be_visible()
+
+
+@screen("agreement-area-edit-errors", "as-loaded", "agreement_area_edit")
+def _area_edit(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/0180/2024/omraden/{area(2024, 1).pk}/")
+    page.get_by_label("Nationellt område").select_option("own")
+    page.get_by_label("Skäl till egen prioritering").fill("")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("agreement-area-add", "as-loaded", "agreement_area_add")
+def _area_add(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/omraden/nytt/")
+
+
+@screen("year-start-preview", "as-loaded", "year_start")
+def _year_start(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/nytt-ar/")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Förhandsgranskning: 2025 från 2024")).to_be_visible()
+
+
+@screen("partnership-list-and-form-errors", "as-loaded", "partnership_list", "partnership_add")
+def _partnerships(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/iop/")
+    page.goto("/0180/iop/nytt/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("partnership-edit", "as-loaded", "partnership_edit")
+def _partnership_edit(page: Page, tmp_path: Path) -> None:
+    from funds.models import Partnership
+
+    streetminds = recipient("Streetminds")
+    partnership = Partnership.objects.create(
+        organisation=streetminds.organisation,
+        recipient=streetminds,
+        area_description="Suicidprevention",
+        first_year=2024,
+        last_year=2026,
+        yearly_amount=Decimal("500000"),
+    )
+    page.goto(f"/0180/iop/{partnership.pk}/")
+
+
+@screen("allocation-priorities", "as-loaded", "allocation_priorities")
+def _allocation_priorities(page: Page, tmp_path: Path) -> None:
+    allocation = Allocation.objects.filter(priority_area__agreement=agreement(2024)).first()
+    page.goto(f"/0180/2024/fordelning/{allocation.pk}/prioriteringar/")
+
+
+@screen("reference-data", "site-admin", "reference_data", "reference_categories")
+def _reference_data(page: Page, tmp_path: Path) -> None:
+    page.goto("/referensdata/")
+    page.goto("/referensdata/2099/kategorier/")
+
+
+@screen("reference-data-add-errors", "site-admin", "reference_data_add")
+def _reference_data_add(page: Page, tmp_path: Path) -> None:
+    page.goto("/referensdata/nytt-ar/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
 # --- The tests ---------------------------------------------------------------------------
 
 

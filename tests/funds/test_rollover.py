@@ -252,7 +252,7 @@ def rollover_url(year=2024):
     return reverse("allocation_rollover", args=["0180", year])
 
 
-def test_the_page_prefills_areas_by_name_and_creates_the_year(client, years):
+def test_the_page_prefills_areas_by_their_lineage_and_creates_the_year(client, years):
     previous, current = years
     coordinator = f.user(current.organisation, "coordinator")
     client.force_login(coordinator)
