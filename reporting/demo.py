@@ -98,6 +98,7 @@ def decision_demo_load() -> DecisionDemoSummary:
                 year=YEAR,
                 version=1,
                 associations_placement=data["associations_placement"],
+                address=agreement.organisation.address,  # invented in funds.demo
                 **data["meta"],
                 **_prose(data),
             )

@@ -220,7 +220,7 @@ class Rendering:
 
     @property
     def has_examples(self) -> bool:
-        return bool(self.figures.examples) or bool(self.document.examples.strip())
+        return bool(self.figures.examples) or bool(self.document.examples_text.strip())
 
     @property
     def missing_settings(self) -> list[str]:
@@ -253,7 +253,7 @@ def _prose_sections(
     sections: dict[str, ProseSection] = {}
     recipients: list[Part] = []
     for name in PROSE_FIELDS:
-        if name in ("examples_intro", "examples") and not has_examples:
+        if name in ("examples_intro", "examples_text") and not has_examples:
             sections[name] = ProseSection(name, PROSE_LABELS[name], [], None)
             continue
         if name == "reporting_text":
@@ -263,6 +263,7 @@ def _prose_sections(
         marked = screen and review_state(document, name) == CARRIED
         blocks = []
         for block in prose_blocks(getattr(document, name)):
+
             def prepare(parts: list[Part]) -> list[Part]:
                 parts = notes.number(parts)
                 return highlighted(parts) if marked else parts
@@ -305,10 +306,8 @@ def decision_document_rendering(
     screen: bool = False,
 ) -> Rendering:
     figures = decision_figures(agreement, example_interventions(document))
-    has_examples = bool(figures.examples) or bool(document.examples.strip())
-    prose, recipients = _prose_sections(
-        document, figures, screen=screen, has_examples=has_examples
-    )
+    has_examples = bool(figures.examples) or bool(document.examples_text.strip())
+    prose, recipients = _prose_sections(document, figures, screen=screen, has_examples=has_examples)
     return Rendering(
         document=document,
         figures=figures,

@@ -378,9 +378,7 @@ def decision_figures(
             agreement__year__in=(agreement.year, agreement.year + 1),
         ).select_related("national_area")
     }
-    national_count = NationalArea.objects.filter(
-        national_agreement__year=agreement.year
-    ).count()
+    national_count = NationalArea.objects.filter(national_agreement__year=agreement.year).count()
     areas = [
         AreaFigure(line, rows[line.area_id].description if line.area_id in rows else "")
         for line in balance.lines

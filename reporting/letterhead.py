@@ -36,8 +36,9 @@ def logo_url(organisation: Organisation, *, pdf: bool) -> str:
     return reverse("organisation_logo", args=[organisation.code])
 
 
-def letterhead_context(organisation: Organisation, *, pdf: bool, administration: str = "",
-                       department: str = "") -> dict:
+def letterhead_context(
+    organisation: Organisation, *, pdf: bool, administration: str = "", department: str = ""
+) -> dict:
     """The context `reporting/_letterhead.html` needs (as `letterhead`)."""
     return {
         "name": organisation.name,

@@ -30,7 +30,7 @@ PROSE_FIELDS = (
     "reporting_intro",
     "reporting_text",
     "examples_intro",
-    "examples",
+    "examples_text",
     "next_agreement_text",
     "equality",
     "child_rights",
@@ -45,7 +45,7 @@ PROSE_LABELS = {
     "reporting_intro": "Rapportering av medel: inledning",
     "reporting_text": "Rapportering av medel: om fördelningen",
     "examples_intro": "Rapportering av medel: inledning till exemplen",
-    "examples": "Rapportering av medel: exempel per område",
+    "examples_text": "Rapportering av medel: exempel per område",
     "next_agreement_text": "Nästa års överenskommelse",
     "equality": "Jämställdhets- och jämlikhetsperspektiv",
     "child_rights": "Barnrättsperspektiv",
@@ -130,7 +130,7 @@ class DecisionDocument(models.Model):
     examples_intro = prose_field(
         _("rapportering: exempel"), _("Före exemplen på insatser per prioriterat område.")
     )
-    examples = prose_field(
+    examples_text = prose_field(
         _("rapportering: exempel per område"),
         _("Exemplen i löptext; en rad som börjar med ”### ” blir en underrubrik."),
     )

@@ -84,3 +84,21 @@ def user(org: Organisation | None = None, role: str = "coordinator", **kwargs) -
     if org is not None:
         Membership.objects.create(user=u, organisation=org, role=role, recipient=rec)
     return u
+
+
+# --- Tjänsteutlåtande (reporting) ---------------------------------------------------------
+
+
+def municipality_with_settings(**kwargs) -> Organisation:
+    """A kommun whose administrator has set its own document wording (not Stockholm's)."""
+    defaults = {
+        "name": "Ekby kommun",
+        "committee": "Kommunstyrelsen",
+        "delegate": "kommundirektören",
+        "signatory_title": "Kommundirektör",
+        "second_signatory_title": "Enhetschef",
+        "administration": "Kommunledningsförvaltningen",
+        "address": "Kommunledningsförvaltningen, Storgatan 1, 999 99 Ekby",
+    }
+    defaults.update(kwargs)
+    return organisation(**defaults)
