@@ -84,7 +84,7 @@ class DecisionDocumentForm(forms.ModelForm):
         help_texts = {
             "registry_number": "Till exempel SOF 2023/567.",
             "address": "Förvaltningens postadress, visas längst ner på varje sida.",
-            "committee": "Till exempel Socialnämnden.",
+            "committee": "Till exempel Socialnämnden eller Kommunstyrelsen.",
             "delegate": "I bestämd form, till exempel socialdirektören.",
             "case_officer_phone": "Till exempel 08-508 25 000.",
             "reporting_intro": "Visas före listan över årets prioriterade områden.",

@@ -114,3 +114,30 @@ def test_small_helpers():
     assert number_word(13) == "13"
     assert join_sv(["a"]) == "a"
     assert join_sv(["a", "b", "c"]) == "a, b och c"
+
+
+def test_a_merged_unit_and_its_successor_count_once_in_the_year_they_held_money():
+    from reporting.figures import merged_recipient_count
+
+    successors = {1: 3, 2: 3, 3: None, 4: None}
+    assert merged_recipient_count({1, 2, 3, 4}, successors) == 2  # 1, 2 -> 3; and 4
+    assert merged_recipient_count({1, 2, 4}, successors) == 3  # the successor held nothing
+    assert merged_recipient_count({3, 4}, successors) == 2
+    # Two merges in a row: 5 -> 1 -> 3.
+    assert merged_recipient_count({5, 3}, {**successors, 5: 1}) == 1
+
+
+def test_areas_are_linked_between_years_only_through_previous_area():
+    from types import SimpleNamespace as Row
+
+    from reporting.figures import area_changes
+
+    old = [Row(pk=1, name="Suicidprevention"), Row(pk=2, name="Utvecklingsarbete")]
+    new = [
+        Row(pk=11, name="Suicidprevention"),  # same name, no link: new
+        Row(pk=12, name="Barn och unga", previous_area_id=1),
+    ]
+    continued, dropped = area_changes(old, new)
+    assert continued[11] is None
+    assert continued[12].pk == 1
+    assert [area.name for area in dropped] == ["Utvecklingsarbete"]
