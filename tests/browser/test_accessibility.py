@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from funds.allocations import agreement_decide, allocation_set
 from funds.models import Allocation, FollowUp
+from reporting.demo import decision_demo_load
 from tests.browser.support import (
     BROMMA,
     DESKTOP,
@@ -52,6 +53,8 @@ NOT_PAGES = {
     "followup_deadline": "POST only; redirects to the status board",
     "decision_pdf": "a PDF",
     "decision_version_pdf": "a PDF",
+    "decision_docx": "a Word file (tests/reporting/test_decision_seed.py)",
+    "organisation_logo": "an image (tests/reporting/test_organisation_settings.py)",
     "decision_issue": "POST only; redirects to the preview",
     "decision_new_version": "POST only; redirects to the edit form",
     "survey_download": "an .xlsx file (tests/reporting/test_survey_views.py)",
@@ -141,6 +144,8 @@ STATES = {
     "2024-edited": State("samordnare", edited_and_over_allocated),
     "2024-decided": State("samordnare", decided_with_an_amendment),
     "2024-empty": State("samordnare", without_allocations_in_2024),
+    "admin": State("admin", as_loaded),
+    "documents": State("samordnare", lambda: decision_demo_load()),
 }
 
 
@@ -413,6 +418,41 @@ def _repayments_errors(page: Page, tmp_path: Path) -> None:
 def _rollover(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}nytt-ar/")
     expect(page.get_by_role("button", name="Skapa fördelningen för 2024")).to_be_visible()
+
+
+# --- Tjänsteutlåtande: organisation settings and review of carried prose ---
+
+
+@screen("organisation-settings", "admin", "organisation_settings")
+def _settings(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/installningar/")
+
+
+@screen("organisation-settings-errors", "admin", "organisation_settings")
+def _settings_errors(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/installningar/")
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>')
+    page.get_by_label("Logotyp", exact=True).set_input_files(str(logo))
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("decision-document-2024-review-marked-edit", "documents", "decision_edit")
+def _document_2024_review_edit(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/tjansteutlatande/redigera/")
+    expect(page.get_by_text("Från 2023 – granska").first).to_be_visible()
+
+
+@screen("decision-document-2024-review-marked-preview", "documents", "decision_preview")
+def _document_2024_review_preview(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/tjansteutlatande/")
+    expect(page.get_by_text("Från 2023 – granska").first).to_be_visible()
+
+
+@screen("decision-document-2023-footnotes", "documents", "decision_preview")
+def _document_2023_footnotes(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2023/tjansteutlatande/")
 
 
 # --- The tests ---------------------------------------------------------------------------
