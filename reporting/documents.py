@@ -264,7 +264,7 @@ def _prose_sections(
         blocks = []
         for block in prose_blocks(getattr(document, name)):
 
-            def prepare(parts: list[Part]) -> list[Part]:
+            def prepare(parts: list[Part], marked: bool = marked) -> list[Part]:
                 parts = notes.number(parts)
                 return highlighted(parts) if marked else parts
 

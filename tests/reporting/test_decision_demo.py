@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from funds.demo import DemoDataError
-from reporting.demo import demo_text, decision_demo_load
+from reporting.demo import decision_demo_load, demo_text
 from reporting.forms import DecisionDocumentForm
 from reporting.models import PROSE_FIELDS, DecisionDocument
 from reporting.review import CARRIED, REWRITTEN, review_state

@@ -6,7 +6,6 @@ transaction that is rolled back at the end.
 """
 
 import logging
-import re
 import time
 from io import StringIO
 

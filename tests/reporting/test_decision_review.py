@@ -63,7 +63,9 @@ def test_the_editor_marks_carried_sections_with_years_and_figures(client, next_y
 
 
 def test_the_2024_document_cannot_be_issued_with_an_unconfirmed_2023_section(
-    client, next_year, fake_pdf  # noqa: F811
+    client,
+    next_year,
+    fake_pdf,  # noqa: F811
 ):
     response = save_2024(client, next_year)
     assert response.status_code == 302
@@ -87,7 +89,9 @@ def test_the_2024_document_cannot_be_issued_with_an_unconfirmed_2023_section(
 
 
 def test_confirming_or_rewriting_every_section_allows_issuing(
-    client, next_year, fake_pdf  # noqa: F811
+    client,
+    next_year,
+    fake_pdf,  # noqa: F811
 ):
     save_2024(client, next_year)
     draft = DecisionDocument.objects.get(organisation=next_year.organisation, year=2024)

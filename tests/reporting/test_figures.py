@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 
 from funds.models import Recipient
-from reporting.figures import has_area_links, decision_figures, join_sv, number_word, swedish_sort_key
+from reporting.figures import (
+    decision_figures,
+    has_area_links,
+    join_sv,
+    number_word,
+    swedish_sort_key,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

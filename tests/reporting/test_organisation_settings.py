@@ -24,7 +24,10 @@ VALID = {
     "administration": "Kommunledningsförvaltningen",
     "address": "Storgatan 1, 999 99 Ekby",
 }
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#00529b"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    b'<rect width="40" height="20" fill="#00529b"/></svg>'
+)
 
 
 def png(width: int = 64, height: int = 32) -> bytes:
@@ -85,13 +88,16 @@ def test_an_svg_logo_is_accepted_and_served_without_scripts(client, org):
         (png(8, 8), "Sidorna ska vara mellan"),
         (b"\x89PNG\r\n\x1a\nbroken", "går inte att läsa"),
         (b"GIF89a....", "PNG- eller SVG-fil"),
-        (SVG.replace(b"<rect", b"<script>alert(1)</script><rect"), "får inte innehålla &lt;script&gt;"),
+        (
+            SVG.replace(b"<rect", b"<script>alert(1)</script><rect"),
+            "får inte innehålla &lt;script&gt;",
+        ),
         (SVG.replace(b"<rect", b'<rect onload="alert(1)"'), "skript"),
         (
             SVG.replace(b"<rect", b'<image href="https://example.com/x.png"/><rect'),
             "hänvisa till andra filer",
         ),
-        (SVG.replace(b"fill=\"#00529b\"", b'style="fill:url(https://x/y)"'), "hänvisa till andra"),
+        (SVG.replace(b'fill="#00529b"', b'style="fill:url(https://x/y)"'), "hänvisa till andra"),
         (
             b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>' + SVG,
             "DOCTYPE eller entiteter",
