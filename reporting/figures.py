@@ -16,10 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
-from funds.models import ZERO, Agreement, Allocation, Intervention, PriorityArea, Recipient
+from funds.models import (
+    ZERO,
+    Agreement,
+    Allocation,
+    Intervention,
+    NationalArea,
+    PriorityArea,
+    Recipient,
+)
 from funds.money import format_percent, round_mnkr
 
 # The order and wording of the split. "Övriga" mottagare are neither districts,
@@ -92,8 +100,11 @@ class AssociationLine:
 class AreaFigure:
     line: BalanceLine
     description: str = ""
-    # For next year's areas: the same area's amount this year (matched by name), if any.
+    # For next year's areas: the amount of the area it continues this year, through an
+    # explicit link (PriorityArea.previous_area), if any.
     previous: Decimal | None = None
+    previous_label: str = ""
+    national_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,37 @@ class DecisionFigures:
     areas: list[AreaFigure] = field(default_factory=list)
     next_areas: list[AreaFigure] = field(default_factory=list)
     dropped_areas: list[str] = field(default_factory=list)
+    # True when the areas of the two years are linked explicitly (previous_area), so the
+    # document may call an area new, continued or dropped; never guessed from names.
+    links_known: bool = False
+    national_count: int = 0  # areas in the state's agreement with SKR for the year
+    national_mapped: int = 0  # of them, the ones this organisation's areas belong to
+
+    @property
+    def followed_up(self) -> bool:
+        """Whether follow-up has produced repayment figures that the document may state."""
+        return self.agreement.status in (
+            Agreement.Status.FOLLOW_UP,
+            Agreement.Status.CLOSED,
+        ) and bool(self.total.repaid_by_recipients or self.total.repaid_to_state)
+
+    @property
+    def year_is_over(self) -> bool:
+        return self.agreement.status in (Agreement.Status.FOLLOW_UP, Agreement.Status.CLOSED)
+
+    @property
+    def national_count_words(self) -> str:
+        return number_word(self.national_count)
+
+    @property
+    def national_mapped_words(self) -> str:
+        return number_word(self.national_mapped)
+
+    @property
+    def new_areas(self) -> list[str]:
+        if not self.links_known:
+            return []
+        return [area.line.label for area in self.next_areas if area.previous is None]
 
     @property
     def year(self) -> int:
@@ -210,29 +252,54 @@ def _rounding_differs(balance: AgreementBalance) -> bool:
     return parts != round_mnkr(balance.total.granted)
 
 
+def merged_recipient_count(with_money: set[int], successors: dict[int, int | None]) -> int:
+    """Recipients that held money, a merged unit and its successor counted once.
+
+    A unit whose successor (however many merges on) also held money in the same year is
+    counted as that successor; a unit whose successor held nothing that year counts on its
+    own (it held the year's money before the merge).
+    """
+    representatives = set()
+    for recipient_id in with_money:
+        representative, current, seen = recipient_id, recipient_id, set()
+        while successors.get(current) and current not in seen:
+            seen.add(current)
+            current = successors[current]
+            if current in with_money:
+                representative = current
+        representatives.add(representative)
+    return len(representatives)
+
+
 def _shares(agreement: Agreement) -> list[KindShare]:
-    rows = {
-        row["recipient__kind"]: row
-        for row in Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0)
-        .values("recipient__kind")
-        .annotate(total=Sum("amount"), recipients=Count("recipient", distinct=True))
+    rows = list(
+        Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0)
+        .values("recipient_id", "recipient__kind")
+        .annotate(total=Sum("amount"))
         .order_by()
-    }
-    whole = sum((row["total"] for row in rows.values()), ZERO)
+    )
+    successors = dict(
+        Recipient.objects.filter(
+            organisation_id=agreement.organisation_id, successor__isnull=False
+        ).values_list("pk", "successor_id")
+    )
+    whole = sum((row["total"] for row in rows), ZERO)
     shares = []
     for kind, (singular, plural) in KIND_LABELS.items():
-        row = rows.get(kind)
-        if row is None:
+        kind_rows = [row for row in rows if row["recipient__kind"] == kind]
+        if not kind_rows:
             continue
+        total = sum((row["total"] for row in kind_rows), ZERO)
+        count = merged_recipient_count({row["recipient_id"] for row in kind_rows}, successors)
         shares.append(
             KindShare(
                 kind=kind,
                 heading=KIND_HEADINGS[kind],
-                phrase=counted(row["recipients"], singular, plural),
+                phrase=counted(count, singular, plural),
                 target=KIND_TARGETS[kind],
-                amount=row["total"],
-                recipients=row["recipients"],
-                percent=format_percent(row["total"], whole),
+                amount=total,
+                recipients=count,
+                percent=format_percent(total, whole),
             )
         )
     return shares
@@ -278,36 +345,79 @@ def example_interventions(document) -> list[Intervention]:
     )
 
 
+def has_area_links() -> bool:
+    """Whether priority areas carry an explicit link to last year's area (`previous_area`,
+    added with the year set-up work). Until they do, the document makes no claim about
+    which areas are new, continued or dropped: national area numbers are not stable from
+    one year to the next (2024's area 3 is 2023's area 2), and names prove nothing."""
+    return any(f.name == "previous_area" for f in PriorityArea._meta.get_fields())
+
+
+def area_changes(this_year: list, next_year: list) -> tuple[dict[int, object], list]:
+    """Next year's area id -> the area it continues this year (or None), and this year's
+    areas that nothing continues. Reads `previous_area_id` through getattr, so it works
+    with any object that has `pk` and, once the field exists, `previous_area_id`."""
+    by_id = {area.pk: area for area in this_year}
+    continued: dict[int, object] = {}
+    for area in next_year:
+        continued[area.pk] = by_id.get(getattr(area, "previous_area_id", None))
+    linked = {area.pk for area in continued.values() if area is not None}
+    dropped = [area for area in this_year if area.pk not in linked]
+    return continued, dropped
+
+
 def decision_figures(
     agreement: Agreement, interventions: list[Intervention] | None = None
 ) -> DecisionFigures:
     """The figures for the document that reports `agreement.year` and delegates the next."""
     balance = agreement_balance(agreement)
-    descriptions = dict(
-        PriorityArea.objects.filter(
+    rows = {
+        area.pk: area
+        for area in PriorityArea.objects.filter(
             agreement__organisation_id=agreement.organisation_id,
             agreement__year__in=(agreement.year, agreement.year + 1),
-        ).values_list("pk", "description")
+        ).select_related("national_area")
+    }
+    national_count = NationalArea.objects.filter(national_agreement__year=agreement.year).count()
+    areas = [
+        AreaFigure(line, rows[line.area_id].description if line.area_id in rows else "")
+        for line in balance.lines
+    ]
+    national_mapped = len(
+        {
+            rows[line.area_id].national_area_id
+            for line in balance.lines
+            if line.area_id in rows and rows[line.area_id].national_area_id
+        }
     )
-    areas = [AreaFigure(line, descriptions.get(line.area_id, "")) for line in balance.lines]
     next_agreement = Agreement.objects.filter(
         organisation_id=agreement.organisation_id, year=agreement.year + 1
     ).first()
     next_balance = None
     next_areas: list[AreaFigure] = []
     dropped: list[str] = []
+    links_known = has_area_links()
     if next_agreement is not None:
         next_balance = agreement_balance(next_agreement)
-        next_lines = next_balance.lines
-        this_year = {line.label.casefold(): line.granted for line in balance.lines}
-        next_areas = [
-            AreaFigure(
-                line, descriptions.get(line.area_id, ""), this_year.get(line.label.casefold())
+        this_rows = [rows[line.area_id] for line in balance.lines if line.area_id in rows]
+        next_rows = [rows[line.area_id] for line in next_balance.lines if line.area_id in rows]
+        continued, dropped_rows = area_changes(this_rows, next_rows)
+        granted = {line.area_id: line.granted for line in balance.lines}
+        for line in next_balance.lines:
+            row = rows.get(line.area_id)
+            previous = continued.get(line.area_id) if links_known else None
+            national = row.national_area if row is not None else None
+            next_areas.append(
+                AreaFigure(
+                    line,
+                    row.description if row is not None else "",
+                    granted.get(previous.pk) if previous is not None else None,
+                    previous.name if previous is not None else "",
+                    national.name if national is not None else "",
+                )
             )
-            for line in next_lines
-        ]
-        next_names = {line.label.casefold() for line in next_lines}
-        dropped = [line.label for line in balance.lines if line.label.casefold() not in next_names]
+        if links_known:
+            dropped = [area.name for area in dropped_rows]
     return DecisionFigures(
         agreement=agreement,
         balance=balance,
@@ -319,4 +429,7 @@ def decision_figures(
         areas=areas,
         next_areas=next_areas,
         dropped_areas=dropped,
+        links_known=links_known,
+        national_count=national_count,
+        national_mapped=national_mapped,
     )

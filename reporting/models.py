@@ -30,12 +30,28 @@ PROSE_FIELDS = (
     "reporting_intro",
     "reporting_text",
     "examples_intro",
+    "examples_text",
     "next_agreement_text",
     "equality",
     "child_rights",
     "preparation",
     "opinion",
 )
+# What the editor, the review marks and the refusals call each prose section.
+PROSE_LABELS = {
+    "summary": "Sammanfattning",
+    "background": "Bakgrund",
+    "matter": "Ärendet",
+    "reporting_intro": "Rapportering av medel: inledning",
+    "reporting_text": "Rapportering av medel: om fördelningen",
+    "examples_intro": "Rapportering av medel: inledning till exemplen",
+    "examples_text": "Rapportering av medel: exempel per område",
+    "next_agreement_text": "Nästa års överenskommelse",
+    "equality": "Jämställdhets- och jämlikhetsperspektiv",
+    "child_rights": "Barnrättsperspektiv",
+    "preparation": "Ärendets beredning",
+    "opinion": "Förvaltningens synpunkter och förslag",
+}
 # Header fields that carry over from last year's document to this year's first draft.
 CARRIED_META_FIELDS = (
     "programme",
@@ -114,6 +130,10 @@ class DecisionDocument(models.Model):
     examples_intro = prose_field(
         _("rapportering: exempel"), _("Före exemplen på insatser per prioriterat område.")
     )
+    examples_text = prose_field(
+        _("rapportering: exempel per område"),
+        _("Exemplen i löptext; en rad som börjar med ”### ” blir en underrubrik."),
+    )
     next_agreement_text = prose_field(
         _("nästa års överenskommelse"), _("Före listan över nästa års prioriterade områden.")
     )
@@ -121,6 +141,25 @@ class DecisionDocument(models.Model):
     child_rights = prose_field(_("barnrättsperspektiv"))
     preparation = prose_field(_("ärendets beredning"))
     opinion = prose_field(_("förvaltningens synpunkter och förslag"))
+
+    # Review of prose carried over from last year's document: {field: {"state": ...,
+    # "digest": sha256 of the carried text}}. A carried section blocks issuing until it is
+    # confirmed or rewritten (reporting/review.py).
+    carried_from_year = models.PositiveSmallIntegerField(
+        _("texterna hämtade från år"), null=True, blank=True
+    )
+    section_review = models.JSONField(_("granskning av hämtade texter"), default=dict, blank=True)
+
+    class AssociationsPlacement(models.TextChoices):
+        FOOTNOTE = "footnote", _("Som fotnot (som i tjänsteutlåtandet 2023)")
+        ATTACHMENT = "attachment", _("Som bilaga med belopp")
+
+    associations_placement = models.CharField(
+        _("föreningarna som fått medel"),
+        max_length=20,
+        choices=AssociationsPlacement.choices,
+        default=AssociationsPlacement.ATTACHMENT,
+    )
 
     example_interventions = models.ManyToManyField(
         Intervention, blank=True, related_name="+", verbose_name=_("exempel på insatser")
@@ -207,6 +246,9 @@ class IssuedDocument(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 för PDF"), max_length=64)
     archival_pdf = models.BinaryField(_("arkiv-PDF (PDF/A)"))
     archival_pdf_sha256 = models.CharField(_("SHA-256 för arkiv-PDF"), max_length=64)
+    # The Word file rendered at the same moment; empty for versions issued before it existed.
+    docx = models.BinaryField(_("Word-fil"), default=b"", blank=True)
+    docx_sha256 = models.CharField(_("SHA-256 för Word-fil"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("utfärdad"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,6 +266,10 @@ class IssuedDocument(models.Model):
                 condition=Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")
                 & Q(archival_pdf_sha256__regex=r"^[0-9a-f]{64}$"),
                 name="issueddocument_sha256_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(docx_sha256="") | Q(docx_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="issueddocument_docx_sha256_hex",
             ),
             models.CheckConstraint(
                 condition=~Q(registry_number=""), name="issueddocument_has_registry_number"

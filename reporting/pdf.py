@@ -31,11 +31,15 @@ STATIC_PREFIX = "/static/"
 class StaticFilesOnly(URLFetcher):
     """Serve /static/ paths from the app's static files; refuse every other URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, resources: dict[str, tuple[bytes, str]] | None = None) -> None:
         super().__init__(allowed_protocols={"https"}, fail_on_errors=True)
+        self.resources = resources or {}
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}/" == BASE_URL and parts.path in self.resources:
+            body, content_type = self.resources[parts.path]
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
         if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(
             STATIC_PREFIX
         ):
@@ -50,7 +54,15 @@ class StaticFilesOnly(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-def render_pdf(html: str, *, variant: str | None = ACCESSIBLE) -> bytes:
-    """Render a complete HTML document to PDF bytes; `variant` is a WeasyPrint PDF variant."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
+def render_pdf(
+    html: str,
+    *,
+    variant: str | None = ACCESSIBLE,
+    resources: dict[str, tuple[bytes, str]] | None = None,
+) -> bytes:
+    """Render a complete HTML document to PDF bytes; `variant` is a WeasyPrint PDF variant.
+
+    `resources` maps paths (e.g. "/resource/logo") to (bytes, content type) served to the
+    renderer besides the static files: the organisation's logo, held in the database."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly(resources))
     return document.write_pdf(pdf_variant=variant, pdf_tags=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path(PREFIX, views.decision_preview, name="decision_preview"),
     path(f"{PREFIX}redigera/", views.decision_edit, name="decision_edit"),
     path(f"{PREFIX}pdf/", views.decision_pdf, name="decision_pdf"),
+    path(f"{PREFIX}word/", views.decision_docx, name="decision_docx"),
     path(f"{PREFIX}utfarda/", views.decision_issue, name="decision_issue"),
     path(f"{PREFIX}ny-version/", views.decision_new_version, name="decision_new_version"),
     path(
@@ -15,6 +16,8 @@ urlpatterns = [
         views.decision_version_pdf,
         name="decision_version_pdf",
     ),
+    path("<str:code>/installningar/", views.organisation_settings, name="organisation_settings"),
+    path("<str:code>/logotyp/", views.organisation_logo, name="organisation_logo"),
 ]
 
 # Coverage of the action plans' priorities (reporting/views_coverage.py).

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
-from funds.models import Agreement
+from funds.models import Agreement, Membership, Organisation
 from reporting.documents import (
     DocumentConflict,
     decision_document_current,
+    decision_document_docx,
     decision_document_issue,
     decision_document_new_version,
     decision_document_pdf,
@@ -26,8 +27,10 @@ from reporting.documents import (
     decision_document_save,
     issued_version,
     issued_versions,
+    missing_settings,
 )
-from reporting.forms import DecisionDocumentForm
+from reporting.forms import DecisionDocumentForm, OrganisationSettingsForm
+from reporting.letterhead import has_logo
 from reporting.models import DecisionDocument, IssuedDocument
 
 CONFLICT_MESSAGE = (
@@ -36,9 +39,12 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _filename(document: DecisionDocument, suffix: str = "") -> str:
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _filename(document: DecisionDocument, suffix: str = "", extension: str = "pdf") -> str:
     code = document.organisation.code
-    return f"tjansteutlatande-{code}-{document.year}-v{document.version}{suffix}.pdf"
+    return f"tjansteutlatande-{code}-{document.year}-v{document.version}{suffix}.{extension}"
 
 
 def _pdf_response(data: bytes, filename: str, *, immutable: bool = False) -> HttpResponse:
@@ -65,7 +71,7 @@ def decision_preview(request: HttpRequest, code: str, year: int) -> HttpResponse
             "agreement": agreement,
             "organisation": agreement.organisation,
             "document": document,
-            "r": decision_document_rendering(document, agreement),
+            "r": decision_document_rendering(document, agreement, screen=True),
             "versions": issued_versions(agreement),
             "can_edit": can_edit(agreement),
         },
@@ -93,6 +99,7 @@ def decision_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 examples=form.cleaned_data["examples"],
                 expected_revision=form.cleaned_data["revision"],
                 user=request.user,
+                confirmed=form.confirmed,
             )
         except DocumentConflict:
             form.add_error(None, CONFLICT_MESSAGE)
@@ -107,6 +114,8 @@ def decision_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "organisation": agreement.organisation,
             "document": document,
             "form": form,
+            "missing_settings": missing_settings(document),
+            "can_manage_settings": agreement.user_role == Membership.Role.ADMINISTRATOR,
         },
         status=422 if form.errors else 200,
     )
@@ -187,3 +196,88 @@ def decision_new_version(request: HttpRequest, code: str, year: int) -> HttpResp
         return redirect(_preview_url(agreement))
     messages.success(request, f"Version {document.version} är startad som utkast.")
     return redirect("decision_edit", code=code, year=year)
+
+
+@login_required
+@require_safe
+def decision_docx(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The current version as a Word file: a draft rendered now (UTKAST), an issued version
+    as stored when it was issued (`?version=n` for an earlier one)."""
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    document = decision_document_current(agreement)
+    requested = request.GET.get("version", "")
+    if requested or not document.is_draft:
+        try:
+            version = int(requested) if requested else document.version
+        except ValueError:
+            raise Http404("Ogiltig version.") from None
+        issued = issued_version(agreement, version)
+        if issued is None:
+            raise Http404("Den versionen är inte utfärdad.")
+        if not issued.docx_sha256:
+            raise Http404("Versionen utfärdades innan Word-filer sparades; ladda ner PDF:en.")
+        issued.document.organisation = agreement.organisation
+        response = HttpResponse(bytes(issued.docx), content_type=DOCX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{_filename(issued.document, extension="docx")}"'
+        )
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+        response["ETag"] = f'"{issued.docx_sha256}"'
+        return response
+    data = decision_document_docx(document, agreement)
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(document, "-utkast", extension="docx")}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _organisation_for_user(request: HttpRequest, code: str, *, admin: bool) -> Organisation:
+    """404 outside the user's organisations; with `admin`, 403 unless an administrator of
+    it (or a superuser)."""
+    organisation = get_object_or_404(Organisation.objects.for_user(request.user), code=code)
+    if admin and not request.user.is_superuser:
+        role = (
+            Membership.objects.filter(user=request.user, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role != Membership.Role.ADMINISTRATOR:
+            raise PermissionDenied("Bara organisationens administratörer ändrar inställningarna.")
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The organisation's own wording for its documents: nämnd, delegat, titles, logo."""
+    organisation = _organisation_for_user(request, code, admin=True)
+    form = OrganisationSettingsForm(
+        request.POST or None, request.FILES or None, instance=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Inställningarna är sparade.")
+        return redirect("organisation_settings", code=code)
+    return render(
+        request,
+        "reporting/organisation_settings.html",
+        {"organisation": organisation, "form": form, "has_logo": has_logo(organisation)},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def organisation_logo(request: HttpRequest, code: str) -> HttpResponse:
+    """The logo for the letterhead in the browser, to members of the organisation."""
+    organisation = _organisation_for_user(request, code, admin=False)
+    if not has_logo(organisation):
+        raise Http404("Organisationen har ingen logotyp.")
+    response = HttpResponse(bytes(organisation.logo), content_type=organisation.logo_content_type)
+    # An SVG opened on its own must not run anything, whatever slipped through the check.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -107,3 +107,21 @@ def partnership(org: Organisation, rec: Recipient | None = None, **kwargs):
     }
     defaults.update(kwargs)
     return Partnership.objects.create(organisation=org, recipient=rec, **defaults)
+
+
+# --- Tjänsteutlåtande (reporting) ---------------------------------------------------------
+
+
+def municipality_with_settings(**kwargs) -> Organisation:
+    """A kommun whose administrator has set its own document wording (not Stockholm's)."""
+    defaults = {
+        "name": "Ekby kommun",
+        "committee": "Kommunstyrelsen",
+        "delegate": "kommundirektören",
+        "signatory_title": "Kommundirektör",
+        "second_signatory_title": "Enhetschef",
+        "administration": "Kommunledningsförvaltningen",
+        "address": "Kommunledningsförvaltningen, Storgatan 1, 999 99 Ekby",
+    }
+    defaults.update(kwargs)
+    return organisation(**defaults)

@@ -14,10 +14,11 @@ MILLION = Decimal(1_000_000)
 
 @register.filter
 def prose_money(value: Decimal) -> str:
-    """An amount in running text: "1,5 mnkr" from a million up, "850 000 kr" below it."""
+    """An amount in running text: "1,5 mnkr" from a million up (as seed 004 writes it),
+    "850 000 kr" below it, with öre when the amount has öre ("200 000,25 kr")."""
     if abs(value) >= MILLION:
         return format_mnkr(value)
-    return format_kr(value, decimals=0)
+    return format_kr(value)
 
 
 @register.filter

@@ -27,6 +27,7 @@ from playwright.sync_api import Page, expect
 
 from funds.allocations import agreement_decide, allocation_set
 from funds.models import Allocation, FollowUp
+from reporting.demo import decision_demo_load
 from tests.browser.support import (
     BROMMA,
     CODE,
@@ -47,6 +48,8 @@ pytestmark = pytest.mark.browser
 
 # URL names that answer with no page of their own, and where their output is checked.
 NOT_PAGES = {
+    "decision_docx": "a Word file (tests/reporting/test_decision_seed.py)",
+    "organisation_logo": "an image (tests/reporting/test_organisation_settings.py)",
     "health": "JSON for the load balancer (tests/config/test_health.py)",
     "logout": "POST only; redirects to the login page",
     "allocation_cell": "POST only (htmx); its fragments: matrix-after-a-cell-save, -cell-error",
@@ -166,6 +169,8 @@ STATES = {
     "2024-decided": State("samordnare", decided_with_an_amendment),
     "2024-empty": State("samordnare", without_allocations_in_2024),
     "sign-ins-locked": State("admin", sign_ins_locked),
+    "admin": State("admin", as_loaded),
+    "documents": State("samordnare", lambda: decision_demo_load()),
 }
 
 
@@ -713,6 +718,41 @@ def _reference_data_add(page: Page, tmp_path: Path) -> None:
     page.goto("/referensdata/nytt-ar/")
     page.get_by_role("button", name="Spara").click()
     expect(page.locator(".error-summary")).to_be_visible()
+
+
+# --- Tjänsteutlåtande: organisation settings and review of carried prose ---
+
+
+@screen("organisation-settings", "admin", "organisation_settings")
+def _settings(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/installningar/")
+
+
+@screen("organisation-settings-errors", "admin", "organisation_settings")
+def _settings_errors(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/installningar/")
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>')
+    page.get_by_label("Logotyp", exact=True).set_input_files(str(logo))
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("decision-document-2024-review-marked-edit", "documents", "decision_edit")
+def _document_2024_review_edit(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/tjansteutlatande/redigera/")
+    expect(page.get_by_text("Från 2023 – granska").first).to_be_visible()
+
+
+@screen("decision-document-2024-review-marked-preview", "documents", "decision_preview")
+def _document_2024_review_preview(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/tjansteutlatande/")
+    expect(page.get_by_text("Från 2023 – granska").first).to_be_visible()
+
+
+@screen("decision-document-2023-footnotes", "documents", "decision_preview")
+def _document_2023_footnotes(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2023/tjansteutlatande/")
 
 
 # --- The tests ---------------------------------------------------------------------------

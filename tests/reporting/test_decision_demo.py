@@ -1,4 +1,5 @@
-"""The demo's tjänsteutlåtande: created once, never overwriting what officials did."""
+"""The demo's tjänsteutlåtanden: created once from the data files, never overwriting what
+officials did."""
 
 from io import StringIO
 
@@ -6,9 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from funds.demo import DemoDataError
-from reporting.demo import PROSE, decision_demo_load
+from reporting.demo import decision_demo_load, demo_text
 from reporting.forms import DecisionDocumentForm
 from reporting.models import PROSE_FIELDS, DecisionDocument
+from reporting.review import CARRIED, REWRITTEN, review_state
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +23,29 @@ def test_it_needs_the_funds_demo():
 def test_it_loads_once_and_leaves_edits_alone():
     call_command("load_demo", stdout=StringIO())
     first = decision_demo_load()
-    assert first.created
+    assert first.created and first.created_next
     document = first.document
     assert document.registry_number == "SOF 2023/567"
-    assert document.example_interventions.count() == 13
     assert all(getattr(document, name) for name in PROSE_FIELDS)
+    assert document.associations_placement == "footnote"
 
     DecisionDocument.objects.filter(pk=document.pk).update(summary="Ändrad av en handläggare.")
     second = decision_demo_load()
-    assert not second.created
-    assert DecisionDocument.objects.count() == 1
-    assert DecisionDocument.objects.get().summary == "Ändrad av en handläggare."
+    assert not second.created and not second.created_next
+    assert DecisionDocument.objects.count() == 2
+    assert DecisionDocument.objects.get(year=2023).summary == "Ändrad av en handläggare."
+
+
+def test_the_2024_draft_is_written_for_2024_with_two_sections_left_for_review():
+    call_command("load_demo", stdout=StringIO())
+    decision_demo_load()
+    draft = DecisionDocument.objects.get(year=2024)
+    assert draft.carried_from_year == 2023
+    assert review_state(draft, "equality") == CARRIED
+    assert review_state(draft, "child_rights") == CARRIED
+    assert review_state(draft, "summary") == REWRITTEN
+    assert "varav fem" not in draft.reporting_intro
+    assert draft.examples_text == "" and draft.examples_intro == ""
 
 
 def test_the_demo_text_passes_the_edit_form():
@@ -39,6 +53,7 @@ def test_the_demo_text_passes_the_edit_form():
     document = decision_demo_load().document
     agreement = document.organisation.agreements.get(year=2023)
     form = DecisionDocumentForm(instance=document, agreement=agreement)
-    for name, text in PROSE.items():
-        for validator in form.fields[name].validators:
-            validator(text)
+    for year in (2023, 2024):
+        for name, text in demo_text(year)["prose"].items():
+            for validator in form.fields[name].validators:
+                validator(text)

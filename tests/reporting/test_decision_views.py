@@ -61,7 +61,7 @@ def fake_pdf(monkeypatch):
     """For tests of the workflow rather than the PDF: a stand-in for WeasyPrint that is
     instant and still differs whenever the document's HTML differs."""
 
-    def render(html: str, *, variant: str | None = None) -> bytes:
+    def render(html: str, *, variant: str | None = None, resources=None) -> bytes:
         return f"%PDF-stand-in {variant} {hashlib.sha256(html.encode()).hexdigest()}".encode()
 
     monkeypatch.setattr("reporting.documents.render_pdf", render)
@@ -415,7 +415,7 @@ def test_a_new_version_starts_from_the_issued_text(client, year, fake_pdf):
     assert DecisionDocument.objects.filter(year=2023).count() == 2  # one draft at a time
 
     preview = client.get(url(year, "decision_preview")).content.decode()
-    assert "<p>Version 2</p>" in preview
+    assert "<br>Version 2</p>" in preview
     assert '<p class="draft-mark">UTKAST</p>' in preview
     assert client.get(url(year, "decision_version_pdf", 1)).status_code == 200
     assert client.get(url(year, "decision_version_pdf", 2)).status_code == 404

@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 
 from funds.models import Recipient
-from reporting.figures import decision_figures, join_sv, number_word, swedish_sort_key
+from reporting.figures import (
+    decision_figures,
+    has_area_links,
+    join_sv,
+    number_word,
+    swedish_sort_key,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +60,7 @@ def test_the_split_counts_every_kind_including_other():
     )
 
 
-def test_next_year_is_compared_by_area_name():
+def test_next_year_is_never_compared_by_area_name():
     org = f.organisation()
     this_year = f.agreement(org, 2023)
     f.area(this_year, "2000000.00", name="Suicidprevention")
@@ -63,8 +69,14 @@ def test_next_year_is_compared_by_area_name():
     f.area(next_year, "1500000.00", name="suicidprevention")
     f.area(next_year, "500000.00", name="Barn och unga")
     figures = decision_figures(this_year)
-    assert [area.previous for area in figures.next_areas] == [Decimal("2000000.00"), None]
-    assert figures.dropped_areas == ["Utvecklingsarbete"]
+    if not has_area_links():
+        # No explicit links between the years: no claim that an area is new or dropped.
+        assert [area.previous for area in figures.next_areas] == [None, None]
+        assert figures.dropped_areas == [] and figures.new_areas == []
+    else:
+        # Equal names are no link: without previous_area both are new, both old ones dropped.
+        assert figures.new_areas == ["suicidprevention", "Barn och unga"]
+        assert figures.dropped_areas == ["Suicidprevention", "Utvecklingsarbete"]
     assert figures.change == Decimal("-1000000.00")
     assert figures.change_percent == "33,3\u00a0%"
 
@@ -97,8 +109,9 @@ def test_it_uses_a_constant_number_of_queries(django_assert_num_queries, areas):
         f.area(next_agreement)
         for kind in Recipient.Kind.values:
             f.allocation(area, f.recipient(org, kind=kind), "1.00")
-    # balance, descriptions, next agreement, next balance, split, associations
-    with django_assert_num_queries(6):
+    # balance, areas, national count, next agreement, next balance, split, successors,
+    # associations
+    with django_assert_num_queries(8):
         decision_figures(agreement)
 
 
@@ -107,3 +120,30 @@ def test_small_helpers():
     assert number_word(13) == "13"
     assert join_sv(["a"]) == "a"
     assert join_sv(["a", "b", "c"]) == "a, b och c"
+
+
+def test_a_merged_unit_and_its_successor_count_once_in_the_year_they_held_money():
+    from reporting.figures import merged_recipient_count
+
+    successors = {1: 3, 2: 3, 3: None, 4: None}
+    assert merged_recipient_count({1, 2, 3, 4}, successors) == 2  # 1, 2 -> 3; and 4
+    assert merged_recipient_count({1, 2, 4}, successors) == 3  # the successor held nothing
+    assert merged_recipient_count({3, 4}, successors) == 2
+    # Two merges in a row: 5 -> 1 -> 3.
+    assert merged_recipient_count({5, 3}, {**successors, 5: 1}) == 1
+
+
+def test_areas_are_linked_between_years_only_through_previous_area():
+    from types import SimpleNamespace as Row
+
+    from reporting.figures import area_changes
+
+    old = [Row(pk=1, name="Suicidprevention"), Row(pk=2, name="Utvecklingsarbete")]
+    new = [
+        Row(pk=11, name="Suicidprevention"),  # same name, no link: new
+        Row(pk=12, name="Barn och unga", previous_area_id=1),
+    ]
+    continued, dropped = area_changes(old, new)
+    assert continued[11] is None
+    assert continued[12].pk == 1
+    assert [area.name for area in dropped] == ["Utvecklingsarbete"]

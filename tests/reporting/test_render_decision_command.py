@@ -64,3 +64,35 @@ def test_it_exits_non_zero_from_the_command_line(year, tmp_path, capsys):
         ManagementUtility(argv).execute()
     assert exit_info.value.code == 1
     assert "Det finns ingen överenskommelse för organisation" in capsys.readouterr().err
+
+
+def test_it_writes_word_from_the_suffix(year, tmp_path):
+    output = tmp_path / "tu.docx"
+    call_command("render_decision", organisation=year.code, year=2023, output=output)
+    data = output.read_bytes()
+    assert data.startswith(b"PK")
+    from tests.reporting.word import docx_text
+
+    assert "Rapportering 2023 samt delegation för 2024" in docx_text(data)
+
+
+def test_an_issued_version_stores_and_writes_its_word_file(year, tmp_path):
+    issued = decision_document_issue(
+        document=year.document,
+        agreement=year.agreement,
+        expected_revision=year.document.revision,
+        user=f.user(year.organisation),
+    )
+    import hashlib
+
+    assert issued.docx_sha256 == hashlib.sha256(bytes(issued.docx)).hexdigest()
+    output = tmp_path / "tu.docx"
+    call_command("render_decision", organisation=year.code, year=2023, output=output)
+    assert output.read_bytes() == bytes(issued.docx)
+
+
+def test_it_refuses_other_suffixes(year, tmp_path):
+    with pytest.raises(CommandError, match=r"\.pdf eller \.docx"):
+        call_command(
+            "render_decision", organisation=year.code, year=2023, output=tmp_path / "tu.odt"
+        )

@@ -5,7 +5,10 @@ from reporting.demo import decision_demo_load
 
 
 class Command(BaseCommand):
-    help = "Skapar demons tjänsteutlåtande för 2023 (kör load_demo först). Ändrar inget befintligt."
+    help = (
+        "Skapar demons tjänsteutlåtanden för 2023 och 2024 (kör load_demo först). "
+        "Ändrar inget befintligt."
+    )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -14,3 +17,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         verb = "skapades" if summary.created else "fanns redan och lämnades orörd"
         self.stdout.write(f"Tjänsteutlåtandet för {summary.document.year} {verb}.")
+        if summary.created_next:
+            self.stdout.write("Utkastet till tjänsteutlåtandet för 2024 skapades.")

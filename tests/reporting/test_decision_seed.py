@@ -1,0 +1,186 @@
+"""The demo's documents against seed 004 and against the issue's list of false statements:
+the 2023 PDF carries the seed's three footnotes at the foot of the page of their marker and
+the seed's example figures; the 2024 draft says nothing written for 2023; the Word file has
+the same headings, also after LibreOffice opens it.
+
+The demo is loaded and the files rendered once for the module, in a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from funds.models import Agreement
+from reporting.demo import decision_demo_load
+from reporting.documents import (
+    decision_document_current,
+    decision_document_docx,
+    decision_document_pdf,
+)
+from tests.reporting.pdfs import flat, pdf_text
+from tests.reporting.word import (
+    docx_footnotes,
+    docx_headings,
+    docx_part,
+    docx_text,
+    docx_to_pdf,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Seed 004's footnotes: (text at the page foot, the words just before the marker).
+FOOTNOTES = [
+    ("Support and protection Against Violence, on Equal terms for all children", "SAVE"),
+    ("Följande föreningar har erhållit medel 2023: ", "psykisk hälsa och suicidprevention"),
+    (
+        "Folkhälsomyndigheten och Socialstyrelsen (2023). Underlag till nationell strategi",
+        "bland unga har den psykiska hälsan försämrats över tid.",
+    ),
+]
+SEED_FIGURES = [
+    "över 93 procent",
+    "Ett 30-tal grupp- och stödboenden",
+    "10 särskilda boenden",
+    "Målsättningen med överenskommelsen är fortsatt",
+    "omställningen mot God och nära vård",
+    "Stockholmsenkäten 2022",
+    "Drygt 70 procent",
+]
+
+
+@pytest.fixture(scope="module")
+def files(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        decision_demo_load()
+        result = {}
+        for year in (2023, 2024):
+            agreement = Agreement.objects.select_related("organisation").get(
+                organisation__code="0180", year=year
+            )
+            document = decision_document_current(agreement)
+            started = time.perf_counter()
+            pdf = decision_document_pdf(document, agreement)
+            pdf_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            docx = decision_document_docx(document, agreement)
+            docx_seconds = time.perf_counter() - started
+            result[year] = {
+                "pdf": pdf,
+                "docx": docx,
+                "text": pdf_text(pdf),
+                "seconds": (pdf_seconds, docx_seconds),
+            }
+        yield result
+        transaction.set_rollback(True)
+
+
+def pages(text: str) -> list[str]:
+    return [flat(page) for page in text.split("\f")]
+
+
+@pytest.mark.parametrize("note, before", FOOTNOTES)
+def test_2023_footnotes_are_at_the_foot_of_their_markers_page(files, note, before):
+    all_pages = pages(files[2023]["text"])
+    marker_pages = [index for index, page in enumerate(all_pages) if before in page]
+    note_pages = [index for index, page in enumerate(all_pages) if note in page]
+    assert marker_pages and note_pages
+    assert note_pages[0] in marker_pages
+    page = all_pages[note_pages[0]]
+    # The note is below the body text it belongs to, at the foot of the page.
+    assert page.index(note) > page.index(before)
+
+
+def test_2023_has_the_seeds_three_footnotes_numbered(files):
+    text = flat(files[2023]["text"])
+    assert re.search(r"SAVE ?1 för att öka kunskap", text)
+    assert re.search(r"suicidprevention ?2\.", text)
+    for number, (note, _) in enumerate(FOOTNOTES, start=1):
+        assert f"{number} {note}" in text
+
+
+@pytest.mark.parametrize("phrase", SEED_FIGURES)
+def test_2023_has_the_seeds_examples_and_paragraphs(files, phrase):
+    assert phrase in flat(files[2023]["text"])
+
+
+def test_2023_has_every_seed_section_and_example_heading(files):
+    text = flat(files[2023]["text"])
+    for heading in (
+        "Förvaltningens förslag till beslut",
+        "Sammanfattning",
+        "Bakgrund",
+        "Ärendet",
+        "Rapportering av medel 2023",
+        "Nedan följer exempel på satsningar",
+        "Utvecklingsarbete Flera stadsdelsförvaltningar",
+        "Kunskapsbaserad socialtjänst Utbildning och implementering",
+        "Samverkan för personer med samsjuklighet Flera stadsdelsförvaltningar",
+        "Suicidprevention Utbildningsförvaltningen",
+        "Ungdomsmottagningar På stadens ungdomsmottagningar",
+        "Överenskommelsen 2024",
+        "Jämställdhets- och jämlikhetsperspektiv",
+        "Barnrättsperspektiv",
+        "Ärendets beredning",
+        "Förvaltningens synpunkter och förslag",
+    ):
+        assert heading in text, heading
+    assert "varav fem berör kommunerna" in text
+    assert "återbetalades 1,5 mnkr" in text
+
+
+def test_2024_draft_says_nothing_written_for_2023(files):
+    text = flat(files[2024]["text"])
+    assert not re.search(r"2023[^.]*varav fem", text)
+    assert "varav fem" not in text
+    assert "betalas tillbaka till staten" not in text  # 2024 is not followed up
+    assert "Nedan följer exempel" not in text  # 2024 has no examples
+    assert "Rapportering av medel 2024" in text
+    assert "fördelat på fyra prioriterade områden" in text
+    assert "Överenskommelsen 2025" in text
+    assert "Överenskommelsen för 2025 är ännu inte registrerad" in text
+    assert "granska" not in text  # review marks are for the editor and the preview
+
+
+def test_word_has_the_same_headings_as_the_pdf(files):
+    headings = docx_headings(files[2023]["docx"])
+    names = [text for _, text in headings]
+    assert ("Heading 2", "Sammanfattning") in headings
+    assert ("Heading 3", "Utvecklingsarbete") in headings
+    text = flat(files[2023]["text"])
+    for name in names:
+        assert flat(name) in text, name
+
+
+def test_word_has_the_footnotes_and_the_draft_mark(files):
+    notes = docx_footnotes(files[2023]["docx"])
+    assert len(notes) == 3
+    for note, (expected, _) in zip(notes, FOOTNOTES, strict=True):
+        assert flat(note).startswith(expected.strip())
+    assert docx_part(files[2023]["docx"], "word/document.xml").count("w:footnoteReference") == 3
+    header = docx_part(files[2023]["docx"], "word/header1.xml") + docx_part(
+        files[2023]["docx"], "word/header2.xml"
+    )
+    assert "UTKAST" in header and 'w:instr="PAGE"' in header and 'w:instr="NUMPAGES"' in header
+    assert "Sammanfattning" in docx_text(files[2023]["docx"])
+
+
+def test_libreoffice_opens_the_word_file_with_the_same_headings(files, tmp_path):
+    converted = flat(pdf_text(docx_to_pdf(files[2023]["docx"], tmp_path)))
+    for _, heading in docx_headings(files[2023]["docx"]):
+        assert flat(heading) in converted, heading
+    assert "UTKAST" in converted
+    assert "Sida 1 (" in converted
+    assert "Support and protection Against Violence" in converted
+
+
+def test_render_times_are_reasonable(files):
+    pdf_seconds, docx_seconds = files[2023]["seconds"]
+    print(f"2023 demo: PDF {pdf_seconds:.2f} s, Word {docx_seconds:.2f} s")
+    assert pdf_seconds < 15 and docx_seconds < 10
