@@ -29,6 +29,7 @@ from funds.models import (
     Recipient,
 )
 from funds.money import format_percent, round_mnkr
+from funds.year.lineage import area_predecessors
 
 # The order and wording of the split. "Övriga" mottagare are neither districts,
 # departments nor associations: they are counted in the whole (so the shares describe all
@@ -126,9 +127,6 @@ class DecisionFigures:
     areas: list[AreaFigure] = field(default_factory=list)
     next_areas: list[AreaFigure] = field(default_factory=list)
     dropped_areas: list[str] = field(default_factory=list)
-    # True when the areas of the two years are linked explicitly (previous_area), so the
-    # document may call an area new, continued or dropped; never guessed from names.
-    links_known: bool = False
     national_count: int = 0  # areas in the state's agreement with SKR for the year
     national_mapped: int = 0  # of them, the ones this organisation's areas belong to
 
@@ -154,8 +152,6 @@ class DecisionFigures:
 
     @property
     def new_areas(self) -> list[str]:
-        if not self.links_known:
-            return []
         return [area.line.label for area in self.next_areas if area.previous is None]
 
     @property
@@ -345,22 +341,19 @@ def example_interventions(document) -> list[Intervention]:
     )
 
 
-def has_area_links() -> bool:
-    """Whether priority areas carry an explicit link to last year's area (`previous_area`,
-    added with the year set-up work). Until they do, the document makes no claim about
-    which areas are new, continued or dropped: national area numbers are not stable from
-    one year to the next (2024's area 3 is 2023's area 2), and names prove nothing."""
-    return any(f.name == "previous_area" for f in PriorityArea._meta.get_fields())
-
-
-def area_changes(this_year: list, next_year: list) -> tuple[dict[int, object], list]:
-    """Next year's area id -> the area it continues this year (or None), and this year's
-    areas that nothing continues. Reads `previous_area_id` through getattr, so it works
-    with any object that has `pk` and, once the field exists, `previous_area_id`."""
+def area_changes(
+    this_year: list[PriorityArea], next_year: list[PriorityArea]
+) -> tuple[dict[int, PriorityArea | None], list[PriorityArea]]:
+    """Next year's area id -> the area of this year it continues (or None: a new area), and
+    this year's areas that nothing continues. The link is the coordinator's explicit
+    `previous_area`, else the national mapping's lineage between the two years'
+    national agreements (funds/year/lineage.py) — never equal names."""
+    predecessors = area_predecessors(next_year) if next_year else {}
     by_id = {area.pk: area for area in this_year}
-    continued: dict[int, object] = {}
+    continued: dict[int, PriorityArea | None] = {}
     for area in next_year:
-        continued[area.pk] = by_id.get(getattr(area, "previous_area_id", None))
+        predecessor = predecessors.get(area.pk)
+        continued[area.pk] = by_id.get(predecessor.pk) if predecessor is not None else None
     linked = {area.pk for area in continued.values() if area is not None}
     dropped = [area for area in this_year if area.pk not in linked]
     return continued, dropped
@@ -396,7 +389,6 @@ def decision_figures(
     next_balance = None
     next_areas: list[AreaFigure] = []
     dropped: list[str] = []
-    links_known = has_area_links()
     if next_agreement is not None:
         next_balance = agreement_balance(next_agreement)
         this_rows = [rows[line.area_id] for line in balance.lines if line.area_id in rows]
@@ -405,7 +397,7 @@ def decision_figures(
         granted = {line.area_id: line.granted for line in balance.lines}
         for line in next_balance.lines:
             row = rows.get(line.area_id)
-            previous = continued.get(line.area_id) if links_known else None
+            previous = continued.get(line.area_id)
             national = row.national_area if row is not None else None
             next_areas.append(
                 AreaFigure(
@@ -416,8 +408,7 @@ def decision_figures(
                     national.name if national is not None else "",
                 )
             )
-        if links_known:
-            dropped = [area.name for area in dropped_rows]
+        dropped = [area.name for area in dropped_rows]
     return DecisionFigures(
         agreement=agreement,
         balance=balance,
@@ -429,7 +420,6 @@ def decision_figures(
         areas=areas,
         next_areas=next_areas,
         dropped_areas=dropped,
-        links_known=links_known,
         national_count=national_count,
         national_mapped=national_mapped,
     )

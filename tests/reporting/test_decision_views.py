@@ -150,7 +150,9 @@ def test_a_reader_may_download_the_draft(client, year):
     response = client.get(url(year, "decision_pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "no-store"
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
 
 
 # --- Editing ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import pytest
 from funds.models import Recipient
 from reporting.figures import (
     decision_figures,
-    has_area_links,
     join_sv,
     number_word,
     swedish_sort_key,
@@ -69,14 +68,10 @@ def test_next_year_is_never_compared_by_area_name():
     f.area(next_year, "1500000.00", name="suicidprevention")
     f.area(next_year, "500000.00", name="Barn och unga")
     figures = decision_figures(this_year)
-    if not has_area_links():
-        # No explicit links between the years: no claim that an area is new or dropped.
-        assert [area.previous for area in figures.next_areas] == [None, None]
-        assert figures.dropped_areas == [] and figures.new_areas == []
-    else:
-        # Equal names are no link: without previous_area both are new, both old ones dropped.
-        assert figures.new_areas == ["suicidprevention", "Barn och unga"]
-        assert figures.dropped_areas == ["Suicidprevention", "Utvecklingsarbete"]
+    # Equal names are no link: without previous_area or a national lineage both are new and
+    # both old ones dropped.
+    assert figures.new_areas == ["suicidprevention", "Barn och unga"]
+    assert figures.dropped_areas == ["Suicidprevention", "Utvecklingsarbete"]
     assert figures.change == Decimal("-1000000.00")
     assert figures.change_percent == "33,3\u00a0%"
 
@@ -110,8 +105,9 @@ def test_it_uses_a_constant_number_of_queries(django_assert_num_queries, areas):
         for kind in Recipient.Kind.values:
             f.allocation(area, f.recipient(org, kind=kind), "1.00")
     # balance, areas, national count, next agreement, next balance, split, successors,
-    # associations
-    with django_assert_num_queries(8):
+    # associations, and the link between the years (funds/year/lineage.py: the agreement,
+    # the previous year's agreement and areas, the national lineage)
+    with django_assert_num_queries(12):
         decision_figures(agreement)
 
 
@@ -133,17 +129,25 @@ def test_a_merged_unit_and_its_successor_count_once_in_the_year_they_held_money(
     assert merged_recipient_count({5, 3}, {**successors, 5: 1}) == 1
 
 
-def test_areas_are_linked_between_years_only_through_previous_area():
-    from types import SimpleNamespace as Row
-
+def test_areas_are_linked_through_previous_area_or_the_national_lineage():
+    from funds.models import NationalArea
     from reporting.figures import area_changes
 
-    old = [Row(pk=1, name="Suicidprevention"), Row(pk=2, name="Utvecklingsarbete")]
-    new = [
-        Row(pk=11, name="Suicidprevention"),  # same name, no link: new
-        Row(pk=12, name="Barn och unga", previous_area_id=1),
-    ]
-    continued, dropped = area_changes(old, new)
-    assert continued[11] is None
-    assert continued[12].pk == 1
-    assert [area.name for area in dropped] == ["Utvecklingsarbete"]
+    org = f.organisation()
+    national = {
+        (area.national_agreement.year, area.number): area
+        for area in NationalArea.objects.select_related("national_agreement")
+    }
+    old_year, new_year = f.agreement(org, 2023), f.agreement(org, 2024)
+    suicid = f.area(old_year, "1.00", name="Suicid", national_area=national[2023, 4])
+    local = f.area(old_year, "1.00", name="Lokalt")
+    gone = f.area(old_year, "1.00", name="Upphör")
+    # 2024's national area 5 continues 2023's area 4 (funds/national/data/2024.toml).
+    through_lineage = f.area(new_year, "1.00", name="Ny suicid", national_area=national[2024, 5])
+    chosen = f.area(new_year, "1.00", name="Annat namn", previous_area=local)
+    same_name = f.area(new_year, "1.00", name="Upphör")  # equal name, no link: new
+
+    continued, dropped = area_changes([suicid, local, gone], [through_lineage, chosen, same_name])
+
+    assert continued == {through_lineage.pk: suicid, chosen.pk: local, same_name.pk: None}
+    assert dropped == [gone]
