@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "plans",
     "funds",
     "reporting",
+    "calls",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("calls.urls")),
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
     path("", include("funds.urls")),
