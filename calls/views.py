@@ -181,6 +181,7 @@ def application_start(request: HttpRequest, call_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def application_list(request: HttpRequest) -> HttpResponse:
+    _require_applicant(request)
     applications = (
         Application.objects.filter(applicant=request.user)
         .select_related("call__agreement__organisation")
