@@ -49,7 +49,9 @@ def test_an_applicant_sees_only_their_own(world):
         assert client.get(url).status_code == 404, url
     other = world["theirs"]
     attachment = other.attachments.get()
-    assert client.post(f"/ansokningar/{other.pk}/bilagor/{attachment.pk}/ta-bort/").status_code == 404
+    assert (
+        client.post(f"/ansokningar/{other.pk}/bilagor/{attachment.pk}/ta-bort/").status_code == 404
+    )
     assert client.post(f"/ansokningar/{other.pk}/bilagor/", {"file": pdf()}).status_code == 404
     assert Attachment.objects.filter(pk=attachment.pk).exists()
     listing = client.get("/ansokningar/").content.decode()
