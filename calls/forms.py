@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -406,6 +404,3 @@ class DecisionForm(forms.Form):
             if missing and f"amount_{pk}" not in self.errors:
                 self.add_error(f"amount_{pk}", f"Ange beviljat belopp för {application}.")
         return data
-
-    def announced_default(self) -> datetime.date:
-        return datetime.date.today()

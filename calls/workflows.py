@@ -7,6 +7,7 @@ row lock inside `transaction.atomic()`; the comment at each lock names the race 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections import defaultdict
@@ -118,7 +119,7 @@ def call_set_status(*, call: Call, status: str) -> Call:
         fields = ["status"]
         now = timezone.now()
         if status == Call.Status.CLOSED and call.closes_at > now:
-            call.closes_at = max(now, call.opens_at + timezone.timedelta(seconds=1))
+            call.closes_at = max(now, call.opens_at + datetime.timedelta(seconds=1))
             fields.append("closes_at")
         call.save(update_fields=fields)
     return call

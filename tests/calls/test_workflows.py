@@ -145,3 +145,19 @@ def test_the_public_record_has_no_personal_data(area):
     assert "Föreningen Öppen" in pdf and "75 000,25 kr" in pdf and "Utlysning för diariet" in pdf
     for secret in ("Hemlig", "hemlig@example.se", "070-999"):
         assert secret not in text and secret not in pdf
+
+
+def test_closing_early_moves_the_deadline_and_a_call_needs_criteria(area):
+    from django.utils import timezone
+
+    from calls.workflows import call_set_status
+
+    call = f.call(area, "1000.00")
+    call_set_status(call=call, status=Call.Status.CLOSED)
+    call.refresh_from_db()
+    assert call.status == Call.Status.CLOSED and call.closes_at <= timezone.now()
+    assert not call.accepts_applications()
+    bare = f.call(area, "1000.00", status=Call.Status.DRAFT)
+    bare.criteria.all().delete()
+    with pytest.raises(ValidationError, match="bedömningskriterium"):
+        call_set_status(call=bare, status=Call.Status.OPEN)
