@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "plans",
     "funds",
     "reporting",
+    "calls",
 ]
 
 MIDDLEWARE = [

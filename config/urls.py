@@ -15,6 +15,7 @@ urlpatterns = [
     # Accounts (password change and reset, invitations) and onboarding (funds/onboarding/).
     path("konto/", include("funds.onboarding.account_urls")),
     path("", include("funds.onboarding.urls")),
+    path("", include("calls.urls")),
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
     path("", include("funds.urls")),

@@ -43,11 +43,13 @@ def allocation_set(
     expected_version: int,
     user,
     reason: str = "",
+    source: str = "",
 ) -> SetResult:
     """Set one cell of the matrix. `expected_version` is 0 for a cell that had no allocation.
 
     Raises ValidationError (Swedish message) for a refused change and AllocationConflict
-    when the stored version is not the one the caller saw.
+    when the stored version is not the one the caller saw. `source` names what caused the
+    change outside the matrix (e.g. "calls.application:42") in the audit row.
     """
     agreement = area.agreement
     reason = reason.strip()
@@ -104,6 +106,7 @@ def allocation_set(
                 new_amount=amount,
                 reason=reason,
                 is_amendment=agreement.changes_need_reason,
+                source=source,
             )
     except IntegrityError:
         # Two editors created the same cell at once: the unique constraint let one win.

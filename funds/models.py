@@ -621,6 +621,10 @@ class AllocationChange(AppendOnly):
     new_amount = money_field(_("nytt belopp"))
     reason = models.TextField(_("skäl"), blank=True)
     is_amendment = models.BooleanField(_("ändring efter beslut"), default=False)
+    # --- calls for applications: what caused the change ---
+    # A reference such as "calls.application:42" when a workflow outside funds made the
+    # change (a decision on a call); text, not a foreign key, so funds knows nothing of calls.
+    source = models.CharField(_("källa"), max_length=100, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("ändring av fördelning")

@@ -125,3 +125,80 @@ def municipality_with_settings(**kwargs) -> Organisation:
     }
     defaults.update(kwargs)
     return organisation(**defaults)
+
+
+# --- calls for applications ---
+
+
+def luhn_number(prefix: str) -> str:
+    """A valid organisationsnummer NNNNNN-NNNN from nine digits."""
+    from funds.identifiers import luhn_ok
+
+    for check in "0123456789":
+        if luhn_ok(prefix + check):
+            return f"{prefix[:6]}-{prefix[6:]}{check}"
+    raise AssertionError(prefix)
+
+
+def call(pa: PriorityArea, amount: str | Decimal = "300000.00", **kwargs):
+    """A published call, open since yesterday and for a week, with two weighted criteria."""
+    from django.utils import timezone
+
+    from calls.models import Call, Criterion
+
+    now = timezone.now()
+    defaults = {
+        "title": f"Utlysning {next(_seq)}",
+        "purpose": "Stärka föreningarnas arbete mot psykisk ohälsa.",
+        "eligible_kinds": ["ideell_forening", "stiftelse"],
+        "opens_at": now - datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=7),
+        "status": Call.Status.OPEN,
+    }
+    defaults.update(kwargs)
+    created = Call.objects.create(
+        agreement=pa.agreement, priority_area=pa, amount=Decimal(amount), **defaults
+    )
+    Criterion.objects.create(call=created, position=0, name="Relevans", weight=2)
+    Criterion.objects.create(call=created, position=1, name="Genomförbarhet", weight=1)
+    return created
+
+
+def applicant(email: str | None = None) -> User:
+    from calls.models import ApplicantProfile
+
+    n = next(_seq)
+    email = email or f"sokande{n}@example.se"
+    u = User.objects.create_user(username=email, email=email, password="pw", first_name="Sara")
+    ApplicantProfile.objects.create(user=u, phone="070-000 00 00")
+    return u
+
+
+def application(call_obj, applicant_user: User | None = None, **kwargs):
+    """A submitted, complete application."""
+    from django.utils import timezone
+
+    from calls.models import Application, BudgetRow
+
+    defaults = {
+        "organisation_name": f"Förening {next(_seq)}",
+        "organisation_number": luhn_number("802000000"),
+        "organisation_kind": "ideell_forening",
+        "contact_name": "Sara Svensson",
+        "contact_email": "sara@example.se",
+        "contact_phone": "070-123 45 67",
+        "project_title": "Samtalsgrupper",
+        "description": "Samtalsgrupper för unga.",
+        "expected_results": "Minskad ensamhet.",
+        "amount_requested": Decimal("100000.00"),
+        "status": Application.Status.SUBMITTED,
+        "submitted_at": timezone.now(),
+    }
+    defaults.update(kwargs)
+    created = Application.objects.create(
+        call=call_obj, applicant=applicant_user or applicant(), **defaults
+    )
+    BudgetRow.objects.create(
+        application=created, item="Lokalhyra", amount=created.amount_requested or 0
+    )
+    return created

@@ -42,6 +42,12 @@ PUBLIC = {
     # tests/test_accounts.py.
     "password_change",
     "password_change_done",
+    # Calls for applications: open calls are published for anyone, and applicants create
+    # their accounts before they can log in (tests/calls/test_access.py).
+    "call_public_list",
+    "call_public_detail",
+    "applicant_register",
+    "applicant_verify",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
@@ -71,6 +77,13 @@ def victim():
     f.follow_up(alloc, "100.00")
     from tests.plans import factories as pf
 
+    call = f.call(area, "100.00")
+    application = f.application(call)
+    from calls.models import Attachment
+
+    attachment = Attachment.objects.create(
+        application=application, name="a.pdf", content=b"%PDF-1.4", size=8, sha256="0"
+    )
     plan = pf.plan(org)
     goal_area = pf.goal_area(plan)
     priority = pf.priority(goal_area)
@@ -94,6 +107,9 @@ def victim():
         "membership_id": Membership.objects.create(
             user=f.user(), organisation=org, role=Membership.Role.READER
         ).pk,
+        "call_id": call.pk,
+        "application_id": application.pk,
+        "attachment_id": attachment.pk,
     }
 
 

@@ -87,8 +87,9 @@ def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries,
         f.allocation(pa, f.recipient(org), "1.00")
     client.force_login(f.user(org))
     # session, user, agreement (with its organisation check), years, balance, areas with
-    # their national areas (own priorities here, so no fundings to prefetch)
-    with django_assert_num_queries(6):
+    # their national areas (own priorities here, so no fundings to prefetch), calls'
+    # reservations
+    with django_assert_num_queries(7):
         assert client.get(url(agr)).status_code == 200
 
 

@@ -1,0 +1,66 @@
+"""Who may see a call's applications. Outsiders get 404 (not even confirmed to exist)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
+from funds.access import EDITOR_ROLES, agreement_for_user
+from funds.models import Agreement, Membership
+
+
+def call_for_editor(request: HttpRequest, code: str, year: int, call_id: int) -> Call:
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    call = get_object_or_404(
+        Call.objects.select_related("priority_area"), pk=call_id, agreement=agreement
+    )
+    call.agreement = agreement  # keeps user_role for the page and the year navigation
+    return call
+
+
+def own_application(request: HttpRequest, application_id: int) -> Application:
+    """The signed-in applicant's own application; anyone else's is 404."""
+    return get_object_or_404(
+        Application.objects.select_related("call__agreement__organisation"),
+        pk=application_id,
+        applicant=request.user,
+    )
+
+
+def is_editor(user, agreement: Agreement) -> bool:
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=agreement.organisation_id, role__in=EDITOR_ROLES
+    ).exists()
+
+
+def cleared_reviewer(user, application: Application) -> bool:
+    """Assigned to the call and has declared no jäv for this application."""
+    return ConflictDeclaration.objects.filter(
+        assignment__call_id=application.call_id,
+        assignment__reviewer=user,
+        application=application,
+        has_conflict=False,
+    ).exists()
+
+
+def viewable_application(request: HttpRequest, application_id: int) -> Application:
+    """For files: the applicant, the organisation's coordinators, or a reviewer cleared of
+    jäv for it. Everyone else gets 404, like the pages."""
+    application = get_object_or_404(
+        Application.objects.select_related("call__agreement__organisation"), pk=application_id
+    )
+    user = request.user
+    if application.applicant_id == user.pk:
+        return application
+    if application.status != Application.Status.DRAFT and (
+        is_editor(user, application.call.agreement) or cleared_reviewer(user, application)
+    ):
+        return application
+    raise Http404
+
+
+def assignment_for(request: HttpRequest, call: Call) -> ReviewerAssignment | None:
+    return ReviewerAssignment.objects.filter(call=call, reviewer=request.user).first()

@@ -1,0 +1,50 @@
+"""Decision letters and the public record of a call, rendered through reporting's one PDF
+helper (tagged PDF/UA, Swedish)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.template.loader import render_to_string
+
+from calls.models import Application, Call
+from reporting.pdf import render_pdf
+
+# Laglighetsprövning: anyone who is a member of the kommun or region may appeal within three
+# weeks from the day the announcement of the approved minutes was posted (KL 13 kap. 5 §).
+APPEAL_WEEKS = 3
+
+
+def appeal_deadline(announced_on: datetime.date) -> datetime.date:
+    return announced_on + datetime.timedelta(weeks=APPEAL_WEEKS)
+
+
+def letter_pdf(application: Application) -> bytes:
+    call = application.call
+    decision = call.decision
+    html = render_to_string(
+        "calls/letter_pdf.html",
+        {
+            "application": application,
+            "call": call,
+            "decision": decision,
+            "organisation": call.agreement.organisation,
+            "appeal_deadline": appeal_deadline(decision.announced_on),
+            "show_appeal": application.status == Application.Status.REJECTED
+            or (application.granted_amount or 0) < (application.amount_requested or 0),
+        },
+    )
+    return render_pdf(html)
+
+
+def record_pdf(call: Call, applications: list[Application]) -> bytes:
+    html = render_to_string(
+        "calls/record_pdf.html",
+        {
+            "call": call,
+            "organisation": call.agreement.organisation,
+            "applications": applications,
+            "decision": getattr(call, "decision", None),
+        },
+    )
+    return render_pdf(html)

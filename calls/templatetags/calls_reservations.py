@@ -1,0 +1,20 @@
+"""{% call_reservations agreement balance %}: the money a year's undecided calls hold back, per
+area, for pages outside the calls app (the year overview; the matrix may use it later). One
+query, whatever the number of areas or calls."""
+
+from django import template
+
+from calls.workflows import reserved_by_calls
+
+register = template.Library()
+
+
+@register.inclusion_tag("calls/_year_reservations.html")
+def call_reservations(agreement, balance) -> dict:
+    reserved = reserved_by_calls(agreement)
+    return {
+        "agreement": agreement,
+        "rows": [
+            (line, reserved[line.area_id]) for line in balance.lines if line.area_id in reserved
+        ],
+    }

@@ -1,0 +1,568 @@
+"""Workflows of a call: reserving money, applying, assessing, proposing and deciding.
+
+Each is a keyword-only function named <entity>_<action>. Money checks that must hold
+against concurrent users (a call's reservation, the sum of proposals, the decision) take a
+row lock inside `transaction.atomic()`; the comment at each lock names the race it prevents.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from calls.models import (
+    Application,
+    Call,
+    CallDecision,
+    ConflictDeclaration,
+    Criterion,
+    DecisionLetter,
+    Review,
+    ReviewerAssignment,
+    Score,
+)
+from funds.allocations import allocation_set
+from funds.balance import agreement_balance
+from funds.identifiers import normalise_organisation_number
+from funds.models import ZERO, Agreement, Allocation, Membership, PriorityArea, Recipient
+from funds.money import format_kr
+
+logger = logging.getLogger(__name__)
+
+
+# --- Reservations --------------------------------------------------------------------------
+
+
+def reserved_by_calls(agreement: Agreement) -> dict[int, Decimal]:
+    """Money held back per priority area by the agreement's calls that are not yet decided
+    (drafts included: a coordinator who writes a call is counting on that money)."""
+    rows = (
+        Call.objects.filter(agreement=agreement)
+        .exclude(status=Call.Status.DECIDED)
+        .values("priority_area_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["priority_area_id"]: row["total"] for row in rows}
+
+
+def area_free_money(area: PriorityArea, *, excluding: Call | None = None) -> Decimal:
+    """The area's unallocated money less what other undecided calls reserve."""
+    line = next(line for line in agreement_balance(area.agreement).lines if line.area_id == area.pk)
+    reserved = Call.objects.filter(priority_area=area).exclude(status=Call.Status.DECIDED)
+    if excluding is not None and excluding.pk:
+        reserved = reserved.exclude(pk=excluding.pk)
+    return line.unallocated - (reserved.aggregate(total=Sum("amount"))["total"] or ZERO)
+
+
+@transaction.atomic
+def call_save(*, call: Call, criteria: list[dict], user) -> Call:
+    """Create or change a draft call with its criteria. The amount must fit within the area's
+    unallocated money less other calls' reservations."""
+    if call.pk and Call.objects.get(pk=call.pk).status != Call.Status.DRAFT:
+        raise ValidationError("En publicerad utlysning kan inte ändras.", code="not_draft")
+    if not call.agreement.is_editable:
+        raise ValidationError("Året är avslutat och kan inte ändras.", code="closed")
+    # Lock the area: two coordinators saving calls for one area at once would otherwise
+    # both see the same free money and together reserve more than there is.
+    PriorityArea.objects.select_for_update().get(pk=call.priority_area_id)
+    free = area_free_money(call.priority_area, excluding=call)
+    if call.amount > free:
+        raise ValidationError(
+            f"Beloppet är större än det som finns kvar att fördela inom området "
+            f"({format_kr(max(free, ZERO))}, efter andra utlysningars reservationer).",
+            code="over_reserved",
+        )
+    if call.created_by_id is None:
+        call.created_by = user
+    call.save()
+    call.criteria.all().delete()
+    Criterion.objects.bulk_create(
+        Criterion(call=call, position=index, **row) for index, row in enumerate(criteria)
+    )
+    return call
+
+
+def call_set_status(*, call: Call, status: str) -> Call:
+    """Draft → open (published) → closed. Closing early moves the deadline to now."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        allowed = {
+            Call.Status.OPEN: {Call.Status.DRAFT},
+            Call.Status.CLOSED: {Call.Status.OPEN},
+        }
+        if call.status not in allowed.get(status, set()):
+            raise ValidationError("Utlysningen kan inte ändra status så.", code="status")
+        if status == Call.Status.OPEN and not call.criteria.exists():
+            raise ValidationError(
+                "Lägg till minst ett bedömningskriterium innan utlysningen publiceras.",
+                code="no_criteria",
+            )
+        call.status = status
+        fields = ["status"]
+        now = timezone.now()
+        if status == Call.Status.CLOSED and call.closes_at > now:
+            call.closes_at = max(now, call.opens_at + datetime.timedelta(seconds=1))
+            fields.append("closes_at")
+        call.save(update_fields=fields)
+    return call
+
+
+# --- Applicant accounts --------------------------------------------------------------------
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """One-time: the token covers is_active, so it stops working once the account is active."""
+
+    key_salt = "calls.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp) -> str:
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+def applicant_register(*, email: str, name: str, phone: str, password: str) -> User:
+    """An inactive account and a one-time link to activate it, sent to the address."""
+    from calls.models import ApplicantProfile
+
+    first, _, last = name.strip().partition(" ")
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=email, email=email, password=password, first_name=first, last_name=last
+        )
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ApplicantProfile.objects.create(user=user, phone=phone)
+    link = settings.SITE_URL + reverse(
+        "applicant_verify",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_verification_token.make_token(user),
+        },
+    )
+    send_mail(
+        "Bekräfta din e-postadress",
+        render_to_string("calls/email_verify.txt", {"user": user, "link": link}),
+        None,
+        [email],
+    )
+    return user
+
+
+def applicant_activate(*, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    user.applicant_profile.verified_at = timezone.now()
+    user.applicant_profile.save(update_fields=["verified_at"])
+
+
+# --- Applying ------------------------------------------------------------------------------
+
+
+def application_problems(application: Application) -> list[tuple[str, str]]:
+    """What stops a draft from being submitted, as (field, Swedish message)."""
+    problems: list[tuple[str, str]] = []
+    call = application.call
+    for field, label in (
+        ("organisation_name", "organisationens namn"),
+        ("organisation_number", "organisationsnumret"),
+        ("organisation_kind", "organisationstypen"),
+        ("contact_name", "kontaktpersonen"),
+        ("contact_email", "kontaktpersonens e-post"),
+        ("project_title", "projektets namn"),
+        ("description", "beskrivningen"),
+        ("expected_results", "de förväntade resultaten"),
+    ):
+        if not str(getattr(application, field) or "").strip():
+            problems.append((field, f"Fyll i {label}."))
+    if application.organisation_number:
+        try:
+            normalise_organisation_number(application.organisation_number)
+        except ValidationError as error:
+            problems.append(("organisation_number", error.messages[0]))
+    if application.organisation_kind and application.organisation_kind not in call.eligible_kinds:
+        problems.append(("organisation_kind", "Den här organisationstypen kan inte söka."))
+    answers = list(application.answers or [])
+    for index, question in enumerate(call.questions):
+        if index >= len(answers) or not str(answers[index]).strip():
+            problems.append((f"answer_{index}", f"Svara på frågan: {question}"))
+    if not application.target_groups.exists():
+        problems.append(("target_groups", "Välj minst en målgrupp."))
+    requested = application.amount_requested
+    if not requested:
+        problems.append(("amount_requested", "Ange det belopp ni söker."))
+    else:
+        if requested > call.amount:
+            problems.append(
+                (
+                    "amount_requested",
+                    f"Ni kan söka högst {format_kr(call.amount)} i den här utlysningen.",
+                )
+            )
+        if application.budget_total != requested:
+            problems.append(
+                (
+                    "budget",
+                    f"Budgetens rader summerar till {format_kr(application.budget_total)}, "
+                    f"men ni söker {format_kr(requested)}. Beloppen ska vara lika.",
+                )
+            )
+    return problems
+
+
+def deadline_refusal(call: Call) -> ValidationError:
+    return ValidationError(
+        "Ansökningstiden har gått ut eller utlysningen är inte öppen. "
+        "Ansökan kan inte längre ändras.",
+        code="closed",
+    )
+
+
+def application_submit(*, application: Application) -> Application:
+    """Draft → submitted, before the deadline only; matches the recipient; sends a receipt."""
+    with transaction.atomic():
+        # Lock the application: a double click must not submit (and mail a receipt) twice.
+        application = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
+        if application.status != Application.Status.DRAFT:
+            raise ValidationError("Ansökan är redan inskickad.", code="submitted")
+        if not application.call.accepts_applications():
+            raise deadline_refusal(application.call)
+        problems = application_problems(application)
+        if problems:
+            raise ValidationError([message for _, message in problems], code="incomplete")
+        application.organisation_number = normalise_organisation_number(
+            application.organisation_number
+        )
+        application.recipient = recipient_match(application)
+        application.status = Application.Status.SUBMITTED
+        application.submitted_at = timezone.now()
+        application.save()
+    _receipt_send(application)
+    return application
+
+
+def recipient_match(application: Application) -> Recipient | None:
+    """The organisation's existing recipient with the same organisationsnummer, if any."""
+    return (
+        Recipient.objects.filter(
+            organisation_id=application.call.agreement.organisation_id,
+            organisation_number=application.organisation_number,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _receipt_send(application: Application) -> None:
+    recipients = {application.applicant.email, application.contact_email} - {""}
+    try:
+        send_mail(
+            f"Kvitto: ansökan {application.receipt_number} har kommit in",
+            render_to_string(
+                "calls/email_receipt.txt",
+                {"application": application, "call": application.call},
+            ),
+            None,
+            sorted(recipients),
+        )
+    except Exception:
+        # The application is in; a failed receipt must not undo it. The page shows it too.
+        logger.exception("Kvittot för ansökan %s kunde inte skickas", application.pk)
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- Assessing -----------------------------------------------------------------------------
+
+
+def assignments_set(*, call: Call, reviewers: list[User]) -> None:
+    """The call's reviewers become exactly `reviewers`; one who has declared or scored stays."""
+    keep = {user.pk for user in reviewers}
+    with transaction.atomic():
+        for user in reviewers:
+            ReviewerAssignment.objects.get_or_create(call=call, reviewer=user)
+        ReviewerAssignment.objects.filter(call=call).exclude(reviewer_id__in=keep).filter(
+            declarations__isnull=True, reviews__isnull=True
+        ).delete()
+
+
+def conflict_declare(
+    *, assignment: ReviewerAssignment, application: Application, has_conflict: bool, explanation
+) -> ConflictDeclaration:
+    if ConflictDeclaration.objects.filter(assignment=assignment, application=application).exists():
+        raise ValidationError("Jäv är redan anmält för den här ansökan.", code="declared")
+    if has_conflict and not explanation.strip():
+        raise ValidationError("Beskriv kort varför du är jävig.", code="explanation")
+    return ConflictDeclaration.objects.create(
+        assignment=assignment,
+        application=application,
+        has_conflict=has_conflict,
+        explanation=explanation.strip(),
+    )
+
+
+def review_submit(
+    *, assignment: ReviewerAssignment, application: Application, scores: dict[int, tuple]
+) -> Review:
+    """Save every criterion's score and justification at once; a submitted review is final."""
+    with transaction.atomic():
+        review, _ = Review.objects.select_for_update().get_or_create(
+            assignment=assignment, application=application
+        )
+        if review.submitted_at is not None:
+            raise ValidationError("Bedömningen är redan inskickad.", code="submitted")
+        review.scores.all().delete()
+        Score.objects.bulk_create(
+            Score(review=review, criterion_id=criterion_id, score=score, justification=text)
+            for criterion_id, (score, text) in scores.items()
+        )
+        review.submitted_at = timezone.now()
+        review.save(update_fields=["submitted_at"])
+    return review
+
+
+@dataclass
+class Ranked:
+    application: Application
+    weighted: Decimal | None  # mean over submitted reviews of the weighted mean score
+    reviews: int
+
+
+def ranking(call: Call) -> list[Ranked]:
+    """Submitted applications by weighted score, best first; unscored ones last. Three
+    queries whatever the number of applications."""
+    weights = {criterion.pk: criterion.weight for criterion in call.criteria.all()}
+    total_weight = sum(weights.values()) or 1
+    per_review: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    review_app: dict[int, int] = {}
+    for score in Score.objects.filter(
+        review__application__call=call, review__submitted_at__isnull=False
+    ).values("review_id", "review__application_id", "criterion_id", "score"):
+        per_review[score["review_id"]][score["criterion_id"]] = score["score"]
+        review_app[score["review_id"]] = score["review__application_id"]
+    per_application: dict[int, list[Decimal]] = defaultdict(list)
+    for review_id, scores in per_review.items():
+        weighted = sum(
+            Decimal(value) * weights.get(criterion, 0) for criterion, value in scores.items()
+        )
+        per_application[review_app[review_id]].append(weighted / total_weight)
+    rows = []
+    for application in call.applications.submitted().order_by("pk"):
+        values = per_application.get(application.pk, [])
+        mean = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+        rows.append(Ranked(application, mean, len(values)))
+    rows.sort(key=lambda row: (row.weighted is None, -(row.weighted or 0), row.application.pk))
+    return rows
+
+
+def call_available(call: Call) -> Decimal:
+    """What the call can hand out now: its amount, unless the area has less left (the matrix
+    may have changed since the call was published)."""
+    free = area_free_money(call.priority_area, excluding=call)
+    return min(call.amount, free) if call.reserves_money else call.amount
+
+
+def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
+    """Set the coordinator's proposed amounts; refused as a whole if their sum exceeds the
+    money available."""
+    with transaction.atomic():
+        # Lock the call: two coordinators proposing at once would each check their own sum
+        # against the stale other and together exceed the money available.
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.status == Call.Status.DECIDED:
+            raise ValidationError("Utlysningen är redan beslutad.", code="decided")
+        applications = {a.pk: a for a in call.applications.submitted()}
+        for pk, amount in amounts.items():
+            if pk not in applications:
+                raise ValidationError("Okänd ansökan.", code="unknown")
+            requested = applications[pk].amount_requested or ZERO
+            if amount is not None and amount > requested:
+                raise ValidationError(
+                    f"{applications[pk]}: föreslaget belopp ({format_kr(amount)}) är större "
+                    f"än det sökta ({format_kr(requested)}).",
+                    code="over_requested",
+                )
+        total = ZERO
+        for pk, application in applications.items():
+            amount = amounts.get(pk, application.proposed_amount)
+            total += amount or ZERO
+        available = call_available(call)
+        if total > available:
+            raise ValidationError(
+                f"De föreslagna beloppen blir sammanlagt {format_kr(total)}, men det finns "
+                f"bara {format_kr(available)} att fördela. Inget sparades.",
+                code="over_available",
+            )
+        for pk, amount in amounts.items():
+            Application.objects.filter(pk=pk).update(proposed_amount=amount)
+
+
+# --- Deciding ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    application_id: int
+    granted: bool
+    amount: Decimal
+    reason: str
+
+
+def call_decide(
+    *,
+    call: Call,
+    outcomes: list[Outcome],
+    registry_number: str,
+    decided_on,
+    announced_on,
+    decided_by: str,
+    user,
+) -> CallDecision:
+    """Record the decision; grants become allocations (recipient matched or created, the
+    audit row naming the application); grantees become reporters; letters are sent."""
+    with transaction.atomic():
+        # Lock the call: a second decision (another tab) must wait and then be refused.
+        call = (
+            Call.objects.select_for_update()
+            .select_related("agreement__organisation", "priority_area")
+            .get(pk=call.pk)
+        )
+        if call.status == Call.Status.DECIDED:
+            raise ValidationError("Utlysningen är redan beslutad.", code="decided")
+        if call.accepts_applications():
+            raise ValidationError(
+                "Utlysningen är öppen för ansökningar. Stäng den innan beslut.", code="open"
+            )
+        applications = {a.pk: a for a in call.applications.submitted()}
+        if {outcome.application_id for outcome in outcomes} != set(applications):
+            raise ValidationError("Beslutet ska omfatta varje inskickad ansökan.", code="all")
+        granted_total = sum((o.amount for o in outcomes if o.granted), ZERO)
+        available = call_available(call)
+        if granted_total > available:
+            raise ValidationError(
+                f"De beviljade beloppen blir sammanlagt {format_kr(granted_total)}, men det "
+                f"finns bara {format_kr(available)} att fördela.",
+                code="over_available",
+            )
+        decision = CallDecision.objects.create(
+            call=call,
+            registry_number=registry_number,
+            decided_on=decided_on,
+            announced_on=announced_on,
+            decided_by=decided_by,
+            recorded_by=user,
+        )
+        for outcome in outcomes:
+            application = applications[outcome.application_id]
+            application.decision_reason = outcome.reason.strip()
+            if outcome.granted:
+                application.status = Application.Status.GRANTED
+                application.granted_amount = outcome.amount
+                application.recipient = _grant(call, application, outcome.amount, user)
+            else:
+                application.status = Application.Status.REJECTED
+                application.granted_amount = None
+            application.save(
+                update_fields=["status", "granted_amount", "decision_reason", "recipient"]
+            )
+        call.status = Call.Status.DECIDED
+        call.save(update_fields=["status"])
+    for application in applications.values():
+        decision_letter_send(application=application)
+    return decision
+
+
+def _grant(call: Call, application: Application, amount: Decimal, user) -> Recipient:
+    organisation = call.agreement.organisation
+    recipient = recipient_match(application)
+    if recipient is None:
+        name = application.organisation_name.strip()
+        if Recipient.objects.filter(organisation=organisation, name=name).exists():
+            name = f"{name} ({application.organisation_number})"
+        recipient = Recipient.objects.create(
+            organisation=organisation,
+            name=name,
+            kind=Recipient.Kind.ASSOCIATION,
+            organisation_number=application.organisation_number,
+        )
+    current = Allocation.objects.filter(
+        priority_area=call.priority_area, recipient=recipient
+    ).first()
+    allocation_set(
+        area=call.priority_area,
+        recipient=recipient,
+        # A recipient that already has money in the area gets the grant on top of it.
+        amount=(current.amount if current else ZERO) + amount,
+        expected_version=current.version if current else 0,
+        user=user,
+        reason=f"Beslut om bidrag efter utlysningen {call.title}, ansökan "
+        f"{application.receipt_number}",
+        source=application.audit_source,
+    )
+    membership = Membership.objects.filter(
+        user=application.applicant, organisation=organisation
+    ).first()
+    if membership is None:
+        Membership.objects.create(
+            user=application.applicant,
+            organisation=organisation,
+            role=Membership.Role.REPORTER,
+            recipient=recipient,
+        )
+    return recipient
+
+
+def decision_letter_pdf(application: Application) -> bytes:
+    from calls.letters import letter_pdf
+
+    return letter_pdf(application)
+
+
+def decision_letter_send(*, application: Application) -> DecisionLetter:
+    """Render the letter once, keep it, and e-mail it as an attachment."""
+    pdf = decision_letter_pdf(application)
+    letter, _ = DecisionLetter.objects.update_or_create(
+        application=application, defaults={"pdf": pdf, "sha256": sha256(pdf)}
+    )
+    to = application.contact_email or application.applicant.email
+    message = EmailMessage(
+        subject=f"Beslut om er ansökan: {application.call.title}",
+        body=render_to_string("calls/email_decision.txt", {"application": application}),
+        to=[to],
+    )
+    message.attach(f"beslut-{application.receipt_number}.pdf", pdf, "application/pdf")
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Beslutsbrevet för ansökan %s kunde inte skickas", application.pk)
+        return letter
+    letter.sent_to = to
+    letter.sent_at = timezone.now()
+    letter.save(update_fields=["sent_to", "sent_at"])
+    return letter
