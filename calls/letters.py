@@ -8,6 +8,7 @@ import datetime
 from django.template.loader import render_to_string
 
 from calls.models import Application, Call
+from reporting.letterhead import letterhead_context, logo_resources
 from reporting.pdf import render_pdf
 
 # Laglighetsprövning: anyone who is a member of the kommun or region may appeal within three
@@ -32,9 +33,10 @@ def letter_pdf(application: Application) -> bytes:
             "appeal_deadline": appeal_deadline(decision.announced_on),
             "show_appeal": application.status == Application.Status.REJECTED
             or (application.granted_amount or 0) < (application.amount_requested or 0),
+            "letterhead": letterhead_context(call.agreement.organisation, pdf=True),
         },
     )
-    return render_pdf(html)
+    return render_pdf(html, resources=logo_resources(call.agreement.organisation))
 
 
 def record_pdf(call: Call, applications: list[Application]) -> bytes:
@@ -45,6 +47,7 @@ def record_pdf(call: Call, applications: list[Application]) -> bytes:
             "organisation": call.agreement.organisation,
             "applications": applications,
             "decision": getattr(call, "decision", None),
+            "letterhead": letterhead_context(call.agreement.organisation, pdf=True),
         },
     )
-    return render_pdf(html)
+    return render_pdf(html, resources=logo_resources(call.agreement.organisation))

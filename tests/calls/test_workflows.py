@@ -161,3 +161,30 @@ def test_closing_early_moves_the_deadline_and_a_call_needs_criteria(area):
     bare.criteria.all().delete()
     with pytest.raises(ValidationError, match="bedömningskriterium"):
         call_set_status(call=bare, status=Call.Status.OPEN)
+
+
+def test_a_decision_letter_carries_the_organisations_logo(area):
+    """The letterhead's logo (reporting/letterhead.py, as in the tjänsteutlåtande) is embedded
+    from the database, not fetched from disk or network."""
+    import base64
+    import re
+    import zlib
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    organisation = area.agreement.organisation
+    organisation.logo, organisation.logo_content_type = png, "image/png"
+    organisation.save()
+    call = f.call(area, "100000.00")
+    application = f.application(call, contact_email="logga@example.se")
+    _decide(call, [Outcome(application.pk, False, Decimal("0"), "Utanför syftet.")])
+    (message,) = mail.outbox
+    pdf = message.attachments[0][1]
+    streams = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            streams.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    assert any(b"/Subtype /Image" in part or b"/Subtype/Image" in part for part in streams)
