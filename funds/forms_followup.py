@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
+from config.forms import SwedishDateField
 from funds.followups import InterventionInput
 from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
@@ -179,9 +180,7 @@ class OverspendForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(
-        label="Sista dag för redovisning", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = SwedishDateField(label="Sista dag för redovisning")
 
 
 class BoardFilterForm(forms.Form):
@@ -197,6 +196,7 @@ class BoardFilterForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
+    error_heading = "Återbetalningen registrerades inte"
     kind = forms.ChoiceField(label="Typ", choices=Repayment.Kind.choices)
     area = forms.TypedChoiceField(label="Prioriterat område", coerce=int)
     recipient = forms.TypedChoiceField(
@@ -207,7 +207,7 @@ class RepaymentForm(forms.Form):
         help_text="Krävs för återbetalning från mottagare; lämnas tom för staten.",
     )
     amount = AmountField(label="Belopp")
-    paid_on = forms.DateField(label="Betalt", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = SwedishDateField(label="Betalt")
     reference = forms.CharField(label="Referens", max_length=100, required=False)
 
     def __init__(
@@ -217,7 +217,7 @@ class RepaymentForm(forms.Form):
         self.areas = {area.pk: area for area in areas}
         self.recipients = {recipient.pk: recipient for recipient in recipients}
         self.fields["area"].choices = [(area.pk, f"{area.number}. {area.name}") for area in areas]
-        self.fields["recipient"].choices = [("", "–")] + [
+        self.fields["recipient"].choices = [("", "– Ingen mottagare –")] + [
             (recipient.pk, recipient.name) for recipient in recipients
         ]
 
