@@ -121,9 +121,43 @@ class InterventionForm(forms.Form):
         )
 
 
+# At most this many interventions in one report; a post that declares more is refused before
+# any form is built (intervention_count_refusal), and absolute_max caps the building anyway.
+MAX_INTERVENTIONS = 200
+
 InterventionFormSet = forms.formset_factory(
-    InterventionForm, extra=1, can_delete=True, max_num=200, validate_max=True
+    InterventionForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_INTERVENTIONS,
+    validate_max=True,
+    absolute_max=MAX_INTERVENTIONS,
 )
+
+
+def intervention_count_refusal(data, *, adding: int = 0) -> str | None:
+    """A Swedish refusal when `data` declares more interventions than a report may have (with
+    `adding` more rows), else None. Read from the management form's TOTAL_FORMS alone, before
+    any form is built: a 114-byte post can declare thousands of forms. A value that is not a
+    number is left to the formset, which reports a tampered management form."""
+    try:
+        declared = int(data.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    if declared < 0 or declared + adding > MAX_INTERVENTIONS:
+        return (
+            f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Inget sparades; "
+            "gå tillbaka och ta bort insatser som inte behövs."
+        )
+    return None
+
+
+def intervention_form_new(categories, *, index: int, priorities=()) -> InterventionForm:
+    """An empty intervention form numbered `index` in the formset: the row that "Lägg till
+    insats" adds without saving anything."""
+    form = intervention_formset(None, categories, priorities=priorities).empty_form
+    form.prefix = f"{INTERVENTION_PREFIX}-{index}"
+    return form
 
 
 def intervention_formset(follow_up: FollowUp | None, categories, data=None, *, priorities=()):
