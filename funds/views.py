@@ -29,6 +29,7 @@ from funds.models import (
     Recipient,
 )
 from funds.money import format_amount_input, format_kr, parse_amount
+from funds.overview import follow_up_progress, overview_chart
 
 MATRIX = "funds/allocation_matrix.html"
 
@@ -62,14 +63,19 @@ def _years(agreement: Agreement) -> list[int]:
 @login_required
 def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    balance = agreement_balance(agreement)
+    reports, progress = follow_up_progress(agreement)
     return render(
         request,
         "funds/year_overview.html",
         {
             "agreement": agreement,
             "organisation": agreement.organisation,
-            "balance": agreement_balance(agreement),
+            "balance": balance,
             "years": _years(agreement),
+            "chart": overview_chart(balance),
+            "reports": reports,
+            "progress": progress,
         },
     )
 
