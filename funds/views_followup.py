@@ -449,7 +449,7 @@ def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
         .order_by("name")
     )
     form = RepaymentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         areas=areas,
         recipients=recipients,
         initial={"paid_on": timezone.localdate()},

@@ -86,8 +86,9 @@ def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries,
         pa = f.area(agr)
         f.allocation(pa, f.recipient(org), "1.00")
     client.force_login(f.user(org))
-    # session, user, agreement (with its organisation check), years, balance
-    with django_assert_num_queries(5):
+    # session, user, agreement (with its organisation check), years, balance, and the
+    # follow-up progress (one aggregate)
+    with django_assert_num_queries(6):
         assert client.get(url(agr)).status_code == 200
 
 
