@@ -33,9 +33,12 @@ def test_a_hostile_count_is_refused_before_any_form_is_built(client, world, monk
     edit, _ = urls(alloc)
     built = []
     original = InterventionForm.__init__
-    monkeypatch.setattr(
-        InterventionForm, "__init__", lambda self, *a, **k: built.append(1) or original(self, *a, **k)
-    )
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(InterventionForm, "__init__", counting)
     body = (
         "version=0&insats-TOTAL_FORMS=1200&insats-INITIAL_FORMS=0"
         "&insats-MIN_NUM_FORMS=0&insats-MAX_NUM_FORMS=1000&save=1"

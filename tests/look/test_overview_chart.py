@@ -6,7 +6,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from funds.models import FollowUp
 from funds.overview import follow_up_progress
 from tests import factories as f
 
@@ -46,8 +45,9 @@ def test_the_page_draws_the_chart_and_the_progress(client, agr):
     client.force_login(f.user(agr.organisation))
     body = client.get(reverse("year_overview", args=[agr.organisation.code, 2024])).content
     html = body.decode()
-    assert 'role="img" aria-labelledby="oversikt-diagram-titel oversikt-diagram-beskrivning"' in html
-    assert "<title id=\"oversikt-diagram-titel\">Tilldelat, fördelat, förbrukat och" in html
+    labels = "oversikt-diagram-titel oversikt-diagram-beskrivning"
+    assert f'role="img" aria-labelledby="{labels}"' in html
+    assert '<title id="oversikt-diagram-titel">Tilldelat, fördelat, förbrukat och' in html
     # Four bars per area (granted, allocated, spent, repaid), two areas.
     chart = html[html.index('id="oversikt-diagram-titel"') : html.index("</svg>")]
     assert len(re.findall(r'<rect x="36" y="\d+" width="\d+" height="10"', chart)) == 6  # no repaid
