@@ -158,6 +158,9 @@ def _form_context(
     }
 
 
+ROW_NOT_ADDED = "Raden kunde inte läggas till. Ladda om sidan och försök igen."
+
+
 def _refused(reason: str) -> HttpResponse:
     """A small Swedish 400 page: no form was built, nothing was saved."""
     return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))
@@ -212,7 +215,10 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
         # nothing saved (with htmx, followup_intervention_new adds the row in place).
         data = request.POST.copy()
         total = f"{INTERVENTION_PREFIX}-TOTAL_FORMS"
-        data[total] = str(int(data[total]) + 1)
+        try:
+            data[total] = str(int(data.get(total, "")) + 1)
+        except ValueError:
+            return _refused(ROW_NOT_ADDED)
         context = _form_context(
             agreement,
             allocation,
@@ -317,7 +323,7 @@ def followup_intervention_new(
     try:
         index = int(request.GET.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
     except ValueError:
-        refusal = refusal or "Raden kunde inte läggas till. Ladda om sidan och försök igen."
+        refusal = refusal or ROW_NOT_ADDED
     if refusal:
         return _refused(refusal)
     categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))

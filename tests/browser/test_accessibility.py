@@ -495,7 +495,7 @@ def _followup_row_added(page: Page, tmp_path: Path) -> None:
     with page.expect_response(lambda response: "/ny-insats/" in response.url):
         page.get_by_role("button", name="Lägg till insats").click()
     expect(page.locator("fieldset.insats")).to_have_count(rows + 1)
-    expect(page.locator(f"#id_insats-{rows}-name")).to_be_visible()
+    expect(page.locator(f"#id_insats-{rows}-name")).to_be_focused()
     assert page.locator("#id_insats-TOTAL_FORMS").input_value() == str(rows + 1)
     assert list(FollowUp.objects.filter(allocation=allocation).values_list("version")) == before
 

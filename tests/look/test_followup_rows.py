@@ -101,6 +101,18 @@ def test_add_a_row_without_javascript_saves_nothing(client, world):
     assert not FollowUp.objects.exists()
 
 
+@pytest.mark.parametrize("declared", ["", "tre", "-1"])
+def test_a_row_for_a_broken_count_is_refused_in_swedish(client, world, declared):
+    alloc, reporter, _ = world
+    client.force_login(reporter)
+    edit, new = urls(alloc)
+    data = {"version": 0, "add": "1"} | ({"insats-TOTAL_FORMS": declared} if declared else {})
+    for response in (client.post(edit, data), client.get(new, data)):
+        assert response.status_code == 400
+        assert "Felaktig begäran" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
 def test_only_report_writers_get_a_row(client, world):
     alloc, _, reader = world
     client.force_login(reader)
