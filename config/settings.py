@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The built-in widget templates, for the TemplatesSetting form renderer below.
+    "django.forms",
     "django_htmx",
     "plans",
     "funds",
@@ -88,7 +90,6 @@ MIDDLEWARE = [
     # no separately configured proxy is needed for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,10 +99,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
+    "config.errors.SwedishErrorPagesInDebugMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# One form look for the whole site: templates/forms/form.html and field.html.
+FORM_RENDERER = "config.forms.SiteFormRenderer"
 
 TEMPLATES = [
     {
@@ -154,8 +159,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Swedish only: the users, the documents and the authorities are Swedish. No LocaleMiddleware,
+# so a browser that asks for English (Accept-Language: en) still gets the Swedish interface.
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -219,6 +226,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+
+# The Swedish 400/403/404/500 pages also with DEBUG on (the demo), instead of Django's
+# technical pages; set DJANGO_SWEDISH_ERROR_PAGES_IN_DEBUG=0 to see tracebacks in the browser.
+SWEDISH_ERROR_PAGES_IN_DEBUG = env_bool("DJANGO_SWEDISH_ERROR_PAGES_IN_DEBUG", True)
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,

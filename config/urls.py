@@ -20,3 +20,9 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("funds.urls")),
 ]
+
+# Swedish error pages (config/errors.py); with DEBUG on too, through its middleware.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -4,16 +4,16 @@ import datetime
 
 from django import forms
 
+from config.forms import SwedishDateField
 from funds.models import Organisation, Recipient
 
 
 class DecisionForm(forms.Form):
+    error_heading = "Beslutet kunde inte registreras"
     registry_number = forms.CharField(
         label="Diarienummer", max_length=50, help_text="Till exempel SOF 2024/123"
     )
-    decided_on = forms.DateField(
-        label="Beslutsdatum", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = SwedishDateField(label="Beslutsdatum")
     decided_by = forms.CharField(
         label="Beslutat av",
         max_length=200,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
+from config.forms import SwedishDateField
 from funds.followups import InterventionInput
 from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
@@ -120,9 +121,43 @@ class InterventionForm(forms.Form):
         )
 
 
+# At most this many interventions in one report; a post that declares more is refused before
+# any form is built (intervention_count_refusal), and absolute_max caps the building anyway.
+MAX_INTERVENTIONS = 200
+
 InterventionFormSet = forms.formset_factory(
-    InterventionForm, extra=1, can_delete=True, max_num=200, validate_max=True
+    InterventionForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_INTERVENTIONS,
+    validate_max=True,
+    absolute_max=MAX_INTERVENTIONS,
 )
+
+
+def intervention_count_refusal(data, *, adding: int = 0) -> str | None:
+    """A Swedish refusal when `data` declares more interventions than a report may have (with
+    `adding` more rows), else None. Read from the management form's TOTAL_FORMS alone, before
+    any form is built: a 114-byte post can declare thousands of forms. A value that is not a
+    number is left to the formset, which reports a tampered management form."""
+    try:
+        declared = int(data.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    if declared < 0 or declared + adding > MAX_INTERVENTIONS:
+        return (
+            f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Inget sparades; "
+            "gå tillbaka och ta bort insatser som inte behövs."
+        )
+    return None
+
+
+def intervention_form_new(categories, *, index: int, priorities=()) -> InterventionForm:
+    """An empty intervention form numbered `index` in the formset: the row that "Lägg till
+    insats" adds without saving anything."""
+    form = intervention_formset(None, categories, priorities=priorities).empty_form
+    form.prefix = f"{INTERVENTION_PREFIX}-{index}"
+    return form
 
 
 def intervention_formset(follow_up: FollowUp | None, categories, data=None, *, priorities=()):
@@ -179,9 +214,7 @@ class OverspendForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(
-        label="Sista dag för redovisning", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = SwedishDateField(label="Sista dag för redovisning")
 
 
 class BoardFilterForm(forms.Form):
@@ -197,6 +230,7 @@ class BoardFilterForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
+    error_heading = "Återbetalningen registrerades inte"
     kind = forms.ChoiceField(label="Typ", choices=Repayment.Kind.choices)
     area = forms.TypedChoiceField(label="Prioriterat område", coerce=int)
     recipient = forms.TypedChoiceField(
@@ -207,7 +241,7 @@ class RepaymentForm(forms.Form):
         help_text="Krävs för återbetalning från mottagare; lämnas tom för staten.",
     )
     amount = AmountField(label="Belopp")
-    paid_on = forms.DateField(label="Betalt", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = SwedishDateField(label="Betalt")
     reference = forms.CharField(label="Referens", max_length=100, required=False)
 
     def __init__(
@@ -217,7 +251,7 @@ class RepaymentForm(forms.Form):
         self.areas = {area.pk: area for area in areas}
         self.recipients = {recipient.pk: recipient for recipient in recipients}
         self.fields["area"].choices = [(area.pk, f"{area.number}. {area.name}") for area in areas]
-        self.fields["recipient"].choices = [("", "–")] + [
+        self.fields["recipient"].choices = [("", "– Ingen mottagare –")] + [
             (recipient.pk, recipient.name) for recipient in recipients
         ]
 

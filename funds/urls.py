@@ -43,6 +43,11 @@ urlpatterns += [
         name="followup_edit",
     ),
     path(
+        "<str:code>/<int:year>/redovisning/<int:allocation_id>/ny-insats/",
+        views_followup.followup_intervention_new,
+        name="followup_intervention_new",
+    ),
+    path(
         "<str:code>/<int:year>/redovisning/<int:allocation_id>/granskning/",
         views_followup.followup_review,
         name="followup_review",

@@ -30,6 +30,7 @@ from funds.models import (
     Recipient,
 )
 from funds.money import format_amount_input, format_kr, parse_amount
+from funds.overview import follow_up_progress, overview_chart
 from funds.year.forms import national_label
 
 MATRIX = "funds/allocation_matrix.html"
@@ -84,6 +85,7 @@ def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
         else:
             national = national_label(area.national_area, kind)
         lines.append((line, national, area is not None and not area.is_mapped))
+    reports, progress = follow_up_progress(agreement)
     return render(
         request,
         "funds/year_overview.html",
@@ -95,6 +97,9 @@ def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "years": years,
             # Starting the next year needs this year to start from and no later year yet.
             "can_start_next": can_edit(agreement) and years[-1] == agreement.year,
+            "chart": overview_chart(balance),
+            "reports": reports,
+            "progress": progress,
         },
     )
 

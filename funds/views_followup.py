@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
 from funds.balance import agreement_balance
@@ -33,6 +34,7 @@ from funds.followups import (
     repayment_record,
 )
 from funds.forms_followup import (
+    INTERVENTION_PREFIX,
     BoardFilterForm,
     DeadlineForm,
     FollowUpForm,
@@ -40,6 +42,8 @@ from funds.forms_followup import (
     RepaymentForm,
     ReturnForm,
     categories_by_group,
+    intervention_count_refusal,
+    intervention_form_new,
     intervention_formset,
     interventions_to_save,
 )
@@ -174,6 +178,14 @@ def setup_blockers(agreement: Agreement) -> list[str]:
     return blockers
 
 
+ROW_NOT_ADDED = "Raden kunde inte läggas till. Ladda om sidan och försök igen."
+
+
+def _refused(reason: str) -> HttpResponse:
+    """A small Swedish 400 page: no form was built, nothing was saved."""
+    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))
+
+
 def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
     """Field errors for the error summary, each linked to its field."""
     errors = [
@@ -214,6 +226,27 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
         return render(request, FORM, context)
 
     require_role(agreement, REPORT_WRITERS)
+    adding = "add" in request.POST
+    refusal = intervention_count_refusal(request.POST, adding=int(adding))
+    if refusal:
+        return _refused(refusal)
+    if adding:
+        # "Lägg till insats" without JavaScript: the same form with one more empty row,
+        # nothing saved (with htmx, followup_intervention_new adds the row in place).
+        data = request.POST.copy()
+        total = f"{INTERVENTION_PREFIX}-TOTAL_FORMS"
+        try:
+            data[total] = str(int(data.get(total, "")) + 1)
+        except ValueError:
+            return _refused(ROW_NOT_ADDED)
+        context = _form_context(
+            agreement,
+            allocation,
+            follow_up,
+            FollowUpForm.for_follow_up(follow_up, data),
+            intervention_formset(follow_up, categories, data, priorities=priorities),
+        )
+        return render(request, FORM, context)
     form = FollowUpForm.for_follow_up(follow_up, request.POST)
     formset = intervention_formset(follow_up, categories, request.POST, priorities=priorities)
     if not (form.is_valid() and formset.is_valid()):
@@ -298,6 +331,40 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
     )
     context["incomplete"] = True
     return render(request, FORM, context, status=422)
+
+
+@login_required
+@require_GET
+def followup_intervention_new(
+    request: HttpRequest, code: str, year: int, allocation_id: int
+) -> HttpResponse:
+    """One empty insats row for the reporter's form (htmx, "Lägg till insats"): numbered by
+    the form's current TOTAL_FORMS, which the answer raises by one out of band."""
+    agreement = agreement_for_user(request, code, year, REPORT_WRITERS)
+    allocation = _get_allocation_for_user(request, agreement, allocation_id)
+    refusal = intervention_count_refusal(request.GET, adding=1)
+    try:
+        index = int(request.GET.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        refusal = refusal or ROW_NOT_ADDED
+    if refusal:
+        return _refused(refusal)
+    categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
+    priorities = list(
+        PlanPriority.objects.for_organisation(agreement.organisation)
+        .select_related("goal_area")
+        .order_by("goal_area__number", "number")
+    )
+    context = {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "allocation": allocation,
+        "sub": intervention_form_new(categories, index=index, priorities=priorities),
+        "number": index + 1,
+        "editable": True,
+        "total_forms": index + 1,
+    }
+    return render(request, f"{FORM}#insats_added", context)
 
 
 @login_required
@@ -411,7 +478,7 @@ def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
         .order_by("name")
     )
     form = RepaymentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         areas=areas,
         recipients=recipients,
         initial={"paid_on": timezone.localdate()},

@@ -28,6 +28,8 @@ class PlanPartForm(forms.ModelForm):
     Putting the parent back into the check turns that into a form error.
     """
 
+    error_heading = "Det gick inte att spara"
+
     parent_field = ""
 
     def __init__(self, *args, parent, **kwargs) -> None:
@@ -119,6 +121,8 @@ class IndicatorForm(PlanPartForm):
 
 class IndicatorValueForm(PlanPartForm):
     """One year's value; posting a year that already has one replaces it (see the view)."""
+
+    error_heading = "Värdet sparades inte"
 
     parent_field = "indicator"
 

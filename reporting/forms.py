@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from config.forms import SwedishDateField
 from funds.models import Agreement, Intervention, Organisation
 from reporting.logos import MAX_LOGO_BYTES, logo_check
 from reporting.models import PROSE_FIELDS, PROSE_LABELS, DecisionDocument
@@ -55,9 +56,8 @@ class DecisionDocumentForm(forms.ModelForm):
     class Meta:
         model = DecisionDocument
         fields = HEADER_FIELDS + WORDING_FIELDS + SIGNATURE_FIELDS + PROSE_FIELDS
+        field_classes = {"document_date": SwedishDateField, "meeting_date": SwedishDateField}
         widgets = {
-            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 3}),
             **{name: forms.Textarea(attrs={"rows": 10}) for name in PROSE_FIELDS},
             "associations_placement": forms.RadioSelect,

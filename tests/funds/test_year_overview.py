@@ -88,8 +88,8 @@ def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries,
     client.force_login(f.user(org))
     # session, user, agreement (with its organisation check), years, balance, areas with
     # their national areas (own priorities here, so no fundings to prefetch), calls'
-    # reservations
-    with django_assert_num_queries(7):
+    # reservations, and the follow-up progress (one aggregate)
+    with django_assert_num_queries(8):
         assert client.get(url(agr)).status_code == 200
 
 

@@ -1,5 +1,6 @@
 """axe-core on the plan pages and the coverage page, with the demo plan loaded: zero WCAG 2.1
-A/AA violations, at desktop width and (for scrolling regions) at 320 px.
+A/AA violations, at desktop width and at 320 px; at 320 px no page is wider than the viewport,
+and no page shows English interface words.
 
 The shared suite (tests/browser/test_accessibility.py) asks for a screen for every URL; until
 these pages have theirs there, this file is where they are checked.
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 from plans.models import ActionPlan, Activity, Goal, Indicator, PlanPriority
 from tests.browser.conftest import browser, demo, demo_dump, new_context, page  # noqa: F401
 from tests.browser.support import DESKTOP, describe_violations, run_axe, sign_in
+from tests.browser.test_accessibility import ENGLISH_UI, PAGE_TEXT
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +26,17 @@ REFLOW = {"width": 320, "height": 800}
 
 def _check(screen: Page, name: str) -> list[str]:
     problems = describe_violations(run_axe(screen))
+    english = sorted(set(ENGLISH_UI.findall(screen.evaluate(PAGE_TEXT))))
     screen.set_viewport_size(REFLOW)
     try:
-        narrow = describe_violations(run_axe(screen, ["scrollable-region-focusable"]))
+        narrow = describe_violations(run_axe(screen))
+        width = screen.evaluate("document.documentElement.scrollWidth")
     finally:
         screen.set_viewport_size(DESKTOP)
+    if width > REFLOW["width"]:
+        narrow += f"\n{width} px wide at {REFLOW['width']} px"
+    if english:
+        problems += f"\nEnglish words: {english}"
     return [f"{name} ({screen.url}):\n{text}" for text in (problems, narrow) if text]
 
 
