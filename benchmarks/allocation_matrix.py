@@ -46,16 +46,32 @@ from funds.models import (  # noqa: E402
 
 SIZES = [(40, 5, "9940", 2090), (300, 8, "9941", 2091)]
 KINDS = list(Recipient.Kind.values)
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
 
-def timed(fn, repeat: int) -> float:
-    fn()  # warm up
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+def sample(fn) -> tuple[float, float]:
+    """(wall ms, this process's CPU ms) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def run_interleaved(targets: dict, rounds: int) -> dict:
+    """Every target once per round, round after round, so that the load of a shared machine
+    falls on all of them alike. Median wall and CPU time per target."""
+    for fn in targets.values():
+        fn()  # warm up
+    samples = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, fn in targets.items():
+            samples[name].append(sample(fn))
+    return {
+        name: (
+            statistics.median(wall for wall, _ in runs),
+            statistics.median(cpu for _, cpu in runs),
+        )
+        for name, runs in samples.items()
+    }
 
 
 def organisation_build(recipients: int, areas: int, code: str, year: int) -> Agreement:
@@ -106,14 +122,13 @@ def organisation_build(recipients: int, areas: int, code: str, year: int) -> Agr
     return agreement
 
 
-def measure(agreement: Agreement, recipients: int, areas: int) -> dict:
+def targets(agreement: Agreement, recipients: int, areas: int) -> dict:
+    """The three requests measured at one size, as callables."""
     client = Client()
     client.force_login(User.objects.get(username=f"bench-{agreement.organisation.code}"))
     url = f"/{agreement.organisation.code}/{agreement.year}/fordelning/"
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    repeat = 15 if recipients < 100 else 7
-    page = timed(lambda: client.get(url), repeat)
 
     superuser = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-admin", "bench@example.invalid", "x"
@@ -123,31 +138,28 @@ def measure(agreement: Agreement, recipients: int, areas: int) -> dict:
     admin_url = f"/admin/funds/allocation/?priority_area__agreement__year={agreement.year}"
     response = admin_client.get(admin_url)
     assert response.status_code == 200
-    assert response.content.count(b"<tr>") >= recipients * areas, response.content.count(b"<tr>")
-    changelist = timed(lambda: admin_client.get(admin_url), repeat)
+    assert response.content.count(b"<tr>") >= recipients * areas
 
     area = PriorityArea.objects.filter(agreement=agreement).order_by("number").first()
     recipient = Recipient.objects.filter(organisation=agreement.organisation).order_by("name")[0]
     key = f"{area.pk}-{recipient.pk}"
     amounts = iter(range(100_000, 10**9, 1000))
+    versions = [Allocation.objects.get(priority_area=area, recipient=recipient).version]
 
     def save():
-        version = Allocation.objects.get(priority_area=area, recipient=recipient).version
         response = client.post(
             f"{url}cell/{area.pk}/{recipient.pk}/",
-            {f"amount-{key}": str(next(amounts)), f"version-{key}": version},
+            {f"amount-{key}": str(next(amounts)), f"version-{key}": versions[0]},
             HTTP_HX_REQUEST="true",
         )
-        assert response.status_code == 200 and b"hx-swap-oob" in response.content
+        assert response.status_code == 200 and b"hx-swap-oob" in response.content, response
+        versions[0] += 1
 
-    cell_save = timed(save, 20)
+    size = f"{recipients} × {areas}"
     return {
-        "size": f"{recipients} × {areas}",
-        "cells": recipients * areas,
-        "kib": len(client.get(url).content) // 1024,
-        "page": page,
-        "changelist": changelist,
-        "save": cell_save,
+        (size, "page"): lambda: client.get(url),
+        (size, "changelist"): lambda: admin_client.get(admin_url),
+        (size, "save"): save,
     }
 
 
@@ -155,22 +167,33 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     # The changelist of the same allocations, every row on one page (no pagination).
     admin.site.get_model_admin(Allocation).list_per_page = 100_000
-    results = [measure(organisation_build(*size), *size[:2]) for size in SIZES]
-    print("| size | HTML | matrix page | per cell | admin changelist | per row | ratio | cell save |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in results:
-        per_cell = r["page"] / r["cells"] * 1000
-        per_row = r["changelist"] / r["cells"] * 1000
-        print(
-            f"| {r['size']} | {r['kib']} KiB | {r['page']:.0f} ms | {per_cell:.0f} µs "
-            f"| {r['changelist']:.0f} ms | {per_row:.0f} µs "
-            f"| {r['changelist'] / r['page']:.2f}× | {r['save']:.1f} ms |"
+    all_targets = {}
+    for recipients, areas, code, year in SIZES:
+        all_targets.update(
+            targets(organisation_build(recipients, areas, code, year), recipients, areas)
         )
-    small, large = results
+    times = run_interleaved(all_targets, ROUNDS)
+    print(f"median of {ROUNDS} interleaved rounds; wall ms (this process's CPU ms)")
+    print("| size | matrix page | per cell | admin changelist | ratio | cell save |")
+    print("|---|---|---|---|---|---|")
+    saves = []
+    for recipients, areas, _, _ in SIZES:
+        size, cells = f"{recipients} × {areas}", recipients * areas
+        (page, page_cpu), (admin_wall, admin_cpu), (save, save_cpu) = (
+            times[size, name] for name in ("page", "changelist", "save")
+        )
+        saves.append((save, save_cpu))
+        print(
+            f"| {size} | {page:.0f} ms ({page_cpu:.0f}) | {page / cells * 1000:.0f} µs "
+            f"({page_cpu / cells * 1000:.0f}) | {admin_wall:.0f} ms ({admin_cpu:.0f}) "
+            f"| {admin_wall / page:.2f}× ({admin_cpu / page_cpu:.2f}×) "
+            f"| {save:.1f} ms ({save_cpu:.1f}) |"
+        )
+    (small, small_cpu), (large, large_cpu) = saves
     print(
-        f"cell save {large['size']} ÷ {small['size']}: {large['save'] / small['save']:.2f}×; "
-        f"ratio = admin changelist time ÷ matrix page time for the same allocations "
-        f"(above 1: the matrix is faster)"
+        f"cell save, largest ÷ smallest: {large / small:.2f}× ({large_cpu / small_cpu:.2f}× CPU). "
+        "Ratio = admin changelist time ÷ matrix page time for the same allocations "
+        "(above 1: the matrix is faster)."
     )
 
 
