@@ -33,6 +33,7 @@ from tests.browser.support import (
     cell_id,
     describe_violations,
     matrix_url,
+    paste_into_cell,
     recipient,
     run_axe,
     sign_in,
@@ -45,6 +46,8 @@ pytestmark = pytest.mark.browser
 NOT_PAGES = {
     "logout": "POST only; redirects to the login page",
     "allocation_cell": "POST only (htmx); its fragments: matrix-after-a-cell-save, -cell-error",
+    "allocation_undo": "POST only; redirects to the matrix (matrix-2024-undo-and-comment-dialog)",
+    "allocation_reason": "POST only; its fragment: matrix-2024-decided-reason-given",
     "agreement_status": "POST only; redirects to the matrix",
     "recipient_add": "POST only; redirects to the matrix",
     "allocation_export": "an .xlsx file (test_matrix_excel.py)",
@@ -413,6 +416,57 @@ def _repayments_errors(page: Page, tmp_path: Path) -> None:
 def _rollover(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}nytt-ar/")
     expect(page.get_by_role("button", name="Skapa fördelningen för 2024")).to_be_visible()
+
+
+# --- matrix spreadsheet ---
+
+
+@screen("matrix-2024-pasted-block-pending", "as-loaded", "allocation_matrix")
+def _matrix_pasted(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    paste_into_cell(page, bromma_cell(1), [["1 000", "2 000"], ["3 000", "4 000"]])
+    expect(page.locator("#pending")).to_be_visible()
+
+
+@screen("matrix-2024-paste-refused", "as-loaded", "allocation_matrix")
+def _matrix_paste_refused(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    paste_into_cell(page, bromma_cell(1), [["1 000", "1.500.000"]])
+    with page.expect_navigation():
+        page.locator("#pending-save").click()
+    expect(page.locator(".cell-error")).to_be_visible()
+    paste_into_cell(page, bromma_cell(4), [["1", "2"]])
+    expect(page.locator("#paste-error")).to_be_visible()
+
+
+@screen("matrix-2024-undo-and-comment-dialog", "as-loaded", "allocation_matrix")
+def _matrix_undo_comment(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    type_into_cell(page, bromma_cell(2), "1 000")
+    expect(page.locator("#undo-button")).to_be_visible()
+    page.locator(f"#amount-{bromma_cell(3)}").focus()
+    page.keyboard.press("Shift+F2")
+    expect(page.locator("#comment-dialog")).to_be_visible()
+
+
+@screen("matrix-2024-sorted-and-filtered", "as-loaded", "allocation_matrix")
+def _matrix_sorted(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2024)}?ordning=summa&typ=association")
+
+
+@screen("comment-page", "as-loaded", "allocation_comment")
+def _comment_page(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2024)}kommentar/{area(2024, 3).pk}/{recipient(BROMMA).pk}/")
+
+
+@screen("matrix-2024-decided-reason-given", "2024-decided", "allocation_matrix")
+def _matrix_reason(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    type_into_cell(page, bromma_cell(2), "2 000")
+    expect(page.locator(".cell-error")).to_be_visible()
+    page.get_by_label("Skäl till ändringar").fill("Omfördelning")
+    page.get_by_role("button", name="Använd skälet").click()
+    expect(page.locator("#reason .reason-status")).to_contain_text("Skälet används")
 
 
 # --- The tests ---------------------------------------------------------------------------
