@@ -7,7 +7,9 @@ agreement: they belong to one editing session and do not follow the user to the 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,6 +56,8 @@ MATRIX = "funds/allocation_matrix.html"
 ZERO = Decimal("0.00")
 INCOMPLETE = "Formuläret var ofullständigt. Ladda om sidan och försök igen."
 UNDO_REASON = "Ångrar föregående ändring"
+# More than any organisation's matrix has cells (300 recipients × 8 areas is 2 400).
+MAX_BATCH_CELLS = 10_000
 
 
 def _reason_key(agreement: Agreement) -> str:
@@ -197,16 +201,16 @@ def _matrix_save(
     Posted by the whole form without JavaScript, and by the page's script with only the
     changed cells (a paste, or values typed but not yet saved).
     """
-    posted: dict[tuple[int, int], tuple[str, str]] = {}
-    for name, typed in request.POST.items():
-        if name.startswith("amount-"):
-            try:
-                area_id, recipient_id = map(int, name.removeprefix("amount-").split("-"))
-            except ValueError:
-                messages.error(request, INCOMPLETE)
-                return _back(agreement, request)
-            version = request.POST.get(f"version-{area_id}-{recipient_id}", "")
-            posted[area_id, recipient_id] = (typed.strip(), version)
+    try:
+        posted = _posted_cells(request)
+    except (ValueError, TypeError):
+        messages.error(request, INCOMPLETE)
+        return _back(agreement, request)
+    if len(posted) > MAX_BATCH_CELLS:
+        messages.error(
+            request, f"Inget sparades: högst {MAX_BATCH_CELLS} celler kan sparas på en gång."
+        )
+        return _back(agreement, request)
     areas = {area.pk: area for area in matrix_areas(agreement)}
     recipients = Recipient.objects.filter(organisation=agreement.organisation).in_bulk(
         {recipient_id for _, recipient_id in posted}
@@ -276,6 +280,35 @@ def _matrix_save(
     return _back(agreement, request)
 
 
+def _posted_cells(request: HttpRequest) -> dict[tuple[int, int], tuple[str, str]]:
+    """(area id, recipient id) -> (typed, version) of every posted cell. Raises ValueError
+    for a malformed post.
+
+    Without JavaScript the whole form posts amount-<area>-<recipient> and
+    version-<area>-<recipient> fields; the page's script posts only the changed cells as one
+    JSON field, "celler" ([[key, typed, version], ...]), so a large pasted block is not cut
+    off by the limit on the number of form fields.
+    """
+    if "celler" in request.POST:
+        rows = json.loads(request.POST["celler"])
+        if not isinstance(rows, list):
+            raise ValueError("celler")
+        fields = {}
+        for row in rows[: MAX_BATCH_CELLS + 1]:
+            key, typed, version = row
+            fields[f"amount-{key}"] = str(typed)
+            fields[f"version-{key}"] = str(version)
+    else:
+        fields = request.POST
+    posted = {}
+    for name, typed in fields.items():
+        if name.startswith("amount-"):
+            area_id, recipient_id = map(int, name.removeprefix("amount-").split("-"))
+            version = fields.get(f"version-{area_id}-{recipient_id}", "")
+            posted[area_id, recipient_id] = (typed.strip(), version)
+    return posted
+
+
 @login_required
 @require_POST
 def allocation_cell(
@@ -324,6 +357,7 @@ def allocation_cell(
     if changed:
         # Only the row and the column: the agreement-wide totals follow in the page's
         # summary request (allocation_matrix with ?del=summor), once the edits pause.
+        page_query = urlsplit(request.htmx.current_url or "").query
         by_kind = column_by_kind(area)
         column = AreaColumn(area, sum(by_kind.values(), ZERO))
         subtotal = Subtotal(area, by_kind.get(recipient.kind, ZERO))
@@ -337,7 +371,8 @@ def allocation_cell(
             "oob": True,
             "editable": True,
             "undo_count": _undo_count(request, agreement),
-            "query": "",
+            # The undo button brings the user back to the order and filter on the page.
+            "query": f"?{page_query}" if page_query else "",
         }
         html += render_to_string(f"{MATRIX}#cell_answer", context, request)
         response = HttpResponse(html)

@@ -176,17 +176,29 @@
     if (isAmount(event.target) && event.target.dataset.pasted) event.preventDefault();
   });
 
-  // Spara: post only the changed cells (with their versions), all or nothing.
+  // Spara: post only the changed cells with their versions, as one field (a large block
+  // would pass the server's limit on the number of form fields), all or nothing.
   form.addEventListener("submit", function () {
-    var dirty = table.querySelectorAll("input.amount");
-    dirty.forEach(function (input) {
-      if (!changed(input)) {
-        input.disabled = true;
-        var version = cellOf(input).querySelector('input[type="hidden"]');
-        if (version) version.disabled = true;
-      }
+    var cells = [];
+    table.querySelectorAll("input.amount").forEach(function (input) {
+      var version = cellOf(input).querySelector('input[type="hidden"]');
+      if (changed(input)) cells.push([input.name.replace("amount-", ""), input.value, version.value]);
+      input.disabled = true;
+      version.disabled = true;
     });
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "celler";
+    field.value = JSON.stringify(cells);
+    form.appendChild(field);
     submitting = true;
+  });
+  // Coming back with the browser's Back button shows the page as it was left.
+  window.addEventListener("pageshow", function () {
+    table.querySelectorAll("input:disabled").forEach(function (input) { input.disabled = false; });
+    var field = form.querySelector('input[name="celler"]');
+    if (field) field.remove();
+    submitting = false;
   });
   if (pending) document.getElementById("pending-cancel").addEventListener("click", cancelAll);
 

@@ -71,8 +71,8 @@ def test_it_saves_a_cell_and_answers_with_the_changed_fragments(client, year):
     assert f'id="amount-{areas[1].pk}-{bromma.pk}"' in body and 'value="125 000,50"' in body
     assert f'<template><td id="rowtotal-{bromma.pk}"' in body
     assert (
-        f'id="rowtotal-{bromma.pk}" class="num total sum" hx-swap-oob="true">725\u00a0000,50\u00a0kr'
-        in body
+        f'id="rowtotal-{bromma.pk}" class="num total sum" hx-swap-oob="true">'
+        "725\u00a0000,50\u00a0kr" in body
     )
     assert (
         f'id="coltotal-{areas[1].pk}" class="num" hx-swap-oob="true">125\u00a0000,50\u00a0kr'

@@ -2,6 +2,7 @@
 undo, the decided year's reason and its length limit, comments, sorting and filtering, the
 national areas in the header, and query counts that do not grow with the matrix."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -382,3 +383,20 @@ def test_page_and_cell_save_use_a_constant_number_of_queries(
     # The agreement-wide totals the page asks for next: one aggregate.
     with django_assert_num_queries(5):
         client.get(url(agr, "allocation_matrix") + "?del=summor", HTTP_HX_REQUEST="true")
+
+
+def test_the_script_posts_only_the_changed_cells_as_one_field(client, year):
+    agr, areas, bromma, kultur, coordinator = year
+    client.force_login(coordinator)
+    changed = [
+        [f"{areas[0].pk}-{bromma.pk}", "650 000", "1"],
+        [f"{areas[1].pk}-{kultur.pk}", "2,5 mnkr", "0"],
+    ]
+    response = client.post(url(agr, "allocation_matrix"), {"celler": json.dumps(changed)})
+    assert response.status_code == 302
+    assert amounts(agr)[areas[1].pk, kultur.pk] == D("2500000")
+    assert AllocationChange.objects.count() == 2
+    for malformed in ["{", "[1, 2]", '{"a": 1}', '[["1-2", "3"]]', '[["x-y", "1", "0"]]']:
+        response = client.post(url(agr, "allocation_matrix"), {"celler": malformed}, follow=True)
+        assert "Formuläret var ofullständigt" in response.content.decode(), malformed
+    assert AllocationChange.objects.count() == 2
