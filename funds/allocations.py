@@ -6,6 +6,7 @@ caller names the version it saw), writes the audit trail, and enforces the year'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +16,21 @@ from django.db import IntegrityError, transaction
 from funds.balance import agreement_balance
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
 from funds.money import MAX_AMOUNT, format_kr
+
+# The decided-year reason is stored in the append-only trail: bounded here, in the form and in
+# the database (AllocationChange.reason is a CharField of this length).
+REASON_MAX_LENGTH = 500
+COMMENT_MAX_LENGTH = 2000  # as in the Excel import (funds/spreadsheets.py)
+
+
+def reason_check(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            f"Skälet får vara högst {REASON_MAX_LENGTH} tecken (nu {len(reason)}).",
+            code="reason_too_long",
+        )
+    return reason
 
 
 class AllocationConflict(Exception):
@@ -33,6 +49,7 @@ class AllocationConflict(Exception):
 class SetResult:
     allocation: Allocation
     changed: bool
+    old_amount: Decimal | None = None  # before the change; None for a cell that had none
 
 
 def allocation_set(
@@ -52,7 +69,7 @@ def allocation_set(
     change outside the matrix (e.g. "calls.application:42") in the audit row.
     """
     agreement = area.agreement
-    reason = reason.strip()
+    reason = reason_check(reason)
     if not agreement.is_editable:
         raise ValidationError("Året är avslutat och kan inte ändras.", code="closed")
     if agreement.changes_need_reason and not reason:
@@ -80,7 +97,7 @@ def allocation_set(
             if (current.version if current else 0) != expected_version:
                 raise AllocationConflict(current)
             if current is not None and current.amount == amount:
-                return SetResult(current, changed=False)
+                return SetResult(current, changed=False, old_amount=current.amount)
             if current is None:
                 if amount == 0:
                     return SetResult(
@@ -113,7 +130,100 @@ def allocation_set(
         raise AllocationConflict(
             Allocation.objects.filter(priority_area=area, recipient=recipient).first()
         ) from None
-    return SetResult(allocation, changed=True)
+    return SetResult(allocation, changed=True, old_amount=old_amount)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    area: PriorityArea
+    recipient: Recipient
+    amount: Decimal
+    expected_version: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.recipient.name} × {self.area.number}. {self.area.name}"
+
+
+class CellRefused(Exception):
+    """One cell of a batch was refused; the whole batch was rolled back."""
+
+    def __init__(self, change: CellChange, error: ValidationError | AllocationConflict) -> None:
+        self.change = change
+        self.error = error
+        super().__init__(change.label)
+
+
+def allocations_set_many(
+    *, changes: Sequence[CellChange], user, reason: str = ""
+) -> list[tuple[CellChange, SetResult]]:
+    """Set many cells at once, all or nothing: one transaction, every cell an audited change
+    through `allocation_set` with its own version check.
+
+    Raises CellRefused naming the first refused cell; then nothing is saved.
+    """
+    done = []
+    with transaction.atomic():
+        for change in changes:
+            try:
+                result = allocation_set(
+                    area=change.area,
+                    recipient=change.recipient,
+                    amount=change.amount,
+                    expected_version=change.expected_version,
+                    user=user,
+                    reason=reason,
+                )
+            except (ValidationError, AllocationConflict) as error:
+                raise CellRefused(change, error) from None
+            done.append((change, result))
+    return done
+
+
+def allocation_comment_set(
+    *, area: PriorityArea, recipient: Recipient, comment: str
+) -> Allocation | None:
+    """Set the comment of one cell. An empty cell gets an allocation of 0 kr to hold it.
+
+    The comment is not money: it is not versioned or audited, and the last writer wins.
+    """
+    agreement = area.agreement
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            f"Kommentaren får vara högst {COMMENT_MAX_LENGTH} tecken (nu {len(comment)}).",
+            code="comment_too_long",
+        )
+    if not agreement.is_editable:
+        raise ValidationError("Året är avslutat och kan inte ändras.", code="closed")
+    if recipient.organisation_id != agreement.organisation_id:
+        raise ValidationError("Mottagaren hör till en annan organisation.", code="organisation")
+    if not recipient.is_valid_in_year(agreement.year):
+        raise ValidationError(
+            f"{recipient.name} fanns inte under {agreement.year}.", code="not_valid"
+        )
+    with transaction.atomic():
+        current = (
+            Allocation.objects.select_for_update()
+            .filter(priority_area=area, recipient=recipient)
+            .first()
+        )
+        if current is None:
+            if not comment:
+                return None
+            try:
+                with transaction.atomic():
+                    return Allocation.objects.create(
+                        priority_area=area, recipient=recipient, amount=Decimal(0), comment=comment
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    "Någon annan skapade cellen samtidigt. Försök igen.", code="conflict"
+                ) from None
+        if current.comment != comment:
+            current.comment = comment
+            current.save(update_fields=["comment", "updated_at"])
+        return current
 
 
 def agreement_decide(

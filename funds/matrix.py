@@ -1,7 +1,14 @@
 """The allocation matrix of one agreement: recipients × priority areas, with every total.
 
-Built from three queries (areas, recipients, allocations) whatever the size; all sums are
-exact Decimals added in Python.
+The page is built from four queries whatever the size (areas with their national areas, the
+sums per recipient kind and area, recipients, allocations). A cell save answers with the
+totals of its row and its column only (`row_total`, `column_by_kind`); the page then asks
+for the agreement-wide totals (`matrix_totals`, one aggregate) once the edits pause. All sums
+are exact Decimals.
+
+A large organisation's matrix has thousands of cells, so a cell's markup is built here in
+Python (`cell_html`) rather than by a template include per cell; the htmx answer to a cell
+save uses the same function, so the page and the answer cannot drift apart.
 """
 
 from __future__ import annotations
@@ -9,19 +16,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
-from funds.money import format_percent
+from funds.money import format_amount_input, format_kr, format_percent
+
+# Query values of the page's view controls (Swedish in the URL, as the user sees them).
+SORTS = {"namn": "Namn", "summa": "Summa, störst först"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     area: PriorityArea
     recipient: Recipient
     allocation: Allocation | None
-    # What the page shows for the cell (the stored value, or a refused input and its error).
-    state: object = None
+    # A refused input: what the user typed, and why it was refused (message and code).
+    typed: str | None = None
+    error: str = ""
+    error_code: str = ""
 
     @property
     def amount(self) -> Decimal:
@@ -35,16 +49,27 @@ class Cell:
     def key(self) -> str:
         return f"{self.area.pk}-{self.recipient.pk}"
 
+    @property
+    def saved(self) -> str:
+        """The stored amount as the input shows it ("" for none)."""
+        return format_amount_input(self.amount) if self.allocation and self.amount else ""
+
+    @property
+    def value(self) -> str:
+        return self.typed if self.typed is not None else self.saved
+
+    @property
+    def comment(self) -> str:
+        return self.allocation.comment if self.allocation else ""
+
 
 @dataclass
 class Row:
     recipient: Recipient
     cells: list[Cell]
     valid: bool = True
-
-    @property
-    def total(self) -> Decimal:
-        return sum((cell.amount for cell in self.cells), ZERO)
+    total: Decimal = ZERO
+    cells_html: str = ""
 
 
 @dataclass
@@ -59,6 +84,15 @@ class AreaColumn:
     @property
     def over_allocated(self) -> bool:
         return self.allocated > self.area.granted
+
+    @property
+    def national_label(self) -> str:
+        national = self.area.national_area
+        if national is not None:
+            return f"Nationellt område {national.number}: {national.short_name}"
+        if self.area.own_priority_reason.strip():
+            return "Egen prioritering"
+        return "Inte kopplat till nationellt område"
 
 
 @dataclass
@@ -121,24 +155,52 @@ class Matrix:
     def group(self, kind: str) -> KindGroup:
         return next(group for group in self.groups if group.kind == kind)
 
-    def row(self, recipient_id: int) -> Row | None:
-        for group in self.groups:
-            for row in group.rows:
-                if row.recipient.pk == recipient_id:
-                    return row
-        return None
-
     def column(self, area_id: int) -> AreaColumn:
         return next(column for column in self.columns if column.area.pk == area_id)
 
 
-def build_matrix(agreement: Agreement) -> Matrix:
-    areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
-    allocations = {
-        (a.priority_area_id, a.recipient_id): a
-        for a in Allocation.objects.filter(priority_area__agreement=agreement)
+def matrix_areas(agreement: Agreement) -> list[PriorityArea]:
+    """The agreement's areas with their national areas, in one query."""
+    areas = list(
+        PriorityArea.objects.filter(agreement=agreement)
+        .select_related("national_area")
+        .order_by("number")
+    )
+    for area in areas:
+        area.agreement = agreement
+    return areas
+
+
+def matrix_totals(agreement: Agreement, areas: list[PriorityArea]) -> Matrix:
+    """Every total of the matrix (per area, per recipient kind and area, overall) from one
+    aggregate query, without its rows."""
+    columns = [AreaColumn(area) for area in areas]
+    index = {area.pk: i for i, area in enumerate(areas)}
+    groups = {
+        kind: KindGroup(kind, GROUP_LABELS[kind], subtotals=[Subtotal(area) for area in areas])
+        for kind in Recipient.Kind.values
     }
-    # Every recipient that existed during the year, and any that holds money in it.
+    sums = (
+        Allocation.objects.filter(priority_area__agreement=agreement)
+        .order_by()
+        .values_list("recipient__kind", "priority_area_id")
+        .annotate(total=Sum("amount"))
+    )
+    for kind, area_id, total in sums:
+        groups[kind].subtotals[index[area_id]].amount = total
+        columns[index[area_id]].allocated += total
+    allocated = sum((column.allocated for column in columns), ZERO)
+    for group in groups.values():
+        group.share = format_percent(group.total, allocated)
+    return Matrix(agreement=agreement, columns=columns, groups=list(groups.values()))
+
+
+def build_matrix(agreement: Agreement, *, sort: str = "namn", kind: str = "") -> Matrix:
+    """The matrix with its rows: every recipient of `kind` (all kinds when empty) that existed
+    during the year or holds money in it, sorted by name or by total (largest first)."""
+    areas = matrix_areas(agreement)
+    matrix = matrix_totals(agreement, areas)
+    allocations = Allocation.objects.filter(priority_area__agreement=agreement)
     recipients = (
         Recipient.objects.filter(organisation_id=agreement.organisation_id)
         .filter(
@@ -148,19 +210,111 @@ def build_matrix(agreement: Agreement) -> Matrix:
         .distinct()
         .order_by("name")
     )
-    columns = [AreaColumn(area) for area in areas]
-    groups = {
-        kind: KindGroup(kind, GROUP_LABELS[kind], subtotals=[Subtotal(area) for area in areas])
-        for kind in Recipient.Kind.values
-    }
+    if kind:
+        allocations = allocations.filter(recipient__kind=kind)
+        recipients = recipients.filter(kind=kind)
+    by_cell = {(a.priority_area_id, a.recipient_id): a for a in allocations.order_by()}
+    groups = {group.kind: group for group in matrix.groups}
     for recipient in recipients:
-        cells = [Cell(area, recipient, allocations.get((area.pk, recipient.pk))) for area in areas]
-        group = groups[recipient.kind]
-        group.rows.append(Row(recipient, cells, recipient.is_valid_in_year(agreement.year)))
-        for index, cell in enumerate(cells):
-            group.subtotals[index].amount += cell.amount
-            columns[index].allocated += cell.amount
-    allocated = sum((column.allocated for column in columns), ZERO)
-    for group in groups.values():
-        group.share = format_percent(group.total, allocated)
-    return Matrix(agreement=agreement, columns=columns, groups=list(groups.values()))
+        cells = [Cell(area, recipient, by_cell.get((area.pk, recipient.pk))) for area in areas]
+        total = sum((cell.amount for cell in cells), ZERO)
+        groups[recipient.kind].rows.append(
+            Row(recipient, cells, recipient.is_valid_in_year(agreement.year), total)
+        )
+    if sort == "summa":
+        for group in matrix.groups:
+            group.rows.sort(key=lambda row: -row.total)  # stable: equal totals stay by name
+    return matrix
+
+
+def column_by_kind(area: PriorityArea) -> dict[str, Decimal]:
+    """One area's allocated sums per recipient kind: one aggregate over the column."""
+    sums = (
+        Allocation.objects.filter(priority_area=area)
+        .order_by()
+        .values_list("recipient__kind")
+        .annotate(total=Sum("amount"))
+    )
+    return dict(sums)
+
+
+def row_total(agreement: Agreement, recipient: Recipient) -> Decimal:
+    return (
+        Allocation.objects.filter(
+            recipient=recipient, priority_area__agreement=agreement
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+
+
+# The markup of a cell --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellUrls:
+    """URL prefixes, reversed once per page: a cell's URL is prefix + "<area>/<recipient>/"."""
+
+    save: str
+    history: str
+    comment: str
+
+
+def cells_html(cells: list[Cell], *, editable: bool, urls: CellUrls) -> SafeString:
+    """The <td>s of a row's cells."""
+    # Safe: every text from the database is escaped in cell_content_html.
+    return mark_safe(  # noqa: S308
+        "".join(
+            f'<td id="cell-{cell.key}" class="num cell">'
+            f"{cell_content_html(cell, editable, urls)}</td>"
+            for cell in cells
+        )
+    )
+
+
+def cell_content_html(cell: Cell, editable: bool, urls: CellUrls) -> str:
+    key = cell.key
+    tail = f"{cell.area.pk}/{cell.recipient.pk}/"
+    parts = []
+    described = []
+    comment = cell.comment
+    if editable:
+        if cell.error:
+            described.append(f"error-{key}")
+        if comment:
+            described.append(f"comment-{key}")
+        attributes = ""
+        if cell.error:
+            attributes += ' aria-invalid="true"'
+        if described:
+            attributes += f' aria-describedby="{" ".join(described)}"'
+        parts.append(
+            f'<input class="amount" name="amount-{key}" id="amount-{key}"'
+            f' value="{escape(cell.value)}" data-saved="{cell.saved}" inputmode="decimal"'
+            f' aria-label="{escape(cell.recipient.name)}, {escape(cell.area.name)}"'
+            f'{attributes} hx-post="{urls.save}{tail}">'
+            f'<input type="hidden" name="version-{key}" value="{cell.version}">'
+        )
+        if cell.error:
+            parts.append(
+                f'<span class="cell-error" id="error-{key}" role="alert"'
+                f' data-code="{cell.error_code}">{escape(cell.error)}</span>'
+            )
+    elif cell.allocation:
+        parts.append(format_kr(cell.amount))
+    if comment:
+        text = escape(comment)
+        label = f'<span class="visually-hidden" id="comment-{key}">Kommentar: {text}</span>'
+        if editable:
+            parts.append(
+                f'<a class="comment-mark" href="{urls.comment}{tail}" tabindex="-1"'
+                f' title="{text}" data-comment="{text}">{label}</a>'
+            )
+        else:
+            parts.append(f'<span class="comment-mark" title="{text}">{label}</span>')
+    if cell.allocation:
+        parts.append(
+            f'<a class="history-link" tabindex="-1" href="{urls.history}{tail}">'
+            f'<span class="visually-hidden">Historik för {escape(cell.recipient.name)}, '
+            f'{escape(cell.area.name)}</span><span aria-hidden="true">⟲</span></a>'
+        )
+    return "".join(parts)

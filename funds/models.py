@@ -619,7 +619,9 @@ class AllocationChange(AppendOnly):
     changed_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     old_amount = money_field(_("tidigare belopp"), null=True)
     new_amount = money_field(_("nytt belopp"))
-    reason = models.TextField(_("skäl"), blank=True)
+    # Bounded: the reason goes into the append-only trail, so an unbounded one would grow it
+    # for ever (2,4 million characters once went in). REASON_MAX_LENGTH in funds/allocations.py.
+    reason = models.CharField(_("skäl"), max_length=500, blank=True)
     is_amendment = models.BooleanField(_("ändring efter beslut"), default=False)
     # --- calls for applications: what caused the change ---
     # A reference such as "calls.application:42" when a workflow outside funds made the

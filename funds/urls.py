@@ -5,12 +5,6 @@ from funds import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("<str:code>/<int:year>/", views.year_overview, name="year_overview"),
-    path("<str:code>/<int:year>/fordelning/", views.allocation_matrix, name="allocation_matrix"),
-    path(
-        "<str:code>/<int:year>/fordelning/cell/<int:area_id>/<int:recipient_id>/",
-        views.allocation_cell,
-        name="allocation_cell",
-    ),
     path(
         "<str:code>/<int:year>/fordelning/historik/",
         views.allocation_history,
@@ -119,5 +113,37 @@ urlpatterns += [
         "<str:code>/<int:year>/fordelning/<int:allocation_id>/prioriteringar/",
         year_views.allocation_priorities,
         name="allocation_priorities",
+    ),
+]
+
+# The allocation matrix, its cells, undo, the decided-year reason and comments
+# (funds/views_matrix.py).
+from funds import views_matrix  # noqa: E402
+
+urlpatterns += [
+    path(
+        "<str:code>/<int:year>/fordelning/",
+        views_matrix.allocation_matrix,
+        name="allocation_matrix",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/cell/<int:area_id>/<int:recipient_id>/",
+        views_matrix.allocation_cell,
+        name="allocation_cell",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/angra/",
+        views_matrix.allocation_undo,
+        name="allocation_undo",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/skal/",
+        views_matrix.allocation_reason,
+        name="allocation_reason",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/kommentar/<int:area_id>/<int:recipient_id>/",
+        views_matrix.allocation_comment,
+        name="allocation_comment",
     ),
 ]

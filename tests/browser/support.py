@@ -107,3 +107,20 @@ def describe_violations(violations: list[dict]) -> str:
             if summary:
                 lines.append(f"      {summary[:300]}")
     return "\n".join(lines)
+
+
+def paste_into_cell(page: Page, cell: str, rows: list[list[str]]) -> None:
+    """Paste a block, tab- and newline-separated as Excel and LibreOffice copy it, into the
+    matrix from the cell: the paste event the browser fires for Ctrl+V, with the text in its
+    DataTransfer (headless Chromium has no system clipboard to read)."""
+    text = "\r\n".join("\t".join(row) for row in rows) + "\r\n"
+    page.locator(f"#amount-{cell}").focus()
+    page.evaluate(
+        """text => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            document.activeElement.dispatchEvent(new ClipboardEvent("paste", {
+                clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        text,
+    )

@@ -41,6 +41,7 @@ from tests.browser.support import (
     cell_id,
     describe_violations,
     matrix_url,
+    paste_into_cell,
     recipient,
     run_axe,
     sign_in,
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.browser
 
 # URL names that answer with no page of their own, and where their output is checked.
 NOT_PAGES = {
+    "allocation_undo": "POST only; redirects to the matrix (matrix-2024-undo-and-comment-dialog)",
+    "allocation_reason": "POST only; its fragment: matrix-2024-decided-reason-given",
     "decision_docx": "a Word file (tests/reporting/test_decision_seed.py)",
     "organisation_logo": "an image (tests/reporting/test_organisation_settings.py)",
     "health": "JSON for the load balancer (tests/config/test_health.py)",
@@ -863,6 +866,57 @@ def _followup_row_added(page: Page, tmp_path: Path) -> None:
     expect(page.locator(f"#id_insats-{rows}-name")).to_be_focused()
     assert page.locator("#id_insats-TOTAL_FORMS").input_value() == str(rows + 1)
     assert list(FollowUp.objects.filter(allocation=allocation).values_list("version")) == before
+
+
+# --- matrix spreadsheet ---
+
+
+@screen("matrix-2024-pasted-block-pending", "as-loaded", "allocation_matrix")
+def _matrix_pasted(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    paste_into_cell(page, bromma_cell(1), [["1 000", "2 000"], ["3 000", "4 000"]])
+    expect(page.locator("#pending")).to_be_visible()
+
+
+@screen("matrix-2024-paste-refused", "as-loaded", "allocation_matrix")
+def _matrix_paste_refused(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    paste_into_cell(page, bromma_cell(1), [["1 000", "1.500.000"]])
+    with page.expect_navigation():
+        page.locator("#pending-save").click()
+    expect(page.locator(".cell-error")).to_be_visible()
+    paste_into_cell(page, bromma_cell(4), [["1", "2"]])
+    expect(page.locator("#paste-error")).to_be_visible()
+
+
+@screen("matrix-2024-undo-and-comment-dialog", "as-loaded", "allocation_matrix")
+def _matrix_undo_comment(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    type_into_cell(page, bromma_cell(2), "1 000")
+    expect(page.locator("#undo-button")).to_be_visible()
+    page.locator(f"#amount-{bromma_cell(3)}").focus()
+    page.keyboard.press("Shift+F2")
+    expect(page.locator("#comment-dialog")).to_be_visible()
+
+
+@screen("matrix-2024-sorted-and-filtered", "as-loaded", "allocation_matrix")
+def _matrix_sorted(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2024)}?ordning=summa&typ=association")
+
+
+@screen("comment-page", "as-loaded", "allocation_comment")
+def _comment_page(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2024)}kommentar/{area(2024, 3).pk}/{recipient(BROMMA).pk}/")
+
+
+@screen("matrix-2024-decided-reason-given", "2024-decided", "allocation_matrix")
+def _matrix_reason(page: Page, tmp_path: Path) -> None:
+    page.goto(matrix_url(2024))
+    type_into_cell(page, bromma_cell(2), "2 000")
+    expect(page.locator(".cell-error")).to_be_visible()
+    page.get_by_label("Skäl till ändringar").fill("Omfördelning")
+    page.get_by_role("button", name="Använd skälet").click()
+    expect(page.locator("#reason .reason-status")).to_contain_text("Skälet används")
 
 
 # --- The tests ---------------------------------------------------------------------------

@@ -71,18 +71,23 @@ def test_it_saves_a_cell_and_answers_with_the_changed_fragments(client, year):
     assert f'id="amount-{areas[1].pk}-{bromma.pk}"' in body and 'value="125 000,50"' in body
     assert f'<template><td id="rowtotal-{bromma.pk}"' in body
     assert (
-        f'id="rowtotal-{bromma.pk}" class="num total" hx-swap-oob="true">725\u00a0000,50\u00a0kr'
-        in body
+        f'id="rowtotal-{bromma.pk}" class="num total sum" hx-swap-oob="true">'
+        "725\u00a0000,50\u00a0kr" in body
     )
     assert (
         f'id="coltotal-{areas[1].pk}" class="num" hx-swap-oob="true">125\u00a0000,50\u00a0kr'
         in body
     )
     assert f'id="remaining-{areas[1].pk}"' in body and "374\u00a0999,50\u00a0kr" in body
-    assert 'id="split"' in body and 'id="warnings"' in body
-    # Only the fragments that changed: not the whole table.
-    assert '<table class="matrix">' not in body
+    # Only the row's and the column's fragments: not the whole table, and not the
+    # agreement-wide totals, which the page asks for next (the HX-Trigger).
+    assert '<table class="matrix">' not in body and 'id="split"' not in body
+    assert "matrixChanged" in response["HX-Trigger"]
     assert AllocationChange.objects.get().changed_by == coordinator
+    summary = client.get(matrix_url(agr) + "?del=summor", HTTP_HX_REQUEST="true")
+    body = summary.content.decode()
+    assert 'id="grand-allocated" class="num sum" hx-swap-oob="true">1\u00a0125\u00a0000,50' in body
+    assert 'id="split"' in body and 'id="warnings"' in body and "<table class" not in body
 
 
 def test_a_bad_value_shows_the_message_at_the_cell_and_saves_nothing(client, year):
@@ -119,8 +124,9 @@ def test_an_over_allocation_is_warned_about(client, year):
     agr, areas, bromma, _, coordinator = year
     client.force_login(coordinator)
     body = post_cell(client, agr, areas[0], bromma, "600 000,01", 1).content.decode()
-    assert "Mer än tilldelat är fördelat" in body
-    assert "Överfördelat" in body
+    assert "Överfördelat" in body  # the column's remaining cell
+    summary = client.get(matrix_url(agr) + "?del=summor", HTTP_HX_REQUEST="true")
+    assert "Mer än tilldelat är fördelat" in summary.content.decode()
 
 
 def test_without_javascript_the_matrix_is_one_form(client, year):
@@ -161,8 +167,15 @@ def test_after_the_decision_a_cell_needs_a_reason(client, year):
     client.force_login(coordinator)
     assert 'id="id_reason"' in client.get(matrix_url(agr)).content.decode()
     body = post_cell(client, agr, areas[0], bromma, "500 000", 1).content.decode()
-    assert "ange ett skäl" in body
+    assert "ange ett skäl" in body and 'data-code="reason_required"' in body
+    # A reason posted with the cell is not used: the reason is given once, above the matrix.
     post_cell(client, agr, areas[0], bromma, "500 000", 1, reason="Flyttat till förening")
+    assert not AllocationChange.objects.exists()
+    reason_url = reverse("allocation_reason", args=[agr.organisation.code, agr.year])
+    answer = client.post(reason_url, {"reason": "Flyttat till förening"}, HTTP_HX_REQUEST="true")
+    assert "matrixReasonSaved" in answer["HX-Trigger"]
+    assert "Skälet används" in answer.content.decode()
+    post_cell(client, agr, areas[0], bromma, "500 000", 1)
     change = AllocationChange.objects.get()
     assert change.is_amendment and change.reason == "Flyttat till förening"
 
@@ -226,8 +239,9 @@ def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries,
         for area in areas[: i % 5 + 1]:
             f.allocation(area, rec, "1000.00")
     client.force_login(f.user(org))
-    # session, user, agreement with role, areas, allocations, recipients
-    with django_assert_num_queries(6):
+    # session, user, agreement with role, areas, sums per kind and area, recipients,
+    # allocations
+    with django_assert_num_queries(7):
         assert client.get(matrix_url(agr)).status_code == 200
 
 
@@ -316,3 +330,14 @@ def test_the_history_of_a_cell_and_of_the_year(client, year):
     client.force_login(f.user(f.organisation()))
     assert client.get(cell_history).status_code == 404
     assert client.get(year_history).status_code == 404
+
+
+def test_starting_from_last_year_is_offered_only_when_there_is_a_last_year(client):
+    org = f.organisation()
+    first = f.agreement(org, 2024)
+    f.area(first, "1000.00")
+    client.force_login(f.user(org, "coordinator"))
+    assert "Starta från föregående år" not in client.get(matrix_url(first)).content.decode()
+    second = f.agreement(org, 2025)
+    f.area(second, "1000.00")
+    assert "Starta från föregående år" in client.get(matrix_url(second)).content.decode()

@@ -1,0 +1,500 @@
+"""The allocation matrix: the page and its plain-form save (all or nothing, also what a paste
+saves), one-cell saves (htmx), undo of the last save, the decided-year reason, cell comments.
+
+The last save (for undo) and the decided-year reason live in the user's session, per
+agreement: they belong to one editing session and do not follow the user to the next.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
+
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
+from funds.allocations import (
+    AllocationConflict,
+    CellChange,
+    CellRefused,
+    SetResult,
+    allocation_comment_set,
+    allocation_set,
+    allocations_set_many,
+)
+from funds.forms_matrix import CommentForm, MatrixViewForm, ReasonForm
+from funds.matrix import (
+    GROUP_LABELS,
+    AreaColumn,
+    Cell,
+    CellUrls,
+    KindGroup,
+    Matrix,
+    Row,
+    Subtotal,
+    build_matrix,
+    cell_content_html,
+    cells_html,
+    column_by_kind,
+    matrix_areas,
+    matrix_totals,
+    row_total,
+)
+from funds.models import Agreement, Allocation, PriorityArea, Recipient
+from funds.money import format_kr, parse_amount
+
+MATRIX = "funds/allocation_matrix.html"
+ZERO = Decimal("0.00")
+INCOMPLETE = "Formuläret var ofullständigt. Ladda om sidan och försök igen."
+UNDO_REASON = "Ångrar föregående ändring"
+# More than any organisation's matrix has cells (300 recipients × 8 areas is 2 400).
+MAX_BATCH_CELLS = 10_000
+
+
+def _reason_key(agreement: Agreement) -> str:
+    return f"matrix-reason-{agreement.pk}"
+
+
+def _undo_key(agreement: Agreement) -> str:
+    return f"matrix-undo-{agreement.pk}"
+
+
+def _session_reason(request: HttpRequest, agreement: Agreement) -> str:
+    return request.session.get(_reason_key(agreement), "")
+
+
+def _cell_urls(agreement: Agreement) -> CellUrls:
+    """Each cell URL is a prefix + "<area>/<recipient>/": reversed once, not once per cell."""
+    args = [agreement.organisation.code, agreement.year, 0, 0]
+
+    def prefix(name: str) -> str:
+        return reverse(name, args=args).removesuffix("0/0/")
+
+    return CellUrls(
+        save=prefix("allocation_cell"),
+        history=prefix("allocation_cell_history"),
+        comment=prefix("allocation_comment"),
+    )
+
+
+def _view(request: HttpRequest) -> tuple[str, str, MatrixViewForm]:
+    """The rows' order and recipient kind from the query string; unknown values are ignored."""
+    form = MatrixViewForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["ordning"] or "namn", form.cleaned_data["typ"], form
+    return "namn", "", MatrixViewForm()
+
+
+def _back(agreement: Agreement, request: HttpRequest) -> HttpResponse:
+    """To the matrix, in the order and with the filter the user had."""
+    url = reverse("allocation_matrix", args=[agreement.organisation.code, agreement.year])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def _undo_count(request: HttpRequest, agreement: Agreement) -> int:
+    return len(request.session.get(_undo_key(agreement)) or [])
+
+
+def _undo_remember(
+    request: HttpRequest, agreement: Agreement, results: list[tuple[CellChange, SetResult]]
+) -> None:
+    """Keep what the last save changed, so "Ångra" can put it back (one level, like a save)."""
+    entries = [
+        [
+            change.area.pk,
+            change.recipient.pk,
+            None if result.old_amount is None else str(result.old_amount),
+            result.allocation.version,
+        ]
+        for change, result in results
+        if result.changed
+    ]
+    if entries:
+        request.session[_undo_key(agreement)] = entries
+
+
+def _conflict_message(conflict: AllocationConflict, typed: str) -> str:
+    current = format_kr(conflict.current_amount) if conflict.current else "inget belopp"
+    return (
+        f"Någon annan har ändrat beloppet till {current} medan du redigerade. "
+        f"Ditt värde ({typed or 'tomt'}) sparades inte."
+    )
+
+
+def _refusal(error: ValidationError | AllocationConflict, typed: str) -> tuple[str, str]:
+    """(message, code) of a refused cell."""
+    if isinstance(error, AllocationConflict):
+        return _conflict_message(error, typed), "conflict"
+    return error.messages[0], error.code or ""
+
+
+def _page(
+    request: HttpRequest,
+    agreement: Agreement,
+    matrix: Matrix,
+    view_form: MatrixViewForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    editable = can_edit(agreement) and agreement.is_editable
+    urls = _cell_urls(agreement)
+    for group in matrix.groups:
+        for row in group.rows:
+            row.cells_html = cells_html(row.cells, editable=editable, urls=urls)
+    query = request.GET.urlencode()
+    context = {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "matrix": matrix,
+        "editable": editable,
+        "can_edit": can_edit(agreement),
+        # Called by the template only where the rollover offer could show (an empty draft),
+        # so other matrix pages do not pay its query.
+        "has_previous_year": lambda: Agreement.objects.filter(
+            organisation_id=agreement.organisation_id, year__lt=agreement.year
+        ).exists(),
+        "kinds": Recipient.Kind.choices,
+        "view_form": view_form,
+        "filter_label": GROUP_LABELS.get(view_form.cleaned_data.get("typ"), "")
+        if view_form.is_bound
+        else "",
+        "query": f"?{query}" if query else "",
+        "undo_count": _undo_count(request, agreement) if editable else 0,
+        "comment_form": CommentForm(),
+        "comment_url": urls.comment,
+    }
+    if editable and agreement.changes_need_reason:
+        context["reason_form"] = ReasonForm(initial={"reason": _session_reason(request, agreement)})
+        context["reason_saved"] = bool(_session_reason(request, agreement))
+    return render(request, MATRIX, context, status=status)
+
+
+@login_required
+def allocation_matrix(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    sort, kind, view_form = _view(request)
+    if request.method == "POST":
+        require_role(agreement, EDITOR_ROLES)
+        return _matrix_save(request, agreement, view_form, sort=sort, kind=kind)
+    if request.htmx and request.GET.get("del") == "summor":
+        # The agreement-wide totals after cell saves: one aggregate, swapped out of band.
+        context = {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "matrix": matrix_totals(agreement, matrix_areas(agreement)),
+            "oob": True,
+        }
+        return render(request, f"{MATRIX}#summary", context)
+    return _page(request, agreement, build_matrix(agreement, sort=sort, kind=kind), view_form)
+
+
+def _matrix_save(
+    request: HttpRequest, agreement: Agreement, view_form: MatrixViewForm, *, sort: str, kind: str
+) -> HttpResponse:
+    """Save every posted cell that changed, all or nothing.
+
+    Posted by the whole form without JavaScript, and by the page's script with only the
+    changed cells (a paste, or values typed but not yet saved).
+    """
+    try:
+        posted = _posted_cells(request)
+    except (ValueError, TypeError):
+        messages.error(request, INCOMPLETE)
+        return _back(agreement, request)
+    if len(posted) > MAX_BATCH_CELLS:
+        messages.error(
+            request, f"Inget sparades: högst {MAX_BATCH_CELLS} celler kan sparas på en gång."
+        )
+        return _back(agreement, request)
+    areas = {area.pk: area for area in matrix_areas(agreement)}
+    recipients = Recipient.objects.filter(organisation=agreement.organisation).in_bulk(
+        {recipient_id for _, recipient_id in posted}
+    )
+    current = {
+        (a.priority_area_id, a.recipient_id): a
+        for a in Allocation.objects.filter(
+            priority_area__agreement=agreement, recipient__in=recipients
+        ).order_by()
+    }
+    changes: list[CellChange] = []
+    typed_at: dict[str, str] = {}
+    errors: dict[str, tuple[str, str, str]] = {}  # cell key -> (label, message, code)
+    for (area_id, recipient_id), (typed, version) in posted.items():
+        area, recipient = areas.get(area_id), recipients.get(recipient_id)
+        if area is None or recipient is None:
+            messages.error(request, f"Inget sparades. En cell finns inte i tabellen. {INCOMPLETE}")
+            return _back(agreement, request)
+        change_key = f"{area_id}-{recipient_id}"
+        label = f"{recipient.name} × {area.number}. {area.name}"
+        try:
+            amount = parse_amount(typed) if typed else ZERO
+            expected = int(version)
+        except ValidationError as error:
+            typed_at[change_key] = typed
+            errors[change_key] = (label, error.messages[0], error.code or "")
+            continue
+        except ValueError:
+            typed_at[change_key] = typed
+            errors[change_key] = (label, INCOMPLETE, "incomplete")
+            continue
+        stored = current.get((area_id, recipient_id))
+        if amount == (stored.amount if stored else ZERO):
+            continue
+        typed_at[change_key] = typed
+        changes.append(CellChange(area, recipient, amount, expected))
+    done: list[tuple[CellChange, SetResult]] = []
+    if not errors and changes:
+        try:
+            done = allocations_set_many(
+                changes=changes,
+                user=request.user,
+                reason=_session_reason(request, agreement),
+            )
+        except CellRefused as refused:
+            change_key = f"{refused.change.area.pk}-{refused.change.recipient.pk}"
+            message, code = _refusal(refused.error, typed_at[change_key])
+            errors[change_key] = (refused.change.label, message, code)
+    if errors:
+        matrix = build_matrix(agreement, sort=sort, kind=kind)
+        for cell in matrix.cells():
+            if cell.key in typed_at:
+                cell.typed = typed_at[cell.key]
+            if cell.key in errors:
+                _, cell.error, cell.error_code = errors[cell.key]
+        label, message, _ = next(iter(errors.values()))
+        more = len(errors) - 1
+        messages.error(
+            request,
+            f"Inget sparades. {label}: {message}"
+            + (f" ({more} celler till har fel; de är markerade.)" if more else ""),
+        )
+        return _page(request, agreement, matrix, view_form, status=422)
+    _undo_remember(request, agreement, done)
+    saved = sum(1 for _, result in done if result.changed)
+    messages.success(request, f"{saved} belopp sparades." if saved else "Inget hade ändrats.")
+    return _back(agreement, request)
+
+
+def _posted_cells(request: HttpRequest) -> dict[tuple[int, int], tuple[str, str]]:
+    """(area id, recipient id) -> (typed, version) of every posted cell. Raises ValueError
+    for a malformed post.
+
+    Without JavaScript the whole form posts amount-<area>-<recipient> and
+    version-<area>-<recipient> fields; the page's script posts only the changed cells as one
+    JSON field, "celler" ([[key, typed, version], ...]), so a large pasted block is not cut
+    off by the limit on the number of form fields.
+    """
+    if "celler" in request.POST:
+        rows = json.loads(request.POST["celler"])
+        if not isinstance(rows, list):
+            raise ValueError("celler")
+        fields = {}
+        for row in rows[: MAX_BATCH_CELLS + 1]:
+            key, typed, version = row
+            fields[f"amount-{key}"] = str(typed)
+            fields[f"version-{key}"] = str(version)
+    else:
+        fields = request.POST
+    posted = {}
+    for name, typed in fields.items():
+        if name.startswith("amount-"):
+            area_id, recipient_id = map(int, name.removeprefix("amount-").split("-"))
+            version = fields.get(f"version-{area_id}-{recipient_id}", "")
+            posted[area_id, recipient_id] = (typed.strip(), version)
+    return posted
+
+
+@login_required
+@require_POST
+def allocation_cell(
+    request: HttpRequest, code: str, year: int, area_id: int, recipient_id: int
+) -> HttpResponse:
+    """htmx: save one cell; answer with the cell and the totals it changed (out of band).
+
+    The totals come from aggregate queries on the agreement's sums and the cell's row: the
+    work does not grow with the size of the matrix.
+    """
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    area = get_object_or_404(PriorityArea, pk=area_id, agreement=agreement)
+    recipient = get_object_or_404(Recipient, pk=recipient_id, organisation=agreement.organisation)
+    area.agreement = agreement
+    key = f"{area.pk}-{recipient.pk}"
+    typed = request.POST.get(f"amount-{key}", "").strip()
+    result: SetResult | None = None
+    error = error_code = ""
+    try:
+        result = allocation_set(
+            area=area,
+            recipient=recipient,
+            amount=parse_amount(typed) if typed else ZERO,
+            expected_version=int(request.POST.get(f"version-{key}", "0")),
+            user=request.user,
+            reason=_session_reason(request, agreement),
+        )
+    except (ValidationError, AllocationConflict) as refused:
+        error, error_code = _refusal(refused, typed)
+    except ValueError:
+        error, error_code = INCOMPLETE, "incomplete"
+    changed = result is not None and result.changed
+    if changed:
+        _undo_remember(request, agreement, [(CellChange(area, recipient, ZERO, 0), result)])
+    if not request.htmx:
+        if error:
+            messages.error(request, f"{recipient.name} × {area.number}. {area.name}: {error}")
+        return _back(agreement, request)
+    if result is not None:
+        allocation = result.allocation if result.allocation.pk else None
+    else:
+        allocation = Allocation.objects.filter(priority_area=area, recipient=recipient).first()
+    cell = Cell(area, recipient, allocation, typed=typed if error else None)
+    cell.error, cell.error_code = error, error_code
+    html = cell_content_html(cell, True, _cell_urls(agreement))
+    if changed:
+        # Only the row and the column: the agreement-wide totals follow in the page's
+        # summary request (allocation_matrix with ?del=summor), once the edits pause.
+        page_query = urlsplit(request.htmx.current_url or "").query
+        by_kind = column_by_kind(area)
+        column = AreaColumn(area, sum(by_kind.values(), ZERO))
+        subtotal = Subtotal(area, by_kind.get(recipient.kind, ZERO))
+        context = {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "row": Row(recipient, [], total=row_total(agreement, recipient)),
+            "group": KindGroup(recipient.kind, GROUP_LABELS[recipient.kind], [], [subtotal]),
+            "subtotal": subtotal,
+            "column": column,
+            "oob": True,
+            "editable": True,
+            "undo_count": _undo_count(request, agreement),
+            # The undo button brings the user back to the order and filter on the page.
+            "query": f"?{page_query}" if page_query else "",
+        }
+        html += render_to_string(f"{MATRIX}#cell_answer", context, request)
+        response = HttpResponse(html)
+        trigger_client_event(response, "matrixChanged")
+        return response
+    return HttpResponse(html)
+
+
+@login_required
+@require_POST
+def allocation_undo(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Undo the last save (one cell or a batch) as a new audited change, all or nothing.
+    Refused when someone changed one of its cells since."""
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    entries = request.session.pop(_undo_key(agreement), None)
+    if not entries:
+        messages.info(request, "Det finns ingen sparning att ångra.")
+        return _back(agreement, request)
+    areas = {area.pk: area for area in matrix_areas(agreement)}
+    recipients = Recipient.objects.filter(organisation=agreement.organisation).in_bulk(
+        {entry[1] for entry in entries}
+    )
+    changes = [
+        CellChange(areas[area_id], recipients[recipient_id], Decimal(old or "0"), version)
+        for area_id, recipient_id, old, version in entries
+        if area_id in areas and recipient_id in recipients
+    ]
+    try:
+        done = allocations_set_many(changes=changes, user=request.user, reason=UNDO_REASON)
+    except CellRefused as refused:
+        if isinstance(refused.error, AllocationConflict):
+            current = refused.error.current_amount
+            why = (
+                f"{refused.change.label} har ändrats av någon annan sedan din sparning "
+                f"(nu {format_kr(current) if current is not None else 'inget belopp'})."
+            )
+        else:
+            why = f"{refused.change.label}: {refused.error.messages[0]}"
+        messages.error(request, f"Ångra gick inte: {why} Inget ändrades.")
+        return _back(agreement, request)
+    count = sum(1 for _, result in done if result.changed)
+    cells = "1 cell" if count == 1 else f"{count} celler"
+    messages.success(request, f"Ångrade ändringen av {cells}.")
+    return _back(agreement, request)
+
+
+@login_required
+@require_POST
+def allocation_reason(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Keep the decided year's reason for changes in the session (empty clears it)."""
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    form = ReasonForm(request.POST)
+    saved = False
+    if form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        if reason:
+            request.session[_reason_key(agreement)] = reason
+            saved = True
+        else:
+            request.session.pop(_reason_key(agreement), None)
+    if request.htmx:
+        context = {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "reason_form": form if form.errors else ReasonForm(initial=form.cleaned_data),
+            "reason_saved": saved,
+            "reason_answer": True,
+        }
+        response = render(request, f"{MATRIX}#reason", context)
+        if saved:
+            trigger_client_event(response, "matrixReasonSaved")
+        return response
+    if form.errors:
+        messages.error(request, f"Skälet sparades inte: {form.errors['reason'][0]}")
+    elif saved:
+        messages.success(request, "Skälet används för dina ändringar under den här sessionen.")
+    return _back(agreement, request)
+
+
+@login_required
+def allocation_comment(
+    request: HttpRequest, code: str, year: int, area_id: int, recipient_id: int
+) -> HttpResponse:
+    """A cell's comment: a page of its own without JavaScript, the matrix's dialog with it."""
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    area = get_object_or_404(PriorityArea, pk=area_id, agreement=agreement)
+    recipient = get_object_or_404(Recipient, pk=recipient_id, organisation=agreement.organisation)
+    area.agreement = agreement
+    allocation = Allocation.objects.filter(priority_area=area, recipient=recipient).first()
+    form = CommentForm(
+        request.POST or None, initial={"comment": allocation.comment if allocation else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = allocation_comment_set(
+                area=area, recipient=recipient, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            form.add_error("comment", error)
+        else:
+            if request.htmx:
+                cell = Cell(area, recipient, allocation)
+                return HttpResponse(cell_content_html(cell, True, _cell_urls(agreement)))
+            messages.success(request, "Kommentaren sparades.")
+            return _back(agreement, request)
+    if request.htmx and form.errors:
+        return HttpResponse(form.errors["comment"][0], status=422)
+    return render(
+        request,
+        "funds/allocation_comment.html",
+        {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "area": area,
+            "recipient": recipient,
+            "form": form,
+            "editable": agreement.is_editable,
+        },
+        status=422 if form.errors else 200,
+    )
