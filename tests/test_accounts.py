@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -33,7 +34,7 @@ def test_a_user_changes_their_password(client):
         follow=True,
     )
     assert "Lösenordet är bytt" in response.content.decode()
-    assert Client().login(username=user.username, password=NEW)
+    assert Client().login(request=HttpRequest(), username=user.username, password=NEW)
 
 
 def test_the_password_change_needs_a_login(client):
@@ -54,7 +55,7 @@ def test_a_forgotten_password_is_reset_by_e_mail(client):
     assert "Välj nytt lösenord" in client.get(form_url).content.decode()
     done = client.post(form_url, {"new_password1": NEW, "new_password2": NEW}, follow=True)
     assert "Lösenordet är sparat" in done.content.decode()
-    assert Client().login(username=user.username, password=NEW)
+    assert Client().login(request=HttpRequest(), username=user.username, password=NEW)
     assert "Länken fungerar inte" in Client().get(link, follow=True).content.decode()
 
 

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
@@ -166,7 +167,9 @@ def test_a_new_municipality_is_onboarded_and_runs_its_year_over_http():
     ]
     coordinator_link, reporter_link = (link_in(message) for message in mail.outbox)
     # Invited, not yet able to log in.
-    assert not Client().login(username="samordnare@linkoping.se", password=PASSWORD)
+    assert not Client().login(
+        request=HttpRequest(), username="samordnare@linkoping.se", password=PASSWORD
+    )
 
     accept(coordinator_link, PASSWORD)
     accept(reporter_link, PASSWORD + "-r")

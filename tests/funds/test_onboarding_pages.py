@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -347,7 +348,9 @@ def test_the_invitation_link_sets_a_password_once(client, org):
     assert response.url == reverse("login")
     login_page = visitor.get(response.url).content.decode()
     assert "Ditt lösenord är sparat. Logga in med användarnamnet ny@example.se." in login_page
-    assert Client().login(username="ny@example.se", password="Ett-bra-losenord-1")
+    assert Client().login(
+        request=HttpRequest(), username="ny@example.se", password="Ett-bra-losenord-1"
+    )
     assert "Inbjudan fungerar inte" in Client().get(link, follow=True).content.decode()
     bad = Client().get(reverse("invitation_accept", args=["MQ", "fel-token"]), follow=True)
     assert "Inbjudan fungerar inte" in bad.content.decode()

@@ -27,7 +27,6 @@ from calls.models import (
 from calls.workflows import email_verification_token, review_submit
 from funds.models import Membership, SurveyCategory
 from tests import factories as f
-from tests.browser.conftest import browser, demo, demo_dump, new_context, page  # noqa: F401
 from tests.browser.support import DESKTOP, area, describe_violations, run_axe, sign_in
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from plans.models import ActionPlan, Activity, Goal, Indicator, PlanPriority
-from tests.browser.conftest import browser, demo, demo_dump, new_context, page  # noqa: F401
 from tests.browser.support import DESKTOP, describe_violations, run_axe, sign_in
 from tests.browser.test_accessibility import ENGLISH_UI, PAGE_TEXT
 
