@@ -295,6 +295,7 @@ class OpenpyxlBook:
 class _OpenpyxlSheet:
     def __init__(self, book: OpenpyxlBook, name, widths, setup: PageSetup, header_labels):
         from openpyxl.utils import get_column_letter
+
         self.book = book
         ws = self.sheet = book.workbook.create_sheet(name)
         # In write-only mode everything that precedes the rows in the XML is set first.

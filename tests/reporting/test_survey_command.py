@@ -13,9 +13,9 @@ from funds.demo import demo_load
 from funds.models import FollowUp, Intervention
 from reporting.management.commands.export_survey import Command
 from reporting.survey import DRAFT_MARK, SUMMARY_SHEET
+from tests.reporting.test_survey_export import clean_year  # noqa: F401 - a fixture
 
 INTERVENTIONS_SHEET = "Kommunenkät"
-from tests.reporting.test_survey_export import clean_year  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
