@@ -561,8 +561,9 @@ class _Context:
             title += f" – {DRAFT_MARK} ({len(self.check.problems)} problem kvar)"
         return title
 
-    def sheet(self, name: str, columns: list[tuple[str, float]]) -> Sheet:
-        """A sheet with its title row and header row written, set up for printing."""
+    def sheet(self, name: str, columns: list[tuple[str, float]], *, covers: str = "") -> Sheet:
+        """A sheet with its title row and header row written, set up for printing. `covers`
+        follows the title (which priority areas a route's sheet holds)."""
         labels, widths = [label for label, _ in columns], [width for _, width in columns]
         agreement = self.agreement
         setup = PageSetup(
@@ -575,8 +576,9 @@ class _Context:
         )
         sheet = self.book.sheet(name, widths, setup, header_labels=labels)
         title_style = "draft_title" if self.draft else "title"
-        sheet.append([Styled(cell_text(self.title(name)), title_style)])
-        sheet.append([Styled(cell_text(label), "header") for label in labels])
+        title = self.title(name) + (f": {covers}" if covers else "")
+        sheet.append([Styled(cell_text(title), title_style)])
+        sheet.append([Styled(cell_text(label) or None, "header") for label in labels])
         return sheet
 
 
@@ -793,7 +795,9 @@ def _write_interventions(context: _Context, route: str, area_ids: list[int]) -> 
     group_labels, kinds, states = _group_labels(), _kind_labels(), _state_labels()
     category_columns = [(_category_header(c, group_labels), CATEGORY_WIDTH) for c in categories]
     columns = [*COLUMNS_BEFORE_CATEGORIES, *category_columns, *COLUMNS_AFTER_CATEGORIES]
-    sheet = context.sheet(route_sheet_name(route), columns)
+    covered = [line for line in check.balance.lines if line.area_id in set(area_ids)]
+    covers = "; ".join(f"{line.number}. {line.label}" for line in covered) or "inga områden"
+    sheet = context.sheet(route_sheet_name(route), columns, covers=covers)
 
     positions = [(category.pk, category.group) for category in categories]
     groups_of = dict(positions)

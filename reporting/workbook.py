@@ -38,6 +38,8 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Points per line of 10 pt Arial, and characters of a column width unit per line, for the
 # height of wrapped header rows (neither Excel nor LibreOffice grows a row on opening).
 LINE_HEIGHT = 12.75
+# Page margins in inches: left, right, top, bottom, header, footer.
+MARGINS = (0.5, 0.5, 0.75, 0.6, 0.3, 0.3)
 PRINT_CHARS_PER_PAGE = 240  # column width units printed across a landscape A4 at ~55 %
 
 STYLES = {
@@ -87,7 +89,15 @@ def header_height(labels: list[str], widths: list[float]) -> float:
             else:
                 line += (1 if line else 0) + size
         lines = max(lines, count)
-    return round(lines * LINE_HEIGHT + 4, 2)
+    # In whole pixels (0.75 pt), as xlsxwriter stores it.
+    return math.ceil((lines * LINE_HEIGHT + 4) / 0.75) * 0.75
+
+
+def stored_width(width: float) -> float:
+    """A column width as Excel stores it: the characters plus the cell padding, in whole
+    pixels of the default font (what xlsxwriter writes; openpyxl gets the same)."""
+    pixels = int(width * 7 + 0.5) + 5
+    return int(pixels / 7 * 256) / 256
 
 
 def pages_wide(widths: list[float]) -> int:
@@ -197,12 +207,13 @@ class _XlsxwriterSheet:
             ws.set_column(index, index, width)
         ws.freeze_panes(setup.freeze_row - 1, 1)
         ws.set_landscape()
+        ws.set_margins(*MARGINS[:4])
         ws.set_paper(9)  # A4
         ws.fit_to_pages(setup.pages_wide, 0)
         ws.repeat_rows(setup.header_row - 1)
         ws.repeat_columns(0)
-        ws.set_header(header_string(setup))
-        ws.set_footer(FOOTER)
+        ws.set_header(header_string(setup), {"margin": MARGINS[4]})
+        ws.set_footer(FOOTER, {"margin": MARGINS[5]})
         if setup.draft:
             ws.set_tab_color("#" + DRAFT_COLOUR)
         self.header_row = setup.header_row
@@ -300,9 +311,12 @@ class _OpenpyxlSheet:
         ws = self.sheet = book.workbook.create_sheet(name)
         # In write-only mode everything that precedes the rows in the XML is set first.
         for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
+            ws.column_dimensions[get_column_letter(index)].width = stored_width(width)
         ws.freeze_panes = f"B{setup.freeze_row}"
         ws.page_setup.orientation = "landscape"
+        margins = ws.page_margins
+        (margins.left, margins.right, margins.top, margins.bottom) = MARGINS[:4]
+        margins.header, margins.footer = MARGINS[4:]
         ws.page_setup.paperSize = 9  # A4
         ws.page_setup.fitToWidth = setup.pages_wide
         ws.page_setup.fitToHeight = 0
