@@ -215,6 +215,9 @@ class SurveyCheck:
     def interventions(self) -> int:
         return sum(self.interventions_by_area.values())
 
+    def lines_with_routes(self) -> list[tuple[BalanceLine, AreaRoute | None]]:
+        return [(line, self.routes.get(line.area_id)) for line in self.balance.lines]
+
 
 class SurveyRefused(Exception):
     """The export was refused: problems remain and it was not a draft."""
