@@ -193,3 +193,13 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# --- Open data (reporting/opendata.py) ---
+# The licence every published dataset carries in the DCAT catalogue; CC0 unless the
+# organisations running this installation decide otherwise.
+OPEN_DATA_LICENSE = os.environ.get(
+    "DJANGO_OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/"
+)
+# Who publishes the catalogue as a whole (a county partnership, an IT department). Empty: the
+# organisations whose years are published.
+OPEN_DATA_PUBLISHER = os.environ.get("DJANGO_OPEN_DATA_PUBLISHER", "")
