@@ -57,6 +57,10 @@ NOT_PAGES = {
     "survey_download": "an .xlsx file (tests/reporting/test_survey_views.py)",
     "open_data_allocations_csv": "CSV (tests/reporting/test_opendata.py)",
     "open_data_allocations_json": "JSON (tests/reporting/test_opendata.py)",
+    "open_data_allocations_csv_semicolon": "CSV (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_catalogue_ttl": "Turtle (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_catalogue_rdf": "RDF/XML (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_schema": "CSVW JSON (tests/reporting/test_opendata_catalogue.py)",
     "plan_list": "axe in tests/plans/test_axe.py",
     "plan_create": "axe in tests/plans/test_axe.py",
     "plan_detail": "axe in tests/plans/test_axe.py",
@@ -413,6 +417,22 @@ def _repayments_errors(page: Page, tmp_path: Path) -> None:
 def _rollover(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}nytt-ar/")
     expect(page.get_by_role("button", name="Skapa fördelningen för 2024")).to_be_visible()
+
+
+# --- survey: open data and the three-state enkät questions ---
+
+
+@screen("open-data-index", "as-loaded", "open_data_index")
+def _open_data_index(page: Page, tmp_path: Path) -> None:
+    page.goto("/oppna-data/")
+    expect(page.get_by_role("heading", name="Stockholms stad")).to_be_visible()
+
+
+@screen("followup-2024-three-state-questions", "2024-decided", "followup_edit")
+def _followup_three_state(page: Page, tmp_path: Path) -> None:
+    allocation = Allocation.objects.get(priority_area=area(2024, 1), recipient=recipient(BROMMA))
+    page.goto(f"/0180/2024/redovisning/{allocation.pk}/")
+    expect(page.get_by_text("Perspektiv: besvarad").first).to_be_visible()
 
 
 # --- The tests ---------------------------------------------------------------------------
