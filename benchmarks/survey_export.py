@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,10 +163,9 @@ def _warm_up() -> None:
     the measurement is the export's and not the imports'."""
     from io import BytesIO
 
+    import xlsxwriter
     from django.urls import reverse
     from openpyxl import Workbook
-
-    import xlsxwriter
 
     reverse("home")
     workbook = Workbook(write_only=True)
@@ -213,6 +213,18 @@ def measure(size: int, *, trace: bool, writer: str) -> dict:
     }
 
 
+def _trimmed(row: tuple) -> tuple:
+    """A row as read back: money as exact kronor (a float or an int, whichever the writer
+    wrote), without the empty cells a read-only reader pads to the declared dimension
+    (xlsxwriter declares it, openpyxl's write-only mode does not)."""
+    from funds.money import parse_amount
+
+    values = [parse_amount(v) if isinstance(v, float) else v for v in row]
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
 def compare(size: int, directory: Path) -> dict:
     """Both writers' files of one size, read back by openpyxl and printed by LibreOffice."""
     _setup()
@@ -220,7 +232,6 @@ def compare(size: int, directory: Path) -> dict:
     from openpyxl import load_workbook
 
     from funds.models import Agreement
-    from funds.money import parse_amount
     from reporting.survey import survey_export
 
     agreement = Agreement.objects.select_related("organisation").get(
@@ -236,16 +247,13 @@ def compare(size: int, directory: Path) -> dict:
             )
         workbook = load_workbook(path, read_only=True)
         values[writer] = {
-            sheet.title: [
-                tuple(parse_amount(v) if isinstance(v, float) else v for v in row)
-                for row in sheet.iter_rows(values_only=True)
-            ]
+            sheet.title: [_trimmed(row) for row in sheet.iter_rows(values_only=True)]
             for sheet in workbook.worksheets
         }
         workbook.close()
-        subprocess.run(  # noqa: S603, S607 - LibreOffice with our own arguments
+        subprocess.run(  # noqa: S603 - LibreOffice with our own arguments
             [
-                "soffice",
+                shutil.which("soffice") or "soffice",
                 f"-env:UserInstallation=file://{directory}/profile",
                 "--headless",
                 "--convert-to",
@@ -257,8 +265,13 @@ def compare(size: int, directory: Path) -> dict:
             check=True,
             capture_output=True,
         )
-        text = subprocess.run(  # noqa: S603, S607
-            ["pdftotext", "-layout", str(directory / f"{writer}.pdf"), "-"],
+        text = subprocess.run(  # noqa: S603
+            [
+                shutil.which("pdftotext") or "pdftotext",
+                "-layout",
+                str(directory / f"{writer}.pdf"),
+                "-",
+            ],
             check=True,
             capture_output=True,
             text=True,
