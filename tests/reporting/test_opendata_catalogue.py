@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib import Graph, Literal, Namespace, URIRef
 
 from funds.demo import demo_load
 from funds.models import Agreement
@@ -22,6 +21,12 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+# Plain namespaces: pytest's collection probes module attributes, and rdflib's closed
+# namespaces (rdflib.namespace.DCAT …) warn about every unknown one.
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 SHAPES = Path(__file__).parent / "shapes" / "dcat-ap-se-mandatory.ttl"
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 
