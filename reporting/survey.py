@@ -165,7 +165,7 @@ def route_labels() -> dict[str, str]:
         labels = {value: str(label) for value, label in Route.choices}
     labels[Route.NOT_SET] = "Uppföljning ej fastställd"
     labels[ROUTE_OWN] = "Egen prioritering"
-    labels[ROUTE_UNMAPPED] = "Ej kopplat till nationellt område"
+    labels[ROUTE_UNMAPPED] = "Utan nationellt område"
     return labels
 
 

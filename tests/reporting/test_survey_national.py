@@ -278,3 +278,29 @@ def test_the_demo_2023_workbook_prints_on_a_sensible_number_of_pages(tmp_path):
     ]
     assert lines[0] == lines[1]
     assert "Sida 1 av" in texts[0] and "Kommunenkät" in texts[0]
+
+
+def test_own_priorities_and_unmapped_areas_are_shown_as_such():
+    org = f.organisation(name="Egna kommunen")
+    agreement = f.agreement(org, 2024, status=Agreement.Status.CLOSED)
+    own = f.area(agreement, "100.00", name="Lokalt projekt", own_priority_reason="Eget beslut")
+    f.area(agreement, "50.00", name="Okopplat")
+    follow_up = f.follow_up(f.allocation(own, f.recipient(org), "100.00"), "100.00")
+    Intervention.objects.create(follow_up=follow_up, name="Egen insats", amount_spent=100)
+    result, content = export(agreement, draft=True)
+    workbook = load_workbook(BytesIO(content))
+    assert workbook.sheetnames == [
+        SUMMARY_SHEET,
+        NATIONAL_SHEET,
+        "Kommunenkät",
+        "Egen prioritering",
+        "Utan nationellt område",
+        ABOUT_SHEET,
+    ]
+    national = {row["Uppföljning"]: row for row in table(workbook[NATIONAL_SHEET])[:-1]}
+    assert national["Egen prioritering"]["Nationellt område nr"] is None
+    assert national["Egen prioritering"]["Prioriterade områden (egna)"] == "1. Lokalt projekt"
+    assert national["Utan nationellt område"]["Prioriterade områden (egna)"] == ("2. Okopplat")
+    (row,) = table(workbook["Egen prioritering"])
+    assert row["Insats"] == "Egen insats" and row["Uppföljning"] == "Egen prioritering"
+    assert table(workbook["Kommunenkät"]) == []
