@@ -1,10 +1,13 @@
-"""Measures the enkät export at 1 000, 10 000 and 100 000 interventions: time and peak memory.
+"""Measures the enkät export at 1 000 and 20 000 interventions with both writers (xlsxwriter in
+constant-memory mode, openpyxl in write-only mode): time and peak memory, and checks that
+the two files read back the same with openpyxl and with LibreOffice.
 
 Run against a scratch PostgreSQL database (it creates one organisation per size, with
 synthetic recipients, approved follow-ups and interventions, and leaves them there so a
 second run only measures):
     DATABASE_URL=postgres://…/survey_bench .venv/bin/python benchmarks/survey_export.py
-    … benchmarks/survey_export.py --sizes 1000 10000      # fewer sizes
+    … benchmarks/survey_export.py --sizes 1000            # fewer sizes
+    … benchmarks/survey_export.py --compare 1000          # only the read-back comparison
 
 Each measurement runs in a fresh process, so `ru_maxrss` (the process's peak resident
 memory) belongs to that export alone; a second fresh process measures the Python heap's
@@ -18,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +37,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
 
-SIZES = (1_000, 10_000, 100_000)
+SIZES = (1_000, 20_000)
+WRITERS = ("openpyxl", "xlsxwriter")
 YEAR = 2023
 AREAS = 6
 BATCH = 5_000
@@ -46,7 +51,7 @@ def _setup() -> None:
 
 
 def _code(size: int) -> str:
-    return f"9{SIZES.index(size) + 1:03d}" if size in SIZES else f"8{len(str(size)):03d}"
+    return f"8{len(str(size)):03d}" if size not in SIZES else f"7{SIZES.index(size) + 1:03d}"
 
 
 def generate(size: int) -> None:
@@ -59,6 +64,7 @@ def generate(size: int) -> None:
         Allocation,
         FollowUp,
         Intervention,
+        NationalArea,
         Organisation,
         PriorityArea,
         Recipient,
@@ -96,12 +102,17 @@ def generate(size: int) -> None:
         agreement = Agreement.objects.create(
             organisation=organisation, year=YEAR, title="Benchmark", status="closed"
         )
+        # Five areas on the year's national areas, the sixth an own priority: two route
+        # sheets, as in the final workbook.
+        national = {a.number: a for a in NationalArea.objects.filter(national_agreement__year=YEAR)}
         areas = PriorityArea.objects.bulk_create(
             PriorityArea(
                 agreement=agreement,
                 number=n + 1,
                 name=f"Prioriterat område {n + 1}",
                 granted=sum(spent[n::AREAS], Decimal("0.00")),
+                national_area=national.get(n + 1),
+                own_priority_reason="" if n + 1 in national else "Egen prioritering",
             )
             for n in range(AREAS)
         )
@@ -129,6 +140,8 @@ def generate(size: int) -> None:
                     responsible_unit="Ungdomsmottagningen",
                     amount_spent=amounts[i],
                     results="Resultat och effekter som rapportören beskriver. " * 2,
+                    # Every other insats answered "Nej" on effekt; the rest left unanswered.
+                    answered_groups=["effect"] if i % 2 else [],
                 )
                 for i in range(start, min(start + BATCH, size))
             )
@@ -150,6 +163,7 @@ def _warm_up() -> None:
     the measurement is the export's and not the imports'."""
     from io import BytesIO
 
+    import xlsxwriter
     from django.urls import reverse
     from openpyxl import Workbook
 
@@ -157,9 +171,12 @@ def _warm_up() -> None:
     workbook = Workbook(write_only=True)
     workbook.create_sheet("x").append(["x"])
     workbook.save(BytesIO())
+    book = xlsxwriter.Workbook(BytesIO(), {"constant_memory": True})
+    book.add_worksheet("x").write_string(0, 0, "x")
+    book.close()
 
 
-def measure(size: int, *, trace: bool) -> dict:
+def measure(size: int, *, trace: bool, writer: str) -> dict:
     _setup()
     from funds.models import Agreement
     from reporting.survey import survey_check, survey_export
@@ -177,11 +194,14 @@ def measure(size: int, *, trace: bool) -> dict:
     assert not check.problems, check.problems[:3]
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
-        result = survey_export(agreement=agreement, output=output, exported_by="benchmark")
+        result = survey_export(
+            agreement=agreement, output=output, exported_by="benchmark", writer=writer
+        )
         exported = time.perf_counter() - started
         file_size = output.tell()
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     return {
+        "writer": writer,
         "size": size,
         "rows": result.rows,
         "check_s": round(checked, 2),
@@ -190,6 +210,79 @@ def measure(size: int, *, trace: bool) -> dict:
         "maxrss_before_mib": round(rss_before / 1024, 1),
         "maxrss_after_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "tracemalloc_peak_mib": round(peak / 2**20, 1) if peak is not None else None,
+    }
+
+
+def _trimmed(row: tuple) -> tuple:
+    """A row as read back: money as exact kronor (a float or an int, whichever the writer
+    wrote), without the empty cells a read-only reader pads to the declared dimension
+    (xlsxwriter declares it, openpyxl's write-only mode does not)."""
+    from funds.money import parse_amount
+
+    values = [parse_amount(v) if isinstance(v, float) else v for v in row]
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+def compare(size: int, directory: Path) -> dict:
+    """Both writers' files of one size, read back by openpyxl and printed by LibreOffice."""
+    _setup()
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from funds.models import Agreement
+    from reporting.survey import survey_export
+
+    agreement = Agreement.objects.select_related("organisation").get(
+        organisation__code=_code(size), year=YEAR
+    )
+    now = timezone.now()
+    values, texts = {}, {}
+    for writer in WRITERS:
+        path = directory / f"{writer}.xlsx"
+        with path.open("wb") as output:
+            survey_export(
+                agreement=agreement, output=output, exported_by="benchmark", writer=writer, now=now
+            )
+        workbook = load_workbook(path, read_only=True)
+        values[writer] = {
+            sheet.title: [_trimmed(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in workbook.worksheets
+        }
+        workbook.close()
+        subprocess.run(  # noqa: S603 - LibreOffice with our own arguments
+            [
+                shutil.which("soffice") or "soffice",
+                f"-env:UserInstallation=file://{directory}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(directory),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        text = subprocess.run(  # noqa: S603
+            [
+                shutil.which("pdftotext") or "pdftotext",
+                "-layout",
+                str(directory / f"{writer}.pdf"),
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        texts[writer] = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    pages = text.count("\f")
+    return {
+        "size": size,
+        "openpyxl_reads_the_same": values["openpyxl"] == values["xlsxwriter"],
+        "libreoffice_prints_the_same": texts["openpyxl"] == texts["xlsxwriter"],
+        "printed_pages": pages,
     }
 
 
@@ -206,12 +299,14 @@ def main() -> None:
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", choices=WRITERS, default="xlsxwriter", help=argparse.SUPPRESS)
+    parser.add_argument("--compare", type=int, help="compare the writers' files at this size")
     args = parser.parse_args()
     if args.generate:
         generate(args.generate)
         return
     if args.measure:
-        print(json.dumps(measure(args.measure, trace=args.trace)))
+        print(json.dumps(measure(args.measure, trace=args.trace, writer=args.writer)))
         return
 
     if "DATABASE_URL" not in os.environ:
@@ -220,19 +315,25 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if args.compare:
+        _child("--generate", str(args.compare))
+        with tempfile.TemporaryDirectory() as directory:
+            print(json.dumps(compare(args.compare, Path(directory))))
+        return
     for size in args.sizes:
         started = time.perf_counter()
         _child("--generate", str(size))
         print(f"{size:>7} interventions: data ready in {time.perf_counter() - started:.0f} s")
-        plain = json.loads(_child("--measure", str(size)))
-        traced = json.loads(_child("--measure", str(size), "--trace"))
-        print(
-            f"{size:>7} interventions: check {plain['check_s']} s, export {plain['export_s']} s, "
-            f"file {plain['file_kib']} KiB, maxrss {plain['maxrss_before_mib']} → "
-            f"{plain['maxrss_after_mib']} MiB, tracemalloc peak "
-            f"{traced['tracemalloc_peak_mib']} MiB"
-        )
-        print(json.dumps({"plain": plain, "traced": traced}))
+        for writer in WRITERS:
+            plain = json.loads(_child("--measure", str(size), "--writer", writer))
+            traced = json.loads(_child("--measure", str(size), "--trace", "--writer", writer))
+            print(
+                f"{size:>7} interventions, {writer}: check {plain['check_s']} s, export "
+                f"{plain['export_s']} s, file {plain['file_kib']} KiB, maxrss "
+                f"{plain['maxrss_before_mib']} → {plain['maxrss_after_mib']} MiB, tracemalloc "
+                f"peak {traced['tracemalloc_peak_mib']} MiB"
+            )
+            print(json.dumps({"plain": plain, "traced": traced}))
 
 
 if __name__ == "__main__":

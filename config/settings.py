@@ -313,3 +313,13 @@ SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 60)
 if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be at least 1.")
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# --- Open data (reporting/opendata.py) ---
+# The licence every published dataset carries in the DCAT catalogue; CC0 unless the
+# organisations running this installation decide otherwise.
+OPEN_DATA_LICENSE = os.environ.get(
+    "DJANGO_OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/"
+)
+# Who publishes the catalogue as a whole (a county partnership, an IT department). Empty: the
+# organisations whose years are published.
+OPEN_DATA_PUBLISHER = os.environ.get("DJANGO_OPEN_DATA_PUBLISHER", "")

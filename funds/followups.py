@@ -56,6 +56,19 @@ REQUIRED_GROUPS = {
     SurveyCategory.Group.GOAL: "mål",
     SurveyCategory.Group.TARGET_GROUP: "målgrupp",
 }
+# Optional groups have three states: Ja (options chosen), Nej (answered, none applies) and
+# Ej besvarat (not answered), which the enkät export keeps apart (seed 003).
+OPTIONAL_GROUPS = (
+    SurveyCategory.Group.PERFORMANCE,
+    SurveyCategory.Group.EFFECT,
+    SurveyCategory.Group.PERSPECTIVE,
+    SurveyCategory.Group.COLLABORATION,
+    SurveyCategory.Group.INVOLVEMENT,
+    SurveyCategory.Group.PARTNER,
+)
+# Ansvarig verksamhet is a category; its free text (Intervention.responsible_unit) names the
+# unit when the option "Annan" is chosen, and is what older years recorded instead.
+OTHER_LABEL = "Annan"
 
 
 def follow_up_state(allocation: Allocation) -> str:
@@ -103,6 +116,9 @@ class InterventionInput:
     amount_spent: Decimal | None = None
     results: str = ""
     category_ids: frozenset[int] = field(default_factory=frozenset)
+    # Optional groups answered "Nej" (no option chosen). Groups with a chosen category are
+    # answered anyway.
+    answered_groups: frozenset[str] = field(default_factory=frozenset)
     # None leaves the links as they are (the form offered no plan priorities).
     plan_priority_ids: frozenset[int] | None = None
 
@@ -176,7 +192,7 @@ def follow_up_save_draft(
                 )
             if spent is not None:
                 _check_spent(allocation, follow_up, spent)
-            _check_interventions(agreement, interventions)
+            category_groups = _check_interventions(agreement, interventions)
 
             old_spent = follow_up.spent if follow_up else None
             created = follow_up is None
@@ -189,7 +205,7 @@ def follow_up_save_draft(
                 follow_up.results = results.strip()
                 follow_up.version += 1
                 follow_up.save(update_fields=["spent", "results", "version", "updated_at"])
-            detail = _save_interventions(follow_up, interventions)
+            detail = _save_interventions(follow_up, interventions, category_groups)
             if created or old_spent != spent or detail:
                 FollowUpChange.objects.create(
                     follow_up=follow_up,
@@ -205,26 +221,32 @@ def follow_up_save_draft(
     return follow_up
 
 
-def _check_interventions(agreement: Agreement, interventions: Sequence[InterventionInput]) -> None:
+def _check_interventions(
+    agreement: Agreement, interventions: Sequence[InterventionInput]
+) -> dict[int, str]:
+    """Refuse what cannot be saved; return the group of every chosen category."""
     for number, item in enumerate(interventions, start=1):
         if not item.name.strip():
             raise ValidationError(f"Insats {number} saknar namn.", code="name")
         if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
             raise ValidationError(f"Insats {number}: beloppet är inte tillåtet.", code="range")
     wanted = set().union(*(item.category_ids for item in interventions))
-    known = set(
-        SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list(
-            "pk", flat=True
-        )
+    known = dict(
+        SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list("pk", "group")
     )
-    if wanted - known:
+    if wanted - set(known):
         raise ValidationError(
             f"En vald kategori hör inte till enkäten för {agreement.year}.", code="category"
         )
+    optional = set(OPTIONAL_GROUPS)
+    for number, item in enumerate(interventions, start=1):
+        if not item.answered_groups <= optional:
+            raise ValidationError(f"Insats {number}: okänd frågegrupp.", code="group")
+    return known
 
 
 def _save_interventions(
-    follow_up: FollowUp, interventions: Sequence[InterventionInput]
+    follow_up: FollowUp, interventions: Sequence[InterventionInput], category_groups: dict[int, str]
 ) -> list[str]:
     """Create, update and remove interventions; return one line per change of money."""
     existing = {obj.pk: obj for obj in follow_up.interventions.all()}
@@ -238,6 +260,9 @@ def _save_interventions(
             "responsible_unit": item.responsible_unit.strip(),
             "amount_spent": amount,
             "results": item.results.strip(),
+            "answered_groups": sorted(
+                {category_groups[pk] for pk in item.category_ids} | item.answered_groups
+            ),
         }
         if item.pk is None:
             intervention = Intervention.objects.create(follow_up=follow_up, **values)
@@ -298,10 +323,22 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
         missing.append(Missing("Redovisningen saknar insatser: lägg till minst en.", "insats-1"))
     for number, intervention in enumerate(interventions, start=1):
         prefix = f"id_insats-{number - 1}"
-        groups = {category.group for category in intervention.categories.all()}
+        chosen = list(intervention.categories.all())
+        groups = {category.group for category in chosen}
+        unit = SurveyCategory.Group.RESPONSIBLE_UNIT
+        other_chosen = any(c.group == unit and c.label == OTHER_LABEL for c in chosen)
         checks = [
             (intervention.description, "beskrivning", f"{prefix}-description"),
-            (intervention.responsible_unit, "ansvarig enhet", f"{prefix}-responsible_unit"),
+            (
+                unit in groups or intervention.responsible_unit,
+                "ansvarig verksamhet",
+                f"insats-{number}-{unit}",
+            ),
+            (
+                not other_chosen or intervention.responsible_unit,
+                "namn på den andra ansvariga verksamheten (Annan)",
+                f"{prefix}-responsible_unit",
+            ),
             *(
                 (group in groups, label, f"insats-{number}-{group}")
                 for group, label in REQUIRED_GROUPS.items()

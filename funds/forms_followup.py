@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from django import forms
 
 from config.forms import SwedishDateField
-from funds.followups import InterventionInput
+from funds.followups import OPTIONAL_GROUPS, OTHER_LABEL, InterventionInput
 from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
 
 INTERVENTION_PREFIX = "insats"
+# The three states of an optional question group, as the reporter chooses them.
+ANSWER_YES, ANSWER_NO, ANSWER_NONE = "ja", "nej", ""
+ANSWER_CHOICES = [(ANSWER_YES, "Ja"), (ANSWER_NO, "Nej"), (ANSWER_NONE, "Ej besvarat")]
 
 
 def categories_by_group(categories: Iterable[SurveyCategory]) -> dict[str, list[SurveyCategory]]:
@@ -54,10 +57,11 @@ class InterventionForm(forms.Form):
         label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     responsible_unit = forms.CharField(
-        label="Ansvarig enhet",
+        label="Ansvarig verksamhet, om Annan: vilken",
         max_length=200,
         required=False,
-        help_text="Till exempel ungdomsmottagningen.",
+        help_text="Fyll i när du väljer Annan under Ansvarig verksamhet, till exempel "
+        "”Fritidsgården Tensta”.",
     )
     amount_spent = AmountField(label="Förbrukat belopp för insatsen", required=False)
     results = forms.CharField(
@@ -80,8 +84,23 @@ class InterventionForm(forms.Form):
             )
         labels = dict(SurveyCategory.Group.choices)
         self.category_groups = []
+        self.other_unit_ids = {
+            category.pk
+            for category in categories.get(SurveyCategory.Group.RESPONSIBLE_UNIT, ())
+            if category.label == OTHER_LABEL
+        }
         for group, items in categories.items():
             name = f"cat_{group}"
+            optional = group in OPTIONAL_GROUPS
+            if optional:
+                self.fields[f"ans_{group}"] = forms.ChoiceField(
+                    label=f"{labels[group]}: besvarad",
+                    choices=ANSWER_CHOICES,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text="Ja: välj alternativen nedan. Nej: inget av dem gäller. "
+                    "Ej besvarat: frågan är inte besvarad.",
+                )
             self.fields[name] = forms.TypedMultipleChoiceField(
                 label=labels[group],
                 choices=[(category.pk, category.label) for category in items],
@@ -89,14 +108,34 @@ class InterventionForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
-            self.category_groups.append((group, name))
+            self.category_groups.append((group, name, optional))
 
     def category_fields(self):
-        """(group, bound field) per category group, for the template's fieldsets."""
-        return [(group, self[name]) for group, name in self.category_groups]
+        """(group, bound checkbox field, bound answered field or None) per category group,
+        for the template's fieldsets."""
+        return [
+            (group, self[name], self[f"ans_{group}"] if optional else None)
+            for group, name, optional in self.category_groups
+        ]
 
     def clean(self):
         data = super().clean()
+        for group, name, optional in self.category_groups:
+            if not optional:
+                continue
+            answer, chosen = data.get(f"ans_{group}"), data.get(name)
+            if answer == ANSWER_YES and not chosen:
+                self.add_error(name, "Välj minst ett alternativ, eller svara Nej.")
+            elif answer == ANSWER_NO and chosen:
+                self.add_error(
+                    name, "Du har svarat Nej men valt alternativ: ta bort dem eller svara Ja."
+                )
+        if (
+            set(data.get(f"cat_{SurveyCategory.Group.RESPONSIBLE_UNIT}") or ())
+            & self.other_unit_ids
+            and not (data.get("responsible_unit") or "").strip()
+        ):
+            self.add_error("responsible_unit", "Ange vilken verksamhet som är ansvarig (Annan).")
         typed = any(
             data.get(name) for name in ("description", "responsible_unit", "results")
         ) or data.get("amount_spent")
@@ -106,7 +145,13 @@ class InterventionForm(forms.Form):
 
     def to_input(self) -> InterventionInput:
         data = self.cleaned_data
-        ids = frozenset(pk for _, name in self.category_groups for pk in data.get(name) or ())
+        ids = frozenset(pk for _, name, _ in self.category_groups for pk in data.get(name) or ())
+        # Chosen options answer a group by themselves; "Nej" is the answer without options.
+        answered_no = frozenset(
+            group
+            for group, _, optional in self.category_groups
+            if optional and data.get(f"ans_{group}") == ANSWER_NO
+        )
         return InterventionInput(
             pk=data.get("id"),
             name=data["name"],
@@ -115,6 +160,7 @@ class InterventionForm(forms.Form):
             amount_spent=data.get("amount_spent"),
             results=data.get("results", ""),
             category_ids=ids,
+            answered_groups=answered_no,
             plan_priority_ids=frozenset(data.get("plan_priorities") or ())
             if self.has_priorities
             else None,
@@ -175,6 +221,11 @@ def intervention_formset(follow_up: FollowUp | None, categories, data=None, *, p
             }
             for category in intervention.categories.all():
                 row.setdefault(f"cat_{category.group}", []).append(category.pk)
+            for group in OPTIONAL_GROUPS:
+                if row.get(f"cat_{group}"):
+                    row[f"ans_{group}"] = ANSWER_YES
+                elif group in intervention.answered_groups:
+                    row[f"ans_{group}"] = ANSWER_NO
             row["plan_priorities"] = [p.pk for p in intervention.plan_priorities.all()]
             initial.append(row)
     return InterventionFormSet(

@@ -796,6 +796,11 @@ class Intervention(models.Model):
         related_name="interventions",
         verbose_name=_("prioriteringar i handlingsplan"),
     )
+    # --- Enkät: answered question groups (issue 13) ---
+    # The groups (SurveyCategory.Group codes) the reporter answered. An answered group with
+    # no category chosen is a considered "Nej"; a group not listed (and without categories)
+    # is "Ej besvarat", which the enkät must not read as "Nej".
+    answered_groups = models.JSONField(_("besvarade frågegrupper"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("insats")

@@ -5,32 +5,49 @@ exist only for years that are decided, in follow-up or closed (a draft is not a 
 and answers 404, as does an unknown organisation or year).
 
 Format choices, stable once published:
-  * Column names are English snake_case ASCII and the same in both formats (`COLUMNS`);
-    a column is never renamed or removed, new ones are appended.
-  * Amounts are exact decimal strings with two decimals and a point, "1500000.00": no
-    float, no thousands separator, no locale. The JSON keeps them as strings too, because
-    a JSON number is a binary float for most readers.
-  * CSV: RFC 4180 (comma, double quotes where needed, CRLF line ends), UTF-8 *without* a
-    byte order mark. The file is for programs: with a BOM, many CSV readers would make the
-    first column "\\ufeffyear". People who want a spreadsheet use the enkät workbook.
-  * Values are the data as stored, not neutralised for spreadsheets (names come from
-    coordinators, not from the public); consumers that open the CSV in Excel should import
-    it as text.
+  * Column names are English snake_case ASCII and the same in every format (`COLUMNS`);
+    a column is never renamed or removed, new ones are appended. The columns are described
+    by a CSVW schema document (`open_data_schema`, W3C "CSV on the Web").
+  * Amounts are exact decimals with two decimals, "1500000.00": no float, no thousands
+    separator. The JSON keeps them as strings, because a JSON number is a binary float for
+    most readers.
+  * Two CSV files, both UTF-8 *with* a byte order mark, so Excel and LibreOffice read
+    å, ä and ö right, and RFC 4180 quoting with CRLF line ends:
+      - `fordelning.csv`: comma separated, decimal point ("1500000.00");
+      - `fordelning-semikolon.csv`: semicolon separated, decimal comma ("1500000,00"), what
+        a Swedish Excel or LibreOffice opens directly as numbers.
+    Every text column is quoted, so codes and organisationsnummer ("0180", "802400-1011")
+    are text in both; numbers (year, area number, amount) are not.
+  * Spreadsheet safety: in the CSV files, a text value that begins with =, +, -, @, a tab
+    or a carriage return gets a leading apostrophe (') so that a spreadsheet shows it as
+    text instead of running it as a formula. The JSON carries the values unchanged.
   * Only allocations above 0 kr are listed; the allocation's internal comment is not.
   * Rows are ordered by priority area number, recipient name, recipient id.
+
+The catalogue (`catalogue_graph`) describes every published year as a DCAT-AP-SE dataset
+with its three distributions, publisher, licence (settings.OPEN_DATA_LICENSE, CC0 by
+default) and modification date (the latest change of an allocation), for Sweden's data
+portal (dataportal.se) to harvest as Turtle or RDF/XML.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Max
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from funds.models import Agreement, Allocation, Recipient
+from funds.models import Agreement, Allocation, Organisation, Recipient
 
 PUBLISHED_STATUSES = (
     Agreement.Status.DECIDED,
@@ -101,12 +118,66 @@ def allocation_rows(agreement: Agreement) -> list[dict[str, object]]:
     ]
 
 
-def allocations_csv(agreement: Agreement) -> str:
+BOM = "\ufeff"
+_SPREADSHEET_LEADS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = frozenset(
+    {
+        "organisation_code",
+        "organisation_name",
+        "priority_area",
+        "recipient",
+        "recipient_kind",
+        "recipient_kind_sv",
+        "recipient_organisation_number",
+    }
+)
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet will show as text: a formula-like start gets an apostrophe."""
+    return "'" + text if text.startswith(_SPREADSHEET_LEADS) else text
+
+
+class _Number:
+    """An amount as the CSV writes it: not a str, so QUOTE_STRINGS leaves it unquoted."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _csv(agreement: Agreement, *, delimiter: str, decimal_comma: bool) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(allocation_rows(agreement))
+    buffer.write(BOM)
+    writer = csv.writer(
+        buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_STRINGS
+    )
+    writer.writerow(COLUMNS)
+    for row in allocation_rows(agreement):
+        values = []
+        for column in COLUMNS:
+            value = row[column]
+            if column == "amount_sek":
+                value = _Number(value.replace(".", ",") if decimal_comma else value)
+            elif column in TEXT_COLUMNS:
+                value = neutralised(value or "")
+            values.append(value)
+        writer.writerow(values)
     return buffer.getvalue()
+
+
+def allocations_csv(agreement: Agreement) -> str:
+    """Comma separated, decimal point: for programs and an English-locale spreadsheet."""
+    return _csv(agreement, delimiter=",", decimal_comma=False)
+
+
+def allocations_csv_semicolon(agreement: Agreement) -> str:
+    """Semicolon separated, decimal comma: what a Swedish spreadsheet opens as numbers."""
+    return _csv(agreement, delimiter=";", decimal_comma=True)
 
 
 def allocations_json(agreement: Agreement) -> str:
@@ -129,5 +200,259 @@ def allocations_json(agreement: Agreement) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
-def open_data_filename(agreement: Agreement, extension: str) -> str:
-    return f"fordelning-{agreement.organisation.code}-{agreement.year}.{extension}"
+def open_data_filename(agreement: Agreement, extension: str, variant: str = "") -> str:
+    suffix = f"-{variant}" if variant else ""
+    return f"fordelning-{agreement.organisation.code}-{agreement.year}{suffix}.{extension}"
+
+
+# --- The index and the catalogue ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    agreement: Agreement
+    modified: datetime.datetime | None  # when an allocation of the year last changed
+
+
+def published_years() -> list[PublishedYear]:
+    """Every decided, followed-up or closed year of every organisation. One query."""
+    agreements = (
+        Agreement.objects.filter(status__in=PUBLISHED_STATUSES)
+        .select_related("organisation")
+        .annotate(modified=Max("priority_areas__allocations__updated_at"))
+        .order_by("organisation__name", "organisation__code", "-year")
+    )
+    return [PublishedYear(agreement, agreement.modified) for agreement in agreements]
+
+
+# The column descriptions of the schema document, in Swedish, with their CSVW datatypes.
+COLUMN_DESCRIPTIONS = {
+    "year": ("integer", "Året som medlen avser."),
+    "organisation_code": ("string", "Huvudmannens kod, till exempel kommunkod (fyra siffror)."),
+    "organisation_name": ("string", "Huvudmannens namn."),
+    "priority_area_number": ("integer", "Det prioriterade områdets nummer i överenskommelsen."),
+    "priority_area": ("string", "Det prioriterade områdets namn."),
+    "recipient": ("string", "Mottagaren av medlen."),
+    "recipient_kind": (
+        "string",
+        "Mottagartyp, kod: district, department, association eller other.",
+    ),
+    "recipient_kind_sv": ("string", "Mottagartyp på svenska."),
+    "recipient_organisation_number": (
+        "string",
+        "Mottagarens organisationsnummer (NNNNNN-NNNN) när det finns, annars tomt.",
+    ),
+    "amount_sek": (
+        "decimal",
+        "Fördelat belopp i kronor med två decimaler (punkt i fordelning.csv, komma i "
+        "fordelning-semikolon.csv).",
+    ),
+}
+
+
+def schema_document(schema_url: str) -> dict:
+    """A CSVW table schema (W3C CSV on the Web) for both CSV files."""
+    return {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": "sv"}],
+        "@id": schema_url,
+        "dc:title": "Fördelning av statliga stimulansmedel per mottagare och område",
+        "dc:description": (
+            "Kolumnerna i fordelning.csv och fordelning-semikolon.csv. Textvärden som börjar "
+            "med =, +, -, @, tabb eller vagnretur har en inledande apostrof (') i CSV-filerna "
+            "så att kalkylprogram visar dem som text; JSON-filen har värdena oförändrade."
+        ),
+        "columns": [
+            {
+                "name": name,
+                "titles": name,
+                "datatype": datatype,
+                "dc:description": description,
+                "required": name not in ("recipient_organisation_number",),
+            }
+            for name, (datatype, description) in COLUMN_DESCRIPTIONS.items()
+        ],
+    }
+
+
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
+THEME_HEALTH = URIRef("http://publications.europa.eu/resource/authority/data-theme/HEAL")
+THEME_GOVERNMENT = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
+PUBLISHER_TYPES = {
+    Organisation.Kind.MUNICIPALITY: ADMS_PUBLISHER_TYPE.LocalAuthority,
+    Organisation.Kind.REGION: ADMS_PUBLISHER_TYPE.RegionalAuthority,
+    Organisation.Kind.COUNTY_PARTNERSHIP: ADMS_PUBLISHER_TYPE.RegionalAuthority,
+}
+DISTRIBUTIONS = (
+    # (url name, variant, title, media type, file type)
+    ("open_data_allocations_csv", "csv", "CSV (komma, decimalpunkt)", "text/csv", "CSV"),
+    (
+        "open_data_allocations_csv_semicolon",
+        "csv-semikolon",
+        "CSV (semikolon, decimalkomma) för svenska kalkylprogram",
+        "text/csv",
+        "CSV",
+    ),
+    ("open_data_allocations_json", "json", "JSON", "application/json", "JSON"),
+)
+
+
+def _agent(graph: Graph, uri: URIRef, name: str, kind: URIRef, identifier: str = "") -> URIRef:
+    graph.add((uri, RDF.type, FOAF.Agent))
+    graph.add((uri, FOAF.name, Literal(name, lang="sv")))
+    graph.add((uri, DCTERMS.type, kind))
+    if identifier:
+        graph.add((uri, DCTERMS.identifier, Literal(identifier)))
+    return uri
+
+
+def catalogue_graph(base_url: str, years: list[PublishedYear]) -> Graph:
+    """The DCAT-AP-SE catalogue of every published year. `base_url` is the site's root
+    ("https://example.se"), without a trailing slash."""
+    graph = Graph()
+    graph.bind("dcat", DCAT)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("foaf", FOAF)
+    index_url = base_url + reverse("open_data_index")
+    catalogue = URIRef(base_url + reverse("open_data_catalogue_ttl"))
+    licence = URIRef(settings.OPEN_DATA_LICENSE)
+    schema = URIRef(base_url + reverse("open_data_schema"))
+    graph.add((catalogue, RDF.type, DCAT.Catalog))
+    graph.add(
+        (
+            catalogue,
+            DCTERMS.title,
+            Literal("Fördelning av stimulansmedel för psykisk hälsa", lang="sv"),
+        )
+    )
+    graph.add(
+        (
+            catalogue,
+            DCTERMS.description,
+            Literal(
+                "Hur huvudmännen fördelar statens stimulansmedel för psykisk hälsa och "
+                "suicidprevention till mottagare och prioriterade områden, per år, för beslutade "
+                "år.",
+                lang="sv",
+            ),
+        )
+    )
+    graph.add((catalogue, DCTERMS.license, licence))
+    graph.add((catalogue, DCTERMS.language, LANGUAGE))
+    graph.add((catalogue, FOAF.homepage, URIRef(index_url)))
+
+    organisations = {}
+    for year in years:
+        organisation = year.agreement.organisation
+        if organisation.pk not in organisations:
+            organisations[organisation.pk] = _agent(
+                graph,
+                URIRef(f"{index_url}#huvudman-{organisation.code}"),
+                organisation.name,
+                PUBLISHER_TYPES.get(organisation.kind, ADMS_PUBLISHER_TYPE.LocalAuthority),
+                organisation.organisation_number,
+            )
+    if settings.OPEN_DATA_PUBLISHER or len(organisations) != 1:
+        name = settings.OPEN_DATA_PUBLISHER or ", ".join(
+            str(graph.value(agent, FOAF.name)) for agent in organisations.values()
+        )
+        publisher = _agent(
+            graph,
+            URIRef(f"{index_url}#utgivare"),
+            name or "Tjänsten för stimulansmedel",
+            ADMS_PUBLISHER_TYPE.LocalAuthority,
+        )
+    else:
+        publisher = next(iter(organisations.values()))
+    graph.add((catalogue, DCTERMS.publisher, publisher))
+    modified_dates = [year.modified for year in years if year.modified]
+    if modified_dates:
+        graph.add((catalogue, DCTERMS.modified, _datetime(max(modified_dates))))
+
+    with translation.override("sv"):
+        for year in years:
+            _dataset(graph, catalogue, base_url, index_url, year, organisations, licence, schema)
+    return graph
+
+
+def _datetime(value: datetime.datetime) -> Literal:
+    return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+
+
+def _dataset(graph, catalogue, base_url, index_url, year, organisations, licence, schema):
+    agreement = year.agreement
+    organisation = agreement.organisation
+    code = organisation.code
+    dataset = URIRef(f"{index_url}#fordelning-{code}-{agreement.year}")
+    graph.add((catalogue, DCAT.dataset, dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal(
+                f"Fördelning av stimulansmedel {agreement.year}, {organisation.name}", lang="sv"
+            ),
+        )
+    )
+    graph.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                f"Hur {organisation.name} fördelade statens stimulansmedel för psykisk hälsa "
+                f"och suicidprevention {agreement.year} till mottagare och prioriterade "
+                f"områden. Årets status: {agreement.get_status_display().lower()}.",
+                lang="sv",
+            ),
+        )
+    )
+    graph.add((dataset, DCTERMS.publisher, organisations[organisation.pk]))
+    graph.add((dataset, DCTERMS.identifier, Literal(f"fordelning-{code}-{agreement.year}")))
+    graph.add((dataset, DCAT.landingPage, URIRef(index_url)))
+    graph.add((dataset, DCTERMS.language, LANGUAGE))
+    graph.add((dataset, DCAT.theme, THEME_HEALTH))
+    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
+    for keyword in ("psykisk hälsa", "suicidprevention", "stimulansmedel", "fördelning"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+    period = BNode()
+    graph.add((dataset, DCTERMS.temporal, period))
+    graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((period, DCAT.startDate, Literal(datetime.date(agreement.year, 1, 1))))
+    graph.add((period, DCAT.endDate, Literal(datetime.date(agreement.year, 12, 31))))
+    if agreement.agreed_on:
+        graph.add((dataset, DCTERMS.issued, Literal(agreement.agreed_on)))
+    if year.modified:
+        graph.add((dataset, DCTERMS.modified, _datetime(year.modified)))
+    for url_name, variant, title, media_type, file_type in DISTRIBUTIONS:
+        url = URIRef(base_url + reverse(url_name, args=[code, agreement.year]))
+        distribution = URIRef(f"{index_url}#fordelning-{code}-{agreement.year}-{variant}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(title, lang="sv")))
+        graph.add((distribution, DCAT.accessURL, url))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add(
+            (
+                distribution,
+                DCAT.mediaType,
+                URIRef(f"http://www.iana.org/assignments/media-types/{media_type}"),
+            )
+        )
+        graph.add((distribution, DCTERMS.format, FILE_TYPE[file_type]))
+        graph.add((distribution, DCTERMS.license, licence))
+        graph.add(
+            (
+                distribution,
+                DCATAP.availability,
+                URIRef(
+                    "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
+                ),
+            )
+        )
+        if year.modified:
+            graph.add((distribution, DCTERMS.modified, _datetime(year.modified)))
+        if file_type == "CSV":
+            graph.add((distribution, DCTERMS.conformsTo, schema))

@@ -5,24 +5,32 @@ each problem with a link to the page that fixes it. `survey_export(...)` writes 
 workbook, and refuses while problems remain unless it is a draft (marked "UTKAST" in the
 title row, the printed page header and a red tab of every sheet).
 
-The workbook has three sheets:
-  * "Sammanfattning": per priority area granted, allocated, unallocated, spent, unspent,
-    repaid by recipients and to the state, straight from `funds.balance.agreement_balance`,
-    so the totals equal the year's balance to the öre;
-  * "Insatser": one row per intervention, each category of the year's lists its own
-    Ja/Nej column (the lists are data, so the columns follow whatever the year has);
-  * "Om exporten": who, when, how complete, and the category lists used.
-Amounts are numbers (Decimal written as a number) with a kronor number format.
+The workbook, one sheet per purpose so that nothing is reported twice:
+  * "Sammanfattning": per local priority area, with its national area and follow-up route,
+    granted, allocated, unallocated, spent, unspent, repaid by recipients and to the state,
+    straight from `funds.balance.agreement_balance`, so the totals equal the balance;
+  * "Per nationellt område": the same money summed per national area and route (own
+    priorities and unmapped areas on lines of their own); the same totals;
+  * one sheet of insatser per follow-up route: the organisation's own enkät (for a kommun
+    "Kommunenkät") always, then "Länsgemensam enkät", "Länsdialog" … when an area of the
+    year is followed up that way. Each category of the year's lists is a column reading
+    Ja, Nej or Ej besvarat (the group was not answered, which is not a "Nej");
+  * "Om exporten": who, when, how complete, what each sheet is, the category lists used.
+Amounts are numbers with a kronor number format. Every sheet is set up for printing:
+landscape A4, fitted to the width (or a few pages wide for the insatser), the header row
+and first column repeated, a page header with organisation, year and UTKAST on drafts,
+page numbers in the footer (reporting/workbook.py).
 
-Scale: openpyxl's write-only mode streams each sheet to a temporary file, and the
-interventions come from one server-side cursor (`.iterator()`), their category ids
-aggregated per row by the database (`StringAgg`), so memory stays flat and the number of
-queries is constant whatever the size of the year (docs/performance-survey.md).
+Scale: the writer (xlsxwriter in constant-memory mode, or openpyxl's write-only mode)
+streams each sheet to a temporary file, and the interventions come from one server-side
+cursor per route (`.iterator()`), their category ids aggregated per row by the database
+(`StringAgg`), so memory stays flat and the number of queries is constant whatever the
+size of the year (docs/performance-survey.md).
 
 Safe content (formula injection): every text from users is written as a string cell
-(`t="inlineStr"`, never `<f>`), so neither Excel nor LibreOffice evaluates it on opening.
+(never `<f>`), so neither Excel nor LibreOffice evaluates it on opening.
 Text that begins with = + - @, a tab, a carriage return or a line feed also gets Excel's
-quote prefix (`cell.quotePrefix`, the stored form of typing a leading apostrophe), so it
+quote prefix (the quotePrefix cell style, the stored form of typing a leading apostrophe), so it
 stays text when someone edits the cell and presses Enter. The text itself is not changed:
 no apostrophe or space is added, so the data stays exact. Control characters that XML 1.0
 cannot carry (and C1 controls, lone surrogates, U+FFFE/U+FFFF) are removed, line breaks are
@@ -36,7 +44,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import BinaryIO
 
 from django.db.models import (
@@ -56,13 +63,9 @@ from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
 
-from funds.balance import AgreementBalance, agreement_balance
+from funds.balance import AgreementBalance, BalanceLine, agreement_balance
 from funds.followups import REQUIRED_GROUPS, STATE_LABELS
 from funds.models import (
     ZERO,
@@ -70,12 +73,24 @@ from funds.models import (
     Allocation,
     FollowUp,
     Intervention,
+    NationalAreaFunding,
+    Organisation,
+    PriorityArea,
     Recipient,
     Repayment,
     SurveyCategory,
 )
 from funds.money import format_kr
-from funds.spreadsheets import MONEY_FORMAT, XLSX_CONTENT_TYPE
+from funds.spreadsheets import XLSX_CONTENT_TYPE
+from reporting.workbook import (
+    DEFAULT_WRITER,
+    WRITERS,
+    Book,
+    PageSetup,
+    Sheet,
+    Styled,
+    pages_wide,
+)
 
 __all__ = [
     "XLSX_CONTENT_TYPE",
@@ -89,10 +104,10 @@ __all__ = [
 ]
 
 SUMMARY_SHEET = "Sammanfattning"
-INTERVENTIONS_SHEET = "Insatser"
+NATIONAL_SHEET = "Per nationellt område"
 ABOUT_SHEET = "Om exporten"
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
-YES, NO = "Ja", "Nej"
+YES, NO, UNANSWERED = "Ja", "Nej", "Ej besvarat"
 DRAFT_MARK = "UTKAST – får inte lämnas in"
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 NAMES_PER_PROBLEM = 3  # interventions named in one problem line before "…"
@@ -102,14 +117,6 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 # What XML 1.0 cannot carry (and C1 controls, which only corrupt the display). Tab and line
 # feed stay; carriage returns are normalised to line feeds first.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_DRAFT_TITLE = Font(bold=True, size=14, color="C00000")
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_DRAFT_TAB = "C00000"
 
 
 # --- Validation ---------------------------------------------------------------------------
@@ -124,12 +131,78 @@ class SurveyProblem:
     action: str
 
 
+ROUTE_OWN, ROUTE_UNMAPPED = "egen_prioritering", "ej_kopplad"
+Route = NationalAreaFunding.Route
+# The enkät an organisation answers itself; every other route gets a sheet of its own.
+OWN_SURVEY_ROUTE = {
+    Organisation.Kind.MUNICIPALITY: Route.MUNICIPALITY_SURVEY,
+    Organisation.Kind.REGION: Route.REGION_SURVEY,
+    Organisation.Kind.COUNTY_PARTNERSHIP: Route.COUNTY_SURVEY,
+}
+ROUTE_ORDER = (
+    Route.MUNICIPALITY_SURVEY,
+    Route.REGION_SURVEY,
+    Route.COUNTY_SURVEY,
+    Route.COUNTY_DIALOGUE,
+    Route.NOT_SET,
+    ROUTE_OWN,
+    ROUTE_UNMAPPED,
+)
+
+
+@dataclass(frozen=True)
+class AreaRoute:
+    """Where a local priority area's money belongs nationally and how it is followed up."""
+
+    national_number: int | None
+    national_name: str
+    route: str
+    route_label: str
+
+
+def route_labels() -> dict[str, str]:
+    with translation.override("sv"):
+        labels = {value: str(label) for value, label in Route.choices}
+    labels[Route.NOT_SET] = "Uppföljning ej fastställd"
+    labels[ROUTE_OWN] = "Egen prioritering"
+    labels[ROUTE_UNMAPPED] = "Utan nationellt område"
+    return labels
+
+
+def area_routes(agreement: Agreement) -> dict[int, AreaRoute]:
+    """Each priority area's national area and follow-up route. Two queries."""
+    labels = route_labels()
+    kind = agreement.organisation.kind
+    routes = {}
+    areas = (
+        PriorityArea.objects.filter(agreement=agreement)
+        .select_related("national_area")
+        .prefetch_related("national_area__fundings")
+    )
+    for area in areas:
+        national = area.national_area
+        if national is not None:
+            funding = national.funding_for(kind)
+            route = funding.route if funding is not None else Route.NOT_SET
+            routes[area.pk] = AreaRoute(national.number, national.name, route, labels[route])
+        elif area.own_priority_reason.strip():
+            routes[area.pk] = AreaRoute(None, labels[ROUTE_OWN], ROUTE_OWN, labels[ROUTE_OWN])
+        else:
+            routes[area.pk] = AreaRoute(
+                None, labels[ROUTE_UNMAPPED], ROUTE_UNMAPPED, labels[ROUTE_UNMAPPED]
+            )
+    return routes
+
+
 @dataclass
 class SurveyCheck:
     agreement: Agreement
     balance: AgreementBalance
     categories: list[SurveyCategory]
+    routes: dict[int, AreaRoute] = field(default_factory=dict)
     problems: list[SurveyProblem] = field(default_factory=list)
+    # Before follow-up the problems are the steps that remain, not errors to correct.
+    before_follow_up: bool = False
     follow_ups_expected: int = 0  # allocations with money, or with a follow-up
     follow_ups_approved: int = 0
     interventions_by_area: dict[int, int] = field(default_factory=dict)
@@ -141,6 +214,9 @@ class SurveyCheck:
     @property
     def interventions(self) -> int:
         return sum(self.interventions_by_area.values())
+
+    def lines_with_routes(self) -> list[tuple[BalanceLine, AreaRoute | None]]:
+        return [(line, self.routes.get(line.area_id)) for line in self.balance.lines]
 
 
 class SurveyRefused(Exception):
@@ -316,13 +392,24 @@ def _follow_up_problems(
 
 
 def survey_check(agreement: Agreement) -> SurveyCheck:
-    """Everything that would make the year's export wrong or incomplete. Four queries."""
+    """Everything that would make the year's export wrong or incomplete. Six queries.
+
+    Before follow-up (a draft or a decided year), the problems are what remains to be done
+    (decide, report, approve); repayments are not checked, since nothing can be owed yet.
+    """
     code, year = agreement.organisation.code, agreement.year
     balance = agreement_balance(agreement)
     categories = _ordered_categories(SurveyCategory.objects.filter(year=year))
-    check = SurveyCheck(agreement=agreement, balance=balance, categories=categories)
+    check = SurveyCheck(
+        agreement=agreement,
+        balance=balance,
+        categories=categories,
+        routes=area_routes(agreement),
+        before_follow_up=agreement.status in (Agreement.Status.DRAFT, Agreement.Status.DECIDED),
+    )
     problems = check.problems
     group_labels = _group_labels()
+    draft_year = agreement.status == Agreement.Status.DRAFT
 
     if agreement.status == Agreement.Status.DRAFT:
         problems.append(
@@ -365,8 +452,10 @@ def survey_check(agreement: Agreement) -> SurveyCheck:
                     "Öppna fördelningen",
                 )
             )
+        # An unmapped area is not a problem here: the workbook shows it as such (deciding the
+        # year is where a mapping is required).
         difference = line.state_difference
-        if difference:
+        if difference and not check.before_follow_up:
             message = (
                 f"{area}: {format_kr(difference)} ska betalas tillbaka till staten."
                 if difference > ZERO
@@ -398,6 +487,8 @@ def survey_check(agreement: Agreement) -> SurveyCheck:
         check.follow_ups_expected += 1
         if status == FollowUp.Status.APPROVED:
             check.follow_ups_approved += 1
+        if draft_year:
+            continue  # nobody reports before the decision: one step below says so
         area = allocation.priority_area
         where = f"{allocation.recipient.name} – {area.number}. {area.name}"
         edit_url = reverse("followup_edit", args=[code, year, allocation.pk])
@@ -409,8 +500,29 @@ def survey_check(agreement: Agreement) -> SurveyCheck:
                 repay if is_repayment else edit,
             )
             for message, is_repayment in found
+            if not (is_repayment and check.before_follow_up)
         ]
     check.interventions_by_area = dict(by_area)
+    if draft_year:
+        problems.append(
+            SurveyProblem(
+                f"Redovisning: när fördelningen är beslutad redovisar mottagarna "
+                f"{check.follow_ups_expected} fördelningar med pengar.",
+                reverse("followup_list", args=[code, year]),
+                "Öppna redovisningarna",
+            )
+        )
+    if check.before_follow_up:
+        problems.append(
+            SurveyProblem(
+                f"Godkännande och uppföljning: {check.follow_ups_approved} av "
+                f"{check.follow_ups_expected} redovisningar är godkända. När alla är godkända "
+                "startar samordnaren uppföljningen; då stäms återbetalningarna av och "
+                "exporten kan göras.",
+                reverse("followup_board", args=[code, year]),
+                "Öppna uppföljningen",
+            )
+        )
     return check
 
 
@@ -428,38 +540,14 @@ def cell_text(value: object) -> str:
     return text
 
 
-def _text(sheet, value: object):
-    """A cell value for text from users: None when empty, else never a formula."""
-    text = cell_text(value)
-    if not text:
-        return None
-    if not text.startswith(_FORMULA_LEADS) and not text.lstrip().startswith(_FORMULA_LEADS):
-        return text  # openpyxl stores a plain str as a string cell
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-    cell.quotePrefix = True
-    return cell
+def _text(value: object) -> str | None:
+    """A cell value for text from users: None when empty, else a string (never a formula:
+    the writers store it as text and quote-prefix what looks like one)."""
+    return cell_text(value) or None
 
 
-def _amount(sheet, amount: Decimal | None, *, bold: bool = False):
-    if amount is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=amount)
-    cell.number_format = MONEY_FORMAT
-    if bold:
-        cell.font = _BOLD
-    return cell
-
-
-def _styled(sheet, value, *, font=None, fill=None, alignment=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    return cell
+def _bold(value: object) -> Styled:
+    return Styled(value, "bold")
 
 
 @dataclass(frozen=True)
@@ -467,6 +555,7 @@ class _Context:
     agreement: Agreement
     check: SurveyCheck
     draft: bool
+    book: Book
 
     def title(self, what: str) -> str:
         agreement = self.agreement
@@ -475,98 +564,166 @@ class _Context:
             title += f" – {DRAFT_MARK} ({len(self.check.problems)} problem kvar)"
         return title
 
-
-def _new_sheet(workbook: Workbook, context: _Context, name: str, widths: list[float]):
-    """A write-only sheet with title row, widths, frozen header and draft marks.
-
-    Everything that goes before the rows in the XML (widths, panes) must be set before the
-    first append in write-only mode.
-    """
-    sheet = workbook.create_sheet(name)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if context.draft:
-        sheet.sheet_properties.tabColor = _DRAFT_TAB
-        sheet.oddHeader.center.text = DRAFT_MARK
-        sheet.oddHeader.center.color = _DRAFT_TAB
-    sheet.append(
-        [
-            _styled(
-                sheet,
-                cell_text(context.title(name)),
-                font=_DRAFT_TITLE if context.draft else _TITLE,
-            )
-        ]
-    )
-    return sheet
+    def sheet(self, name: str, columns: list[tuple[str, float]], *, covers: str = "") -> Sheet:
+        """A sheet with its title row and header row written, set up for printing. `covers`
+        follows the title (which priority areas a route's sheet holds)."""
+        labels, widths = [label for label, _ in columns], [width for _, width in columns]
+        agreement = self.agreement
+        setup = PageSetup(
+            header_left=agreement.organisation.name,
+            header_center=f"Enkät {agreement.year}: {name}",
+            draft=self.draft,
+            header_row=HEADER_ROW,
+            freeze_row=FIRST_DATA_ROW,
+            pages_wide=pages_wide(widths),
+        )
+        sheet = self.book.sheet(name, widths, setup, header_labels=labels)
+        title_style = "draft_title" if self.draft else "title"
+        title = self.title(name) + (f": {covers}" if covers else "")
+        sheet.append([Styled(cell_text(title), title_style)])
+        sheet.append([Styled(cell_text(label) or None, "header") for label in labels])
+        return sheet
 
 
-def _header(sheet, labels: list[str]) -> None:
-    sheet.append(
-        [
-            _styled(sheet, cell_text(label), font=_BOLD, fill=_HEADER_FILL, alignment=_WRAP)
-            for label in labels
-        ]
-    )
-
-
+AMOUNT_COLUMNS = (
+    ("Tilldelat (kr)", 16, "granted"),
+    ("Fördelat (kr)", 16, "allocated"),
+    ("Ofördelat (kr)", 16, "unallocated"),
+    ("Förbrukat (kr)", 16, "spent"),
+    ("Oförbrukat (kr)", 16, "unspent"),
+    ("Återbetalt av mottagare (kr)", 16, "repaid_by_recipients"),
+    ("Återbetalt till staten (kr)", 16, "repaid_to_state"),
+)
 SUMMARY_COLUMNS = (
+    ("Prioriterat område", 40),
     ("Nr", 6),
-    ("Prioriterat område", 48),
-    ("Tilldelat (kr)", 18),
-    ("Fördelat (kr)", 18),
-    ("Ofördelat (kr)", 18),
-    ("Förbrukat (kr)", 18),
-    ("Oförbrukat (kr)", 18),
-    ("Återbetalt av mottagare (kr)", 18),
-    ("Återbetalt till staten (kr)", 18),
+    ("Nationellt område nr", 10),
+    ("Nationellt område", 40),
+    ("Uppföljning", 18),
+    *((label, width) for label, width, _ in AMOUNT_COLUMNS),
+    ("Antal insatser", 10),
+)
+NATIONAL_COLUMNS = (
+    ("Nationellt område", 48),
+    ("Nationellt område nr", 10),
+    ("Uppföljning", 18),
+    ("Prioriterade områden (egna)", 40),
+    *((label, width) for label, width, _ in AMOUNT_COLUMNS),
     ("Antal insatser", 10),
 )
 
 
-def _write_summary(workbook: Workbook, context: _Context) -> None:
+def _amounts(line: BalanceLine, *, bold: bool = False) -> list:
+    values = [getattr(line, name) for _, _, name in AMOUNT_COLUMNS]
+    return [_bold(value) if bold else value for value in values]
+
+
+def _total_row(check: SurveyCheck, before: int, after: int = 0) -> list:
+    return [
+        _bold("Totalt"),
+        *([None] * before),
+        *_amounts(check.balance.total, bold=True),
+        *([None] * after),
+        _bold(check.interventions),
+    ]
+
+
+def _route_order(check: SurveyCheck) -> list[str]:
+    own = OWN_SURVEY_ROUTE.get(check.agreement.organisation.kind)
+    return [own, *(route for route in ROUTE_ORDER if route != own)]
+
+
+def _write_summary(context: _Context) -> None:
+    """Per local priority area, with its national area and route: the year's balance."""
     check = context.check
-    sheet = _new_sheet(workbook, context, SUMMARY_SHEET, [w for _, w in SUMMARY_COLUMNS])
-    _header(sheet, [label for label, _ in SUMMARY_COLUMNS])
-
-    def amounts(line, bold=False):
-        return [
-            _amount(sheet, value, bold=bold)
-            for value in (
-                line.granted,
-                line.allocated,
-                line.unallocated,
-                line.spent,
-                line.unspent,
-                line.repaid_by_recipients,
-                line.repaid_to_state,
-            )
-        ]
-
+    sheet = context.sheet(SUMMARY_SHEET, list(SUMMARY_COLUMNS))
     lines = check.balance.lines
     for line in lines:
-        count = check.interventions_by_area.get(line.area_id, 0)
-        sheet.append([line.number, _text(sheet, line.label), *amounts(line), count])
-    total = check.balance.total
-    sheet.append(
-        [
-            None,
-            _styled(sheet, "Totalt", font=_BOLD),
-            *amounts(total, bold=True),
-            _styled(sheet, check.interventions, font=_BOLD),
-        ]
-    )
-    last_column = get_column_letter(len(SUMMARY_COLUMNS))
+        route = check.routes.get(line.area_id) or AreaRoute(None, "", "", "")
+        sheet.append(
+            [
+                _text(line.label),
+                line.number,
+                route.national_number,
+                _text(route.national_name),
+                route.route_label,
+                *_amounts(line),
+                check.interventions_by_area.get(line.area_id, 0),
+            ]
+        )
+    sheet.append(_total_row(check, before=4))
     # The filter covers the areas, not the totals row, so sorting keeps the total last.
-    sheet.auto_filter = AutoFilter(
-        ref=f"A{HEADER_ROW}:{last_column}{HEADER_ROW + max(len(lines), 1)}"
+    sheet.finish(
+        filter_rows=(HEADER_ROW, HEADER_ROW + max(len(lines), 1)), columns=len(SUMMARY_COLUMNS)
     )
 
 
-def _intervention_rows(agreement: Agreement) -> Iterator[tuple]:
-    """Every intervention of the year with what its row needs: one streamed query."""
+@dataclass
+class NationalLine:
+    """The money of the local areas that belong to one national area (or to none)."""
+
+    route: str
+    route_label: str
+    national_number: int | None
+    national_name: str
+    local_areas: list[str] = field(default_factory=list)
+    lines: list[BalanceLine] = field(default_factory=list)
+    interventions: int = 0
+
+    @property
+    def balance(self) -> BalanceLine:
+        return AgreementBalance(agreement=None, lines=self.lines).total  # type: ignore[arg-type]
+
+
+def national_lines(check: SurveyCheck) -> list[NationalLine]:
+    """The balance per national area and route, in the workbook's route order; own
+    priorities and unmapped areas as one line each. Their sum is the year's balance."""
+    grouped: dict[tuple[str, int | None], NationalLine] = {}
+    for line in check.balance.lines:
+        route = check.routes.get(line.area_id) or AreaRoute(
+            None, "", ROUTE_UNMAPPED, route_labels()[ROUTE_UNMAPPED]
+        )
+        key = (route.route, route.national_number)
+        national = grouped.setdefault(
+            key,
+            NationalLine(
+                route.route, route.route_label, route.national_number, route.national_name
+            ),
+        )
+        national.local_areas.append(f"{line.number}. {line.label}")
+        national.lines.append(line)
+        national.interventions += check.interventions_by_area.get(line.area_id, 0)
+    order = {route: index for index, route in enumerate(_route_order(check))}
+    return sorted(
+        grouped.values(),
+        key=lambda n: (order.get(n.route, len(order)), n.national_number or 0),
+    )
+
+
+def _write_national(context: _Context) -> None:
+    check = context.check
+    sheet = context.sheet(NATIONAL_SHEET, list(NATIONAL_COLUMNS))
+    lines = national_lines(check)
+    for national in lines:
+        sheet.append(
+            [
+                _text(national.national_name),
+                national.national_number,
+                national.route_label,
+                _text("; ".join(national.local_areas)),
+                *_amounts(national.balance),
+                national.interventions,
+            ]
+        )
+    sheet.append(_total_row(check, before=3))
+    sheet.finish(
+        filter_rows=(HEADER_ROW, HEADER_ROW + max(len(lines), 1)), columns=len(NATIONAL_COLUMNS)
+    )
+
+
+def _intervention_rows(agreement: Agreement, area_ids: list[int]) -> Iterator[tuple]:
+    """The interventions of some priority areas with what their rows need: one streamed
+    query."""
     category_ids = (
         _through()
         .objects.filter(intervention_id=OuterRef("pk"))
@@ -577,7 +734,10 @@ def _intervention_rows(agreement: Agreement) -> Iterator[tuple]:
     )
     allocation = "follow_up__allocation__"
     rows = (
-        Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
+        Intervention.objects.filter(
+            follow_up__allocation__priority_area__agreement=agreement,
+            follow_up__allocation__priority_area__in=area_ids,
+        )
         .annotate(category_ids=Subquery(category_ids, output_field=CharField()))
         .order_by(
             f"{allocation}priority_area__number",
@@ -587,6 +747,7 @@ def _intervention_rows(agreement: Agreement) -> Iterator[tuple]:
         )
         .values_list(
             "pk",
+            f"{allocation}priority_area_id",
             f"{allocation}priority_area__number",
             f"{allocation}priority_area__name",
             f"{allocation}recipient__name",
@@ -595,6 +756,7 @@ def _intervention_rows(agreement: Agreement) -> Iterator[tuple]:
             "name",
             "description",
             "category_ids",
+            "answered_groups",
             "amount_spent",
             "results",
             "follow_up__status",
@@ -603,35 +765,49 @@ def _intervention_rows(agreement: Agreement) -> Iterator[tuple]:
     return rows.iterator(chunk_size=CHUNK)
 
 
-# The interventions sheet: these columns, then one per category, then these.
+# The interventions sheets: these columns, then one per category, then these. The first
+# column is repeated on every printed page, so it names the insats.
 COLUMNS_BEFORE_CATEGORIES = (
-    ("Insats-id", 10),
-    ("Prioriterat område", 30),
-    ("Mottagare", 32),
-    ("Mottagartyp", 20),
-    ("Ansvarig enhet", 26),
     ("Insats", 36),
-    ("Beskrivning", 60),
+    ("Insats-id", 9),
+    ("Prioriterat område", 30),
+    ("Nationellt område nr", 10),
+    ("Nationellt område", 30),
+    ("Uppföljning", 16),
+    ("Mottagare", 30),
+    ("Mottagartyp", 18),
+    ("Ansvarig verksamhet, annan (fritext)", 24),
+    ("Beskrivning", 50),
 )
 COLUMNS_AFTER_CATEGORIES = (
-    ("Förbrukat belopp (kr)", 18),
-    ("Resultat och effekter", 60),
-    ("Redovisningens status", 16),
+    ("Förbrukat belopp (kr)", 16),
+    ("Resultat och effekter", 50),
+    ("Redovisningens status", 14),
 )
+CATEGORY_WIDTH = 12
 
 
-def _write_interventions(workbook: Workbook, context: _Context) -> int:
-    categories = context.check.categories
+def _category_header(category: SurveyCategory, group_labels: dict[str, str]) -> str:
+    return f"{group_labels[category.group]}: {category.label}"
+
+
+def _write_interventions(context: _Context, route: str, area_ids: list[int]) -> int:
+    """One sheet of the interventions followed up by one route; returns the row count."""
+    check = context.check
+    categories = check.categories
     group_labels, kinds, states = _group_labels(), _kind_labels(), _state_labels()
-    category_columns = [(f"{group_labels[c.group]}: {c.label}", 16) for c in categories]
+    category_columns = [(_category_header(c, group_labels), CATEGORY_WIDTH) for c in categories]
     columns = [*COLUMNS_BEFORE_CATEGORIES, *category_columns, *COLUMNS_AFTER_CATEGORIES]
-    sheet = _new_sheet(workbook, context, INTERVENTIONS_SHEET, [w for _, w in columns])
-    _header(sheet, [label for label, _ in columns])
+    covered = [line for line in check.balance.lines if line.area_id in set(area_ids)]
+    covers = "; ".join(f"{line.number}. {line.label}" for line in covered) or "inga områden"
+    sheet = context.sheet(route_sheet_name(route), columns, covers=covers)
 
-    positions = [category.pk for category in categories]
+    positions = [(category.pk, category.group) for category in categories]
+    groups_of = dict(positions)
     rows = 0
     for (
         pk,
+        area_id,
         area_number,
         area_name,
         recipient,
@@ -640,50 +816,83 @@ def _write_interventions(workbook: Workbook, context: _Context) -> int:
         name,
         description,
         category_ids,
+        answered_groups,
         amount,
         results,
         status,
-    ) in _intervention_rows(context.agreement):
+    ) in _intervention_rows(context.agreement, area_ids):
         chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
+        answered = {groups_of.get(i) for i in chosen} | set(answered_groups or ())
+        where = check.routes[area_id]
         sheet.append(
             [
+                _text(name),
                 pk,
-                _text(sheet, f"{area_number}. {area_name}"),
-                _text(sheet, recipient),
+                _text(f"{area_number}. {area_name}"),
+                where.national_number,
+                _text(where.national_name),
+                where.route_label,
+                _text(recipient),
                 kinds.get(kind, kind),
-                _text(sheet, unit),
-                _text(sheet, name),
-                _text(sheet, description),
-                *(YES if category_id in chosen else NO for category_id in positions),
-                _amount(sheet, amount),
-                _text(sheet, results),
+                _text(unit),
+                _text(description),
+                *(
+                    (YES if category_id in chosen else NO) if group in answered else UNANSWERED
+                    for category_id, group in positions
+                ),
+                amount,
+                _text(results),
                 states.get(status, status),
             ]
         )
         rows += 1
-    last = get_column_letter(len(columns))
-    sheet.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last}{HEADER_ROW + max(rows, 1)}")
+    sheet.finish(filter_rows=(HEADER_ROW, HEADER_ROW + max(rows, 1)), columns=len(columns))
     return rows
 
 
+def route_sheet_name(route: str) -> str:
+    return route_labels()[route][:31]
+
+
+def _routes_with_areas(check: SurveyCheck) -> list[tuple[str, list[int]]]:
+    """(route, its priority areas) in sheet order: the organisation's own enkät always, the
+    others when an area belongs to them."""
+    by_route: dict[str, list[int]] = defaultdict(list)
+    for area_id, route in check.routes.items():
+        by_route[route.route].append(area_id)
+    ordered = _route_order(check)
+    return [
+        (route, by_route.get(route, []))
+        for route in ordered
+        if route == ordered[0] or by_route.get(route)
+    ]
+
+
+ROUTE_NOTES = {
+    Route.MUNICIPALITY_SURVEY: "Besvaras i Socialstyrelsens kommunenkät.",
+    Route.REGION_SURVEY: "Besvaras i Socialstyrelsens regionenkäter.",
+    Route.COUNTY_SURVEY: "Länsgemensamma medel: redovisas i den länsgemensamma enkäten, "
+    "inte i kommunens egen.",
+    Route.COUNTY_DIALOGUE: "Följs upp genom Folkhälsomyndighetens länsdialoger, inte i en enkät.",
+    Route.NOT_SET: "Den nationella uppföljningen för området är inte fastställd.",
+    ROUTE_OWN: "Kommunens egna prioriteringar utanför den nationella överenskommelsens områden.",
+    ROUTE_UNMAPPED: "Områden som ännu inte är kopplade till ett nationellt område.",
+}
+
+
 def _write_about(
-    workbook: Workbook,
     context: _Context,
     *,
     exported_at: datetime.datetime,
     exported_by: str,
-    rows: int,
+    rows: dict[str, int],
 ) -> None:
     agreement, check = context.agreement, context.check
     organisation = agreement.organisation
-    sheet = _new_sheet(workbook, context, ABOUT_SHEET, [36, 70, 12])
-    _header(sheet, ["Uppgift", "Värde", ""])
+    sheet = context.sheet(ABOUT_SHEET, [("Uppgift", 36), ("Värde", 70), ("", 12)])
     with translation.override("sv"):
         status = str(agreement.get_status_display())
     local = timezone.localtime(exported_at).replace(tzinfo=None, microsecond=0)
-    when = WriteOnlyCell(sheet, value=local)
-    when.number_format = "yyyy-mm-dd hh:mm"
-    when.alignment = Alignment(horizontal="left")
     facts = [
         (
             "Exportens status",
@@ -691,45 +900,59 @@ def _write_about(
             if context.draft
             else "Slutlig: alla kontroller var godkända vid exporten.",
         ),
-        ("Organisation", _text(sheet, organisation.name)),
+        ("Organisation", _text(organisation.name)),
         ("Kod", organisation.code),
         ("Organisationsnummer", organisation.organisation_number or None),
         ("År", agreement.year),
-        ("Överenskommelse", _text(sheet, agreement.title)),
-        ("Diarienummer", _text(sheet, agreement.registry_number)),
+        ("Överenskommelse", _text(agreement.title)),
+        ("Diarienummer", _text(agreement.registry_number)),
         ("Överenskommelsens status", status),
-        ("Exporterad", when),
-        ("Exporterad av", _text(sheet, exported_by)),
+        ("Exporterad", local),
+        ("Exporterad av", _text(exported_by)),
         ("Redovisningar som väntas", check.follow_ups_expected),
         ("Redovisningar som är godkända", check.follow_ups_approved),
-        ("Insatser (rader på bladet Insatser)", rows),
+        *(
+            (f"Insatser på bladet {route_sheet_name(route)}", count)
+            for route, count in rows.items()
+        ),
         (
             "Belopp",
-            "Kronor med öre, som tal. Summorna på bladet Sammanfattning är årets balans, "
-            "exakt på öret.",
+            "Kronor med öre, som tal. Summorna på bladen Sammanfattning och Per nationellt "
+            "område är årets balans, exakt på öret.",
+        ),
+        (
+            "Ja, Nej, Ej besvarat",
+            "Ja: alternativet är valt. Nej: frågan är besvarad men alternativet gäller inte. "
+            "Ej besvarat: frågan (hela gruppen) är inte besvarad.",
         ),
     ]
     for label, value in facts:
-        sheet.append([_styled(sheet, label, font=_BOLD), value])
+        sheet.append([_bold(label), value])
     sheet.append([])
-    sheet.append([_styled(sheet, f"Kategorilistor {agreement.year}", font=_BOLD)])
-    sheet.append([_styled(sheet, label, font=_BOLD) for label in ("Grupp", "Kategori", "Kolumn")])
+    sheet.append([_bold("Blad per uppföljning")])
+    for route in rows:
+        sheet.append([_bold(route_sheet_name(route)), ROUTE_NOTES[route]])
+    sheet.append([])
+    sheet.append([_bold(f"Kategorilistor {agreement.year}")])
+    sheet.append([_bold(label) for label in ("Grupp", "Kategori", "Kolumn")])
     group_labels = _group_labels()
     first_category_column = len(COLUMNS_BEFORE_CATEGORIES) + 1
     for index, category in enumerate(check.categories):
         sheet.append(
             [
                 group_labels[category.group],
-                _text(sheet, category.label),
+                _text(category.label),
                 get_column_letter(first_category_column + index),
             ]
         )
+    sheet.finish(filter_rows=None, columns=3)
 
 
 @dataclass(frozen=True)
 class SurveyExport:
     check: SurveyCheck
     rows: int
+    rows_by_route: dict[str, int]
     draft: bool
 
 
@@ -745,29 +968,26 @@ def survey_export(
     exported_by: str,
     draft: bool = False,
     now: datetime.datetime | None = None,
+    writer: str = DEFAULT_WRITER,
 ) -> SurveyExport:
     """Write the year's enkät workbook to `output` (a binary file).
 
     Raises SurveyRefused before writing anything when problems remain and `draft` is False.
-    Five queries whatever the size of the year: the four of `survey_check` and the stream.
+    A constant number of queries whatever the size of the year: those of `survey_check` and
+    one stream per follow-up route.
     """
     check = survey_check(agreement)
     if check.problems and not draft:
         raise SurveyRefused(check)
-    context = _Context(agreement=agreement, check=check, draft=draft)
-    workbook = Workbook(write_only=True)
     title = f"Enkät {agreement.year} – {agreement.organisation.name}"
-    workbook.properties.title = f"{title} (utkast)" if draft else title
-    workbook.properties.language = "sv-SE"
-    workbook.properties.creator = "Stimulansmedel psykisk hälsa"
-    _write_summary(workbook, context)
-    rows = _write_interventions(workbook, context)
-    _write_about(
-        workbook,
-        context,
-        exported_at=now or timezone.now(),
-        exported_by=exported_by,
-        rows=rows,
-    )
-    workbook.save(output)
-    return SurveyExport(check=check, rows=rows, draft=draft)
+    book = WRITERS[writer](output, title=f"{title} (utkast)" if draft else title)
+    context = _Context(agreement=agreement, check=check, draft=draft, book=book)
+    _write_summary(context)
+    _write_national(context)
+    rows = {
+        route: _write_interventions(context, route, area_ids)
+        for route, area_ids in _routes_with_areas(check)
+    }
+    _write_about(context, exported_at=now or timezone.now(), exported_by=exported_by, rows=rows)
+    book.save()
+    return SurveyExport(check=check, rows=sum(rows.values()), rows_by_route=rows, draft=draft)

@@ -41,6 +41,27 @@ urlpatterns += [
         name="open_data_allocations_csv",
     ),
     path(
+        "<str:code>/<int:year>/oppna-data/fordelning-semikolon.csv",
+        views_survey.open_data_allocations_csv_semicolon,
+        name="open_data_allocations_csv_semicolon",
+    ),
+    path("oppna-data/", views_survey.open_data_index, name="open_data_index"),
+    path(
+        "oppna-data/katalog.ttl",
+        views_survey.open_data_catalogue_ttl,
+        name="open_data_catalogue_ttl",
+    ),
+    path(
+        "oppna-data/katalog.rdf",
+        views_survey.open_data_catalogue_rdf,
+        name="open_data_catalogue_rdf",
+    ),
+    path(
+        "oppna-data/fordelning-schema.json",
+        views_survey.open_data_schema,
+        name="open_data_schema",
+    ),
+    path(
         "<str:code>/<int:year>/oppna-data/fordelning.json",
         views_survey.open_data_allocations_json,
         name="open_data_allocations_json",

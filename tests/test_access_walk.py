@@ -48,6 +48,15 @@ PUBLIC = {
     "call_public_detail",
     "applicant_register",
     "applicant_verify",
+    # The Swedish-spreadsheet CSV of the same public rows; tested in test_opendata_catalogue.py.
+    "open_data_allocations_csv_semicolon",
+    # The public open-data index and its DCAT-AP-SE catalogue and CSVW schema, for data
+    # portals to harvest without an account: they list decided, followed-up and closed years
+    # only (test_public_open_data_pages_show_no_draft_year below).
+    "open_data_index",
+    "open_data_catalogue_ttl",
+    "open_data_catalogue_rdf",
+    "open_data_schema",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
@@ -156,3 +165,19 @@ def test_a_user_of_another_organisation_sees_nothing(client, victim, role):
             response = method(url)
             assert response.status_code in (403, 404, 405), (route, method, response.status_code)
             assert "Offerkommunen" not in response.content.decode(errors="replace"), route
+
+
+def test_public_open_data_pages_show_no_draft_year(client, victim):
+    """The victim's year is a draft: the public index and catalogue must not name it."""
+    for name in ("open_data_index", "open_data_catalogue_ttl", "open_data_catalogue_rdf"):
+        response = client.get(reverse(name))  # anonymous
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert "Offerkommunen" not in body and f"{victim['code']}-{victim['year']}" not in body
+    for name in (
+        "open_data_allocations_csv",
+        "open_data_allocations_csv_semicolon",
+        "open_data_allocations_json",
+    ):
+        url = reverse(name, args=[victim["code"], victim["year"]])
+        assert client.get(url).status_code == 404, name

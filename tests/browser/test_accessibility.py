@@ -52,6 +52,10 @@ pytestmark = pytest.mark.browser
 
 # URL names that answer with no page of their own, and where their output is checked.
 NOT_PAGES = {
+    "open_data_allocations_csv_semicolon": "CSV (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_catalogue_ttl": "Turtle (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_catalogue_rdf": "RDF/XML (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_schema": "CSVW JSON (tests/reporting/test_opendata_catalogue.py)",
     "allocation_undo": "POST only; redirects to the matrix (matrix-2024-undo-and-comment-dialog)",
     "allocation_reason": "POST only; its fragment: matrix-2024-decided-reason-given",
     "decision_docx": "a Word file (tests/reporting/test_decision_seed.py)",
@@ -917,6 +921,22 @@ def _matrix_reason(page: Page, tmp_path: Path) -> None:
     page.get_by_label("Skäl till ändringar").fill("Omfördelning")
     page.get_by_role("button", name="Använd skälet").click()
     expect(page.locator("#reason .reason-status")).to_contain_text("Skälet används")
+
+
+# --- survey: open data and the three-state enkät questions ---
+
+
+@screen("open-data-index", "as-loaded", "open_data_index")
+def _open_data_index(page: Page, tmp_path: Path) -> None:
+    page.goto("/oppna-data/")
+    expect(page.get_by_role("heading", name="Stockholms stad")).to_be_visible()
+
+
+@screen("followup-2024-three-state-questions", "2024-decided", "followup_edit")
+def _followup_three_state(page: Page, tmp_path: Path) -> None:
+    allocation = Allocation.objects.get(priority_area=area(2024, 1), recipient=recipient(BROMMA))
+    page.goto(f"/0180/2024/redovisning/{allocation.pk}/")
+    expect(page.get_by_text("Perspektiv: besvarad").first).to_be_visible()
 
 
 # --- The tests ---------------------------------------------------------------------------

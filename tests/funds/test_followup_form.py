@@ -114,7 +114,7 @@ def test_submitting_lists_exactly_what_is_missing(client, year):
     body = response.content.decode()
     assert 'role="alert"' in body
     assert "Insats 2 saknar målgrupp." in body
-    assert "Insats 2 saknar ansvarig enhet." in body
+    assert "Insats 2 saknar ansvarig verksamhet." in body
     assert "Insats 1 saknar" not in body
     assert 'href="#insats-2-target_group"' in body
     # The draft was kept, so nothing typed is lost; it is just not submitted.

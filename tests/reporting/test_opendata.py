@@ -18,23 +18,24 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def urls(code: str, year: int) -> tuple[str, str]:
+def urls(code: str, year: int) -> tuple[str, str, str]:
     return (
         reverse("open_data_allocations_csv", args=[code, year]),
         reverse("open_data_allocations_json", args=[code, year]),
+        reverse("open_data_allocations_csv_semicolon", args=[code, year]),
     )
 
 
 def test_the_demo_2023_is_public_and_2024_draft_is_not(client):
     demo_load()
-    csv_url, json_url = urls("0180", 2023)
+    csv_url, json_url, _ = urls("0180", 2023)
     response = client.get(csv_url)  # anonymous
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv; charset=utf-8")
     assert response["Access-Control-Allow-Origin"] == "*"
     body = response.content
-    assert not body.startswith(b"\xef\xbb\xbf")  # UTF-8 without a byte order mark
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark, for Excel
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
     allocations = Allocation.objects.filter(
         priority_area__agreement__organisation__code="0180",
@@ -71,7 +72,7 @@ def test_decided_years_are_public(client, status):
     area = f.area(agreement, "2000000.00")
     f.allocation(area, f.recipient(org, name="Noll kronor"), "0.00")
     f.allocation(area, f.recipient(org, name="Öresmottagaren"), "1500000.50")
-    csv_url, json_url = urls(org.code, 2025)
+    csv_url, json_url, _ = urls(org.code, 2025)
     text = client.get(csv_url).content.decode()
     assert "1500000.50" in text and "Noll kronor" not in text
     assert json.loads(client.get(json_url).content)["allocations"][0]["amount_sek"] == "1500000.50"
@@ -95,7 +96,7 @@ def test_it_uses_a_constant_number_of_queries(client, django_assert_num_queries)
     org = f.organisation()
     agreement = f.agreement(org, 2025, status=Agreement.Status.CLOSED)
     area = f.area(agreement, "2000000.00")
-    csv_url, json_url = urls(org.code, 2025)
+    csv_url, json_url, _ = urls(org.code, 2025)
     for n in range(2):
         with django_assert_num_queries(2):
             client.get(csv_url)

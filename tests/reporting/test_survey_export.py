@@ -14,21 +14,23 @@ from openpyxl import load_workbook
 
 from funds.balance import agreement_balance
 from funds.demo import INTERVENTIONS_2023, demo_load
-from funds.models import Agreement, FollowUp, Intervention, SurveyCategory
+from funds.models import Agreement, FollowUp, Intervention, NationalArea, SurveyCategory
 from funds.money import parse_amount
 from reporting.survey import (
     ABOUT_SHEET,
     DRAFT_MARK,
     FIRST_DATA_ROW,
     HEADER_ROW,
-    INTERVENTIONS_SHEET,
+    NATIONAL_SHEET,
     SUMMARY_SHEET,
     cell_text,
     survey_export,
 )
+from reporting.workbook import WRITERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+INTERVENTIONS_SHEET = "Kommunenkät"  # a kommun's own enkät
 
 BALANCE_COLUMNS = {
     "Tilldelat (kr)": "granted",
@@ -64,7 +66,12 @@ def clean_year(db):
     """A year that passes every check: one area, one recipient, one approved follow-up."""
     org = f.organisation(name="Exportkommunen")
     agreement = f.agreement(org, 2023, status=Agreement.Status.CLOSED)
-    area = f.area(agreement, "1000000.00", name="Suicidprevention")
+    area = f.area(
+        agreement,
+        "1000000.00",
+        name="Suicidprevention",
+        national_area=NationalArea.objects.get(national_agreement__year=2023, number=4),
+    )
     recipient = f.recipient(org, name="Norra stadsdelsförvaltningen")
     allocation = f.allocation(area, recipient, "1000000.00")
     follow_up = f.follow_up(allocation, "900000.50", status=FollowUp.Status.APPROVED)
@@ -95,7 +102,8 @@ def test_the_demo_summary_equals_the_balance_and_every_intervention_is_a_row():
     agreement = Agreement.objects.get(organisation__code="0180", year=2023)
     # Every demo report accounts for all its money in approved insatser: a final export.
     result, workbook = export(agreement)
-    assert workbook.sheetnames == [SUMMARY_SHEET, INTERVENTIONS_SHEET, ABOUT_SHEET]
+    # 2023's five areas are all followed up by the kommun enkät.
+    assert workbook.sheetnames == [SUMMARY_SHEET, NATIONAL_SHEET, INTERVENTIONS_SHEET, ABOUT_SHEET]
 
     balance = agreement_balance(agreement)
     summary = table(workbook[SUMMARY_SHEET])
@@ -131,7 +139,7 @@ def test_the_demo_summary_equals_the_balance_and_every_intervention_is_a_row():
     assert mvp["Perspektiv: Jämställdhet"] == "Ja"
     # One yes/no column per category of the year, nothing else in between.
     categories = SurveyCategory.objects.filter(year=2023).count()
-    assert len(workbook[INTERVENTIONS_SHEET][HEADER_ROW]) == 7 + categories + 3
+    assert len(workbook[INTERVENTIONS_SHEET][HEADER_ROW]) == 10 + categories + 3
     yes = sum(1 for row in rows for value in row.values() if value == "Ja")
     assert yes == sum(intervention.categories.count() for intervention in approved)
 
@@ -142,7 +150,8 @@ def test_a_draft_is_marked_on_every_sheet(clean_year):
     assert result.check.problems
     for sheet in workbook.worksheets:
         assert DRAFT_MARK in sheet["A1"].value, sheet.title
-        assert DRAFT_MARK in sheet.oddHeader.center.text
+        assert sheet.oddHeader.right.text == "UTKAST"
+        assert sheet.oddHeader.left.text == "Exportkommunen"
         assert sheet.sheet_properties.tabColor.rgb.endswith("C00000")
     assert workbook.properties.title.endswith("(utkast)")
 
@@ -154,17 +163,18 @@ def test_a_clean_year_exports_without_draft_marks(clean_year):
     assert not result.check.problems and not result.draft
     for sheet in workbook.worksheets:
         assert "UTKAST" not in sheet["A1"].value
-        assert sheet.freeze_panes == f"A{FIRST_DATA_ROW}"
-        assert sheet.oddHeader.center.text is None
+        assert sheet.freeze_panes == f"B{FIRST_DATA_ROW}"
+        assert sheet.oddHeader.right.text is None
+        assert sheet.oddHeader.center.text.startswith("Enkät 2023")
     summary = workbook[SUMMARY_SHEET]
-    assert summary.auto_filter.ref == f"A{HEADER_ROW}:J{HEADER_ROW + 1}"
-    amount = summary.cell(row=FIRST_DATA_ROW, column=3)
+    assert summary.auto_filter.ref == f"A{HEADER_ROW}:M{HEADER_ROW + 1}"
+    amount = summary.cell(row=FIRST_DATA_ROW, column=6)
     assert amount.data_type == "n" and amount.number_format == '#,##0.00 "kr"'
-    assert summary.column_dimensions["B"].width == 48
+    assert 40 <= summary.column_dimensions["A"].width < 41  # xlsxwriter adds the padding
 
     row = table(workbook[INTERVENTIONS_SHEET])[0]
     assert money(row["Förbrukat belopp (kr)"]) == Decimal("900000.50")
-    assert row["Perspektiv: Hbtqi+"] == "Nej"
+    assert row["Perspektiv: Hbtqi+"] == "Ej besvarat"  # the group was not answered
     assert row["Målgrupp: Unga vuxna"] == "Ja"
     assert row["Redovisningens status"] == "Godkänd"
 
@@ -174,7 +184,7 @@ def test_a_clean_year_exports_without_draft_marks(clean_year):
     assert about["Exporterad av"] == "Test"
     assert about["Exporterad"] == datetime.datetime(2024, 2, 1, 10, 30)  # Swedish time
     assert about["Redovisningar som är godkända"] == about["Redovisningar som väntas"] == 1
-    assert about["Insatser (rader på bladet Insatser)"] == 1
+    assert about["Insatser på bladet Kommunenkät"] == 1
     listed = [row[1] for row in workbook[ABOUT_SHEET].iter_rows(values_only=True)]
     assert {"Kompetensutveckling", "Mindre risker", "Unga vuxna", "Hbtqi+"} <= set(listed)
     # The category list names each category's column on the interventions sheet.
@@ -196,9 +206,10 @@ def test_a_clean_year_exports_without_draft_marks(clean_year):
         " =1+1",
     ],
 )
-def test_text_that_looks_like_a_formula_arrives_inert(clean_year, text):
+@pytest.mark.parametrize("writer", WRITERS)
+def test_text_that_looks_like_a_formula_arrives_inert(clean_year, text, writer):
     Intervention.objects.update(name=text, results=text)
-    _, workbook = export(clean_year)
+    _, workbook = export(clean_year, writer=writer)
     sheet = workbook[INTERVENTIONS_SHEET]
     headers = [cell.value for cell in sheet[HEADER_ROW]]
     name = sheet.cell(row=FIRST_DATA_ROW, column=headers.index("Insats") + 1)
@@ -209,12 +220,13 @@ def test_text_that_looks_like_a_formula_arrives_inert(clean_year, text):
         assert cell.quotePrefix
 
 
-def test_the_hyperlink_formula_is_not_in_the_file_as_a_formula(clean_year):
+@pytest.mark.parametrize("writer", WRITERS)
+def test_the_hyperlink_formula_is_not_in_the_file_as_a_formula(clean_year, writer):
     Intervention.objects.update(name='=HYPERLINK("http://example.com","x")')
     buffer = BytesIO()
-    survey_export(agreement=clean_year, output=buffer, exported_by="Test")
+    survey_export(agreement=clean_year, output=buffer, exported_by="Test", writer=writer)
     with zipfile.ZipFile(BytesIO(buffer.getvalue())) as archive:
-        xml = archive.read("xl/worksheets/sheet2.xml").decode()
+        xml = archive.read("xl/worksheets/sheet3.xml").decode()
     assert "<f>" not in xml and "HYPERLINK" in xml
 
 
@@ -260,4 +272,4 @@ def test_the_export_and_the_check_use_a_constant_number_of_queries(clean_year):
             result, _ = export(clean_year, draft=True)
         counts.append(len(queries))
         assert result.rows == 1 + more
-    assert counts[0] == counts[1] <= 6, counts
+    assert counts[0] == counts[1] <= 8, counts

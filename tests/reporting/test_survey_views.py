@@ -197,3 +197,35 @@ def test_the_page_uses_a_constant_number_of_queries(client, year):
             follow_up = f.follow_up(f.allocation(area, recipient, "10.00"), "10.00")
             Intervention.objects.create(follow_up=follow_up, name="X", amount_spent=Decimal("5"))
     assert counts[0] == counts[1], counts
+
+
+def test_the_demo_2024_draft_page_says_what_remains_and_lists_no_repayments(
+    client, django_assert_max_num_queries
+):
+    from funds.demo import demo_load
+
+    demo_load()
+    agreement = Agreement.objects.get(organisation__code="0180", year=2024)
+    assert agreement.status == Agreement.Status.DRAFT
+    client.force_login(f.user(agreement.organisation, "coordinator"))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("survey_check", args=["0180", 2024]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    messages = " ".join(problem.message for problem in response.context["check"].problems)
+    assert "Det här återstår innan exporten kan göras" in text
+    assert "inte beslutad" in messages and "Redovisning:" in messages
+    assert "Godkännande och uppföljning: 0 av" in messages
+    for repayment in ("betalas tillbaka till staten", "återbetalt", "oförbrukat"):
+        assert repayment not in messages.lower()
+    # The summary says where each area's money is followed up.
+    assert "Länsdialog" in text and "5. Ett stärkt och utvecklat suicidpreventivt arbete" in text
+
+
+def test_a_decided_year_lists_follow_ups_but_no_repayments(client, year):
+    Agreement.objects.filter(pk=year["agreement"].pk).update(status=Agreement.Status.DECIDED)
+    year["agreement"].refresh_from_db()
+    messages = [problem.message for problem in survey_check(year["agreement"]).problems]
+    assert any("redovisningen är inte påbörjad" in message for message in messages)
+    assert not any("tillbaka till staten" in message for message in messages)
+    assert not any("inte återbetalt" in message for message in messages)

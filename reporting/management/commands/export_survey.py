@@ -1,4 +1,5 @@
-"""`manage.py export_survey --organisation 0180 --year 2023 --output FILE.xlsx [--draft]`.
+"""`manage.py export_survey --organisation 0180 --year 2023 --output FILE.xlsx [--draft]
+[--writer xlsxwriter|openpyxl]`.
 
 Writes the year's enkät workbook. While problems remain the export is refused: the
 problems are listed on stderr and the command exits with status 1, leaving no file behind.
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from funds.commands import agreement_for_command, require_output_dir
 from reporting.survey import SurveyRefused, survey_export
+from reporting.workbook import DEFAULT_WRITER, WRITERS
 
 
 class Command(BaseCommand):
@@ -27,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path, help="Excel-filen som skrivs")
         parser.add_argument(
             "--draft", action="store_true", help="Exportera trots problem, märkt UTKAST"
+        )
+        parser.add_argument(
+            "--writer",
+            choices=sorted(WRITERS),
+            default=DEFAULT_WRITER,
+            help="Biblioteket som skriver filen (för jämförelser; standard %(default)s)",
         )
         parser.add_argument("--exported-by", default="", help="Namnet som står under Exporterad av")
 
@@ -45,6 +53,7 @@ class Command(BaseCommand):
                     output=file,
                     exported_by=options["exported_by"] or "manage.py export_survey",
                     draft=options["draft"],
+                    writer=options["writer"],
                 )
             os.replace(temporary, output)
         except SurveyRefused as refused:

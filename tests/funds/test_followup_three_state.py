@@ -1,0 +1,116 @@
+"""The reporter's three-state answer per optional enkät group (Ja, Nej, Ej besvarat), and
+the migration that gave old insatser their honest state."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from funds.models import Agreement, FollowUp, Intervention, SurveyCategory
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year():
+    org = f.organisation()
+    agreement = f.agreement(org, 2024, status=Agreement.Status.DECIDED)
+    area = f.area(agreement, "1000000.00")
+    recipient = f.recipient(org)
+    allocation = f.allocation(area, recipient, "100000.00")
+    categories = {(c.group, c.label): c for c in SurveyCategory.objects.filter(year=2024)}
+    reporter = f.user(org, "reporter", recipient=recipient)
+    return allocation, categories, reporter
+
+
+def post(client, allocation, version=0, **fields):
+    agreement = allocation.priority_area.agreement
+    data = {
+        "version": version,
+        "spent": "100 000",
+        "results": "Bra.",
+        "insats-TOTAL_FORMS": 1,
+        "insats-INITIAL_FORMS": 0,
+        "insats-MIN_NUM_FORMS": 0,
+        "insats-MAX_NUM_FORMS": 1000,
+        "insats-0-name": "Samtalsgrupper",
+        "insats-0-amount_spent": "100 000",
+    }
+    data.update({f"insats-0-{key}": value for key, value in fields.items()})
+    url = reverse(
+        "followup_edit", args=[agreement.organisation.code, agreement.year, allocation.pk]
+    )
+    return client.post(url, data), url
+
+
+def test_nej_and_ej_besvarat_are_saved_apart(client, year):
+    allocation, categories, reporter = year
+    client.force_login(reporter)
+    response, url = post(
+        client,
+        allocation,
+        ans_perspective="nej",
+        ans_effect="",
+        ans_collaboration="ja",
+        cat_collaboration=[categories["collaboration", "Med civilsamhället"].pk],
+    )
+    assert response.status_code == 302
+    intervention = Intervention.objects.get(follow_up__allocation=allocation)
+    assert intervention.answered_groups == ["collaboration", "perspective"]
+    body = client.get(url).content.decode()
+    # The form shows the answers again: Nej on perspektiv, Ej besvarat on effekt.
+    assert (
+        'name="insats-0-ans_perspective" value="nej" id="id_insats-0-ans_perspective_1" checked'
+        in body
+    )
+    assert 'name="insats-0-ans_effect" value="" id="id_insats-0-ans_effect_2" checked' in body
+    assert "Perspektiv: besvarad" in body
+
+
+def test_ja_needs_an_option_and_nej_none(client, year):
+    allocation, categories, reporter = year
+    client.force_login(reporter)
+    response, _ = post(
+        client,
+        allocation,
+        ans_perspective="ja",
+        ans_effect="nej",
+        cat_effect=[categories["effect", "Stärkt samverkan"].pk],
+    )
+    assert response.status_code in (200, 422)
+    body = response.content.decode()
+    assert "Välj minst ett alternativ, eller svara Nej." in body
+    assert "Du har svarat Nej men valt alternativ" in body
+    assert not FollowUp.objects.filter(allocation=allocation).exists()
+
+
+def test_annan_needs_the_free_text(client, year):
+    allocation, categories, reporter = year
+    client.force_login(reporter)
+    other = categories["responsible_unit", "Annan"]
+    response, _ = post(client, allocation, cat_responsible_unit=[other.pk], responsible_unit="")
+    assert "Ange vilken verksamhet som är ansvarig (Annan)." in response.content.decode()
+    response, _ = post(
+        client, allocation, cat_responsible_unit=[other.pk], responsible_unit="Fritidsgården"
+    )
+    assert response.status_code == 302
+
+
+def test_the_migration_answers_only_groups_with_a_chosen_category(year):
+    allocation, categories, _ = year
+    follow_up = f.follow_up(allocation, "100.00")
+    chosen = Intervention.objects.create(follow_up=follow_up, name="Med val")
+    chosen.categories.set(
+        [categories["goal", "Mindre risker"], categories["perspective", "Barnrätt"]]
+    )
+    nothing = Intervention.objects.create(follow_up=follow_up, name="Utan val")
+    migration = importlib.import_module("funds.migrations.0006_intervention_answered_groups")
+    migration.answered_from_categories(apps, None)
+    chosen.refresh_from_db()
+    nothing.refresh_from_db()
+    assert chosen.answered_groups == ["goal", "perspective"]
+    assert nothing.answered_groups == []  # Ej besvarat everywhere, never Nej
