@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import BoundedTextField
 from funds.models import (
     Agreement,
     PriorityArea,
@@ -59,8 +60,8 @@ class Call(models.Model):
         PriorityArea, models.PROTECT, related_name="calls", verbose_name=_("prioriterat område")
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    purpose = models.TextField(_("syfte"), max_length=MAX_TEXT)
-    eligibility = models.TextField(
+    purpose = BoundedTextField(_("syfte"), max_length=MAX_TEXT)
+    eligibility = BoundedTextField(
         _("vem kan söka"),
         max_length=MAX_TEXT,
         blank=True,
@@ -136,7 +137,7 @@ class Criterion(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
     name = models.CharField(_("kriterium"), max_length=200)
-    description = models.TextField(_("beskrivning"), max_length=MAX_TEXT, blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=MAX_TEXT, blank=True)
     weight = models.PositiveSmallIntegerField(_("vikt"), default=1)
 
     class Meta:
@@ -208,8 +209,8 @@ class Application(models.Model):
     contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
 
     project_title = models.CharField(_("projektets namn"), max_length=200, blank=True)
-    description = models.TextField(_("beskrivning"), max_length=MAX_TEXT, blank=True)
-    expected_results = models.TextField(_("förväntade resultat"), max_length=MAX_TEXT, blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=MAX_TEXT, blank=True)
+    expected_results = BoundedTextField(_("förväntade resultat"), max_length=MAX_TEXT, blank=True)
     answers = models.JSONField(_("svar på egna frågor"), default=list, blank=True)
     target_groups = models.ManyToManyField(
         SurveyCategory, blank=True, related_name="+", verbose_name=_("målgrupper")
@@ -228,7 +229,7 @@ class Application(models.Model):
     # The coordinator's proposal and then the decision, both to the öre.
     proposed_amount = money_field(_("föreslaget belopp"), null=True, blank=True)
     granted_amount = money_field(_("beviljat belopp"), null=True, blank=True)
-    decision_reason = models.TextField(_("motivering"), max_length=MAX_TEXT, blank=True)
+    decision_reason = BoundedTextField(_("motivering"), max_length=MAX_TEXT, blank=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -341,7 +342,7 @@ class ConflictDeclaration(models.Model):
         Application, models.PROTECT, related_name="conflict_declarations"
     )
     has_conflict = models.BooleanField(_("jäv"))
-    explanation = models.TextField(_("förklaring"), max_length=MAX_TEXT, blank=True)
+    explanation = BoundedTextField(_("förklaring"), max_length=MAX_TEXT, blank=True)
     declared_at = models.DateTimeField(_("anmäld"), auto_now_add=True)
 
     class Meta:
@@ -379,7 +380,7 @@ class Score(models.Model):
     review = models.ForeignKey(Review, models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="scores")
     score = models.PositiveSmallIntegerField(_("poäng"))
-    justification = models.TextField(_("motivering"), max_length=MAX_TEXT)
+    justification = BoundedTextField(_("motivering"), max_length=MAX_TEXT)
 
     class Meta:
         verbose_name = _("poäng")

@@ -35,6 +35,7 @@ class FollowUpForm(forms.Form):
     results = forms.CharField(
         label="Resultat för hela fördelningen",
         required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -54,7 +55,10 @@ class InterventionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="Namn på insatsen", max_length=300, required=False)
     description = forms.CharField(
-        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Beskrivning",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     responsible_unit = forms.CharField(
         label="Ansvarig verksamhet, om Annan: vilken",
@@ -65,7 +69,10 @@ class InterventionForm(forms.Form):
     )
     amount_spent = AmountField(label="Förbrukat belopp för insatsen", required=False)
     results = forms.CharField(
-        label="Resultat och effekter", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Resultat och effekter",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(
@@ -253,6 +260,7 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = forms.CharField(
         label="Kommentar till rapportören",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Säg vad som ska rättas. Rapportören ser kommentaren.",
     )
@@ -260,7 +268,9 @@ class ReturnForm(forms.Form):
 
 class OverspendForm(forms.Form):
     reason = forms.CharField(
-        label="Skäl till att överskridandet godkänns", widget=forms.Textarea(attrs={"rows": 2})
+        label="Skäl till att överskridandet godkänns",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

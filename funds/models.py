@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import BoundedTextField
 from funds.identifiers import (
     normalise_organisation_number,
     validate_county_code,
@@ -71,7 +72,7 @@ class Organisation(models.Model):
     administration = models.CharField(
         _("förvaltning"), max_length=200, blank=True, help_text=_("T.ex. Socialförvaltningen")
     )
-    address = models.TextField(_("postadress"), blank=True)
+    address = BoundedTextField(_("postadress"), max_length=500, blank=True)
 
     # What the organisation's documents and letters say of it: set once by its
     # administrator, never taken from another organisation (the demo's Stockholm).
@@ -253,7 +254,7 @@ class NationalAgreement(models.Model):
     year = models.PositiveSmallIntegerField(_("år"), unique=True)
     title = models.CharField(_("titel"), max_length=300)
     total = money_field(_("totalt belopp"), null=True, blank=True)
-    source = models.TextField(_("källa"), blank=True)
+    source = BoundedTextField(_("källa"), max_length=2000, blank=True)
     origin = models.CharField(
         _("ursprung"), max_length=20, choices=Origin.choices, default=Origin.ADMINISTRATOR
     )
@@ -364,7 +365,7 @@ class PriorityArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("namn"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=5000, blank=True)
     granted = money_field(_("tilldelat belopp"))
     # Every area belongs to a national area of its year, or is the organisation's own
     # priority with a reason; a year cannot be decided while an area has neither.
@@ -376,8 +377,9 @@ class PriorityArea(models.Model):
         related_name="priority_areas",
         verbose_name=_("nationellt område"),
     )
-    own_priority_reason = models.TextField(
+    own_priority_reason = BoundedTextField(
         _("skäl till egen prioritering"),
+        max_length=2000,
         blank=True,
         help_text=_("Fylls i när området inte hör till något nationellt område."),
     )
@@ -551,7 +553,7 @@ class Allocation(models.Model):
         Recipient, models.PROTECT, related_name="allocations", verbose_name=_("mottagare")
     )
     amount = money_field(_("belopp"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = BoundedTextField(_("kommentar"), max_length=2000, blank=True)
     # Incremented on every change: a save that names an older version is a lost update.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
@@ -681,8 +683,8 @@ class FollowUp(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     spent = money_field(_("förbrukat belopp"), null=True, blank=True)
-    results = models.TextField(_("resultat"), blank=True)
-    coordinator_comment = models.TextField(_("samordnarens kommentar"), blank=True)
+    results = BoundedTextField(_("resultat"), max_length=10000, blank=True)
+    coordinator_comment = BoundedTextField(_("samordnarens kommentar"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
     approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -690,7 +692,7 @@ class FollowUp(models.Model):
 
     # The coordinator's approved exception: only then may spent exceed the allocation.
     overspend_approved = models.BooleanField(_("överskridande godkänt"), default=False)
-    overspend_reason = models.TextField(_("skäl till överskridande"), blank=True)
+    overspend_reason = BoundedTextField(_("skäl till överskridande"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("redovisning")
@@ -783,10 +785,10 @@ class Intervention(models.Model):
         FollowUp, models.PROTECT, related_name="interventions", verbose_name=_("redovisning")
     )
     name = models.CharField(_("namn"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=5000, blank=True)
     responsible_unit = models.CharField(_("ansvarig enhet"), max_length=200, blank=True)
     amount_spent = money_field(_("förbrukat belopp"), default=ZERO)
-    results = models.TextField(_("resultat och effekter"), blank=True)
+    results = BoundedTextField(_("resultat och effekter"), max_length=5000, blank=True)
     categories = models.ManyToManyField(
         SurveyCategory, blank=True, related_name="interventions", verbose_name=_("enkätkategorier")
     )
@@ -892,9 +894,9 @@ class FollowUpChange(AppendOnly):
     changed_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     old_spent = money_field(_("tidigare förbrukat"), null=True, blank=True)
     new_spent = money_field(_("förbrukat"), null=True, blank=True)
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = BoundedTextField(_("kommentar"), max_length=2000, blank=True)
     # Changes to the interventions' amounts, one line each ("Insats X: 10 000 kr → 12 000 kr").
-    detail = models.TextField(_("ändrade insatsbelopp"), blank=True)
+    detail = BoundedTextField(_("ändrade insatsbelopp"), max_length=50000, blank=True)
 
     class Meta:
         verbose_name = _("ändring av redovisning")
@@ -924,7 +926,7 @@ class FollowUpReminder(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     deadline = models.DateField(_("sista dag"))
     sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
-    sent_to = models.TextField(_("skickad till"), blank=True)
+    sent_to = BoundedTextField(_("skickad till"), max_length=5000, blank=True)
 
     class Meta:
         verbose_name = _("påminnelse om redovisning")
@@ -970,7 +972,7 @@ class Partnership(models.Model):
     last_year = models.PositiveSmallIntegerField(_("sista år"))
     yearly_amount = money_field(_("belopp per år"))
     registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
-    note = models.TextField(_("anteckning"), max_length=2000, blank=True)
+    note = BoundedTextField(_("anteckning"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("idéburet offentligt partnerskap")

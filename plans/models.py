@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import BoundedTextField
+
 
 def _year_range(field: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(
@@ -60,7 +62,7 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=5000, blank=True)
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -102,7 +104,7 @@ class GoalArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("namn"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=5000, blank=True)
 
     class Meta:
         verbose_name = _("målområde")
@@ -132,7 +134,7 @@ class PlanPriority(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("namn"), max_length=500)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = BoundedTextField(_("beskrivning"), max_length=5000, blank=True)
 
     objects = PlanPriorityQuerySet.as_manager()
 
@@ -170,7 +172,7 @@ class Activity(models.Model):
         verbose_name=_("prioriterat område"),
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    text = models.TextField(_("aktivitet"))
+    text = BoundedTextField(_("aktivitet"), max_length=2000)
     responsible = models.CharField(_("ansvarig"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
@@ -194,7 +196,7 @@ class Goal(models.Model):
         PlanPriority, models.CASCADE, related_name="goals", verbose_name=_("prioriterat område")
     )
     horizon = models.CharField(_("tidsperspektiv"), max_length=20, choices=Horizon.choices)
-    text = models.TextField(_("mål"))
+    text = BoundedTextField(_("mål"), max_length=2000)
     measurable = models.BooleanField(
         _("mätbart"),
         default=False,

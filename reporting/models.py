@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import BoundedTextField
 from funds.models import Intervention, Organisation
 
 
@@ -69,8 +70,14 @@ CARRIED_META_FIELDS = (
 )
 
 
+# One section of the tjänsteutlåtande: seed 004's longest is about 4 000 characters.
+PROSE_MAX_LENGTH = 20000
+
+
 def prose_field(verbose_name: str, help_text: str = "") -> models.TextField:
-    return models.TextField(verbose_name, blank=True, help_text=help_text)
+    return BoundedTextField(
+        verbose_name, max_length=PROSE_MAX_LENGTH, blank=True, help_text=help_text
+    )
 
 
 class DecisionDocument(models.Model):
@@ -105,7 +112,7 @@ class DecisionDocument(models.Model):
     # The page header and the first page.
     administration = models.CharField(_("förvaltning"), max_length=200)
     department = models.CharField(_("avdelning"), max_length=200, blank=True)
-    address = models.TextField(_("adress i sidfoten"), blank=True)
+    address = BoundedTextField(_("adress i sidfoten"), max_length=500, blank=True)
     registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
     document_date = models.DateField(_("datum"), null=True, blank=True)
     meeting_date = models.DateField(_("sammanträdesdatum"), null=True, blank=True)
