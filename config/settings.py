@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "config.errors.SwedishErrorPagesInDebugMiddleware",
 ]
 
+# Without JavaScript the allocation matrix posts two fields per cell: 300 recipients × 8 areas
+# is 4 800 fields. Django's default (1 000) would refuse it with a 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

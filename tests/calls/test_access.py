@@ -121,3 +121,10 @@ def test_the_coordinator_sees_submitted_applications_but_not_drafts(world):
     base = f"/{world['org'].code}/2024/utlysningar/{world['call'].pk}/"
     assert coordinator.get(f"{base}ansokningar/{draft.pk}/").status_code == 404
     assert coordinator.get(f"{base}ansokningar/{world['mine'].pk}/").status_code == 200
+
+
+def test_an_applicant_who_signs_in_without_a_destination_finds_their_applications(client, db):
+    client.force_login(f.applicant())
+    body = client.get("/", follow=True).content.decode()
+    assert "Ditt konto är ett konto för sökande" in body
+    assert 'href="/ansokningar/"' in body
