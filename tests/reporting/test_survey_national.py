@@ -284,7 +284,7 @@ def test_own_priorities_and_unmapped_areas_are_shown_as_such():
     org = f.organisation(name="Egna kommunen")
     agreement = f.agreement(org, 2024, status=Agreement.Status.CLOSED)
     own = f.area(agreement, "100.00", name="Lokalt projekt", own_priority_reason="Eget beslut")
-    f.area(agreement, "50.00", name="Okopplat")
+    f.area(agreement, "50.00", name="Okopplat", own_priority_reason="")
     follow_up = f.follow_up(f.allocation(own, f.recipient(org), "100.00"), "100.00")
     Intervention.objects.create(follow_up=follow_up, name="Egen insats", amount_spent=100)
     result, content = export(agreement, draft=True)
