@@ -454,7 +454,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Implementering och utveckling av arbetssätt och metoder"),
             (Group.GOAL, "Mindre risker"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
             (Group.PERSPECTIVE, "Jämställdhet"),
             (Group.COLLABORATION, "Inom egen huvudman"),
             (Group.EFFECT, "Ökad kunskap hos personal"),
@@ -472,8 +472,8 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Direkta insatser till målgrupp"),
             (Group.GOAL, "Ökad tillgänglighet"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
-            (Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
             (Group.PERSPECTIVE, "Jämställdhet"),
             (Group.EFFECT, "Förbättrad psykisk hälsa"),
         ),
@@ -491,7 +491,7 @@ INTERVENTIONS_2023 = (
             (Group.ACTIVITY_TYPE, "Direkta insatser till målgrupp"),
             (Group.ACTIVITY_TYPE, "Information och kommunikation"),
             (Group.GOAL, "Mindre risker"),
-            (Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
             (Group.COLLABORATION, "Med civilsamhället"),
             (Group.PERSPECTIVE, "Jämställdhet"),
         ),
@@ -509,7 +509,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Implementering och utveckling av arbetssätt och metoder"),
             (Group.GOAL, "Ökad vård- och omsorgskvalitet"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
             (Group.PERSPECTIVE, "Barnrätt"),
             (Group.INVOLVEMENT, "Enskilda personer"),
             (Group.EFFECT, "Förbättrad psykisk hälsa"),
@@ -526,7 +526,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Implementering och utveckling av arbetssätt och metoder"),
             (Group.GOAL, "Förbättrade förutsättningar"),
-            (Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
             (Group.EFFECT, "För tidigt att bedöma"),
         ),
     ),
@@ -559,7 +559,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Samverkan"),
             (Group.GOAL, "Ökad vård- och omsorgskvalitet"),
-            (Group.TARGET_GROUP, "Vuxna 30–64 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 30–64 år"),
             (Group.COLLABORATION, "Mellan kommun och region"),
             (Group.EFFECT, "Stärkt samverkan"),
         ),
@@ -577,7 +577,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Direkta insatser till målgrupp"),
             (Group.GOAL, "Mindre risker"),
-            (Group.TARGET_GROUP, "Vuxna 30–64 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 30–64 år"),
             (Group.COLLABORATION, "Med civilsamhället"),
             (Group.INVOLVEMENT, "Patient-, brukar- och anhörigorganisationer"),
         ),
@@ -611,7 +611,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Implementering och utveckling av arbetssätt och metoder"),
             (Group.GOAL, "Mindre risker"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
             (Group.PERSPECTIVE, "Barnrätt"),
             (Group.EFFECT, "För tidigt att bedöma"),
         ),
@@ -627,8 +627,8 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Direkta insatser till målgrupp"),
             (Group.GOAL, "Ökad tillgänglighet"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
-            (Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
             (Group.EFFECT, "Förbättrad psykisk hälsa"),
         ),
     ),
@@ -643,7 +643,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Direkta insatser till målgrupp"),
             (Group.GOAL, "Ökad tillgänglighet"),
-            (Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
             (Group.PERSPECTIVE, "Hbtqi+"),
             (Group.EFFECT, "Förbättrad psykisk hälsa"),
         ),
@@ -660,7 +660,7 @@ INTERVENTIONS_2023 = (
         (
             (Group.ACTIVITY_TYPE, "Information och kommunikation"),
             (Group.GOAL, "Ökad tillgänglighet"),
-            (Group.TARGET_GROUP, "Barn och unga 0–17 år"),
+            (Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
             (Group.COLLABORATION, "Inom egen huvudman"),
             (Group.EFFECT, "För tidigt att bedöma"),
         ),

@@ -80,6 +80,13 @@ def _load_categories(year: int, path: Path, summary: LoadSummary) -> None:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     groups = data.get("groups", {})
     known = set(SurveyCategory.Group.values)
+    for group, renames in data.get("renamed", {}).items():
+        for old, new in renames.items():
+            year_group = SurveyCategory.objects.filter(year=year, group=group)
+            if not year_group.filter(label=new).exists() and year_group.filter(label=old).update(
+                label=new
+            ):
+                summary.count(created=False, changed=True)
     for group, spec in groups.items():
         if group not in known:
             raise ReferenceDataError(f"{path.name}: okänd grupp {group!r}.")

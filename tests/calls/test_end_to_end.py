@@ -121,7 +121,7 @@ def test_a_call_from_publication_to_decision(settings):
     )
     target = SurveyCategory.objects.filter(year=2024, group="target_group").first()
     target = target or SurveyCategory.objects.create(
-        year=2024, group="target_group", label="Unga vuxna 18–29 år"
+        year=2024, group="target_group", label="Vård- och omsorgstagare 18–29 år"
     )
     coordinator = Client()
     coordinator.force_login(f.user(org, "coordinator", first_name="Cora"))

@@ -215,7 +215,9 @@ def test_survey_categories_are_data_for_each_year():
     for year in (2023, 2024):
         categories = SurveyCategory.objects.filter(year=year)
         assert set(categories.values_list("group", flat=True)) == set(SurveyCategory.Group)
-        assert categories.filter(group="target_group", label="Barn och unga 0–17 år").exists()
+        assert categories.filter(
+            group="target_group", label="Vård- och omsorgstagare 0–17 år"
+        ).exists()
 
 
 def test_running_it_again_changes_nothing():

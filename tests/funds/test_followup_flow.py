@@ -54,8 +54,8 @@ def intervention(name: str, amount: str, *, target_group: bool = True, **extra) 
     }
     if target_group:
         data["cat_target_group"] = [
-            category(Group.TARGET_GROUP, "Barn och unga 0–17 år"),
-            category(Group.TARGET_GROUP, "Unga vuxna 18–29 år"),
+            category(Group.TARGET_GROUP, "Vård- och omsorgstagare 0–17 år"),
+            category(Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
         ]
     data.update(extra)
     return data

@@ -134,8 +134,8 @@ def test_the_demo_summary_equals_the_balance_and_every_intervention_is_a_row():
     assert mvp["Mottagare"] == "Skärholmen stadsdelsförvaltning"
     assert mvp["Mottagartyp"] == "Stadsdelsförvaltning"
     assert mvp["Prioriterat område"] == "1. Utvecklingsarbete"
-    assert mvp["Målgrupp: Barn och unga 0–17 år"] == "Ja"
-    assert mvp["Målgrupp: Äldre 65 år och äldre"] == "Nej"
+    assert mvp["Målgrupp: Vård- och omsorgstagare 0–17 år"] == "Ja"
+    assert mvp["Målgrupp: Vård- och omsorgstagare 65 år och äldre"] == "Nej"
     assert mvp["Perspektiv: Jämställdhet"] == "Ja"
     # One yes/no column per category of the year, nothing else in between.
     categories = SurveyCategory.objects.filter(year=2023).count()
