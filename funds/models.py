@@ -75,7 +75,7 @@ class Organisation(models.Model):
     address = BoundedTextField(_("postadress"), max_length=500, blank=True)
 
     # What the organisation's documents and letters say of it: set once by its
-    # administrator, never taken from another organisation (the demo's Stockholm).
+    # administrator, never taken from another organisation's wording.
     committee = models.CharField(
         _("nämnd"),
         max_length=200,

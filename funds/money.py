@@ -73,6 +73,24 @@ def _error(key: str, code: str | None = None) -> ValidationError:
     return ValidationError(_MESSAGES[key], code=code or key)
 
 
+def decimal_from_spreadsheet(value: float) -> Decimal:
+    """The number a spreadsheet cell holds (a binary float) as the Decimal the user sees.
+
+    repr gives the shortest text that round-trips. A formula such as =0.1+0.2 leaves binary
+    noise far below an öre (150000.30000000002); that is the öre amount shown in the cell.
+    A huge or non-finite value is returned as it is, for parse_amount to refuse (quantizing
+    it would overflow the decimal context).
+    """
+    exact = Decimal(repr(value))
+    if (
+        exact.is_finite()
+        and abs(exact) <= MAX_AMOUNT
+        and abs(exact - exact.quantize(ORE)) < _FLOAT_NOISE
+    ):
+        return exact.quantize(ORE)
+    return exact
+
+
 def parse_amount(value: str | int | Decimal) -> Decimal:
     """Parse what a user typed (or a spreadsheet cell) into kronor with two decimals.
 
@@ -84,17 +102,7 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
     if isinstance(value, bool):
         raise _error("invalid")
     if isinstance(value, float):
-        value = Decimal(repr(value))  # repr gives the shortest text that round-trips
-        # A spreadsheet formula such as =0.1+0.2 leaves binary noise far below an öre
-        # (150000.30000000002); that is the öre amount the user sees in the cell.
-        # (A huge float is left alone: it is refused as too large below, and quantizing it
-        # would overflow the decimal context.)
-        if (
-            value.is_finite()
-            and abs(value) <= MAX_AMOUNT
-            and abs(value - value.quantize(ORE)) < _FLOAT_NOISE
-        ):
-            value = value.quantize(ORE)
+        value = decimal_from_spreadsheet(value)
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, str):

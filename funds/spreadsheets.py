@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from funds.allocations import AllocationConflict, allocation_set
 from funds.matrix import Matrix, build_matrix
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
-from funds.money import format_kr, parse_amount
+from funds.money import decimal_from_spreadsheet, format_kr, parse_amount
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MATRIX_SHEET = "Fördelning"
@@ -247,7 +247,7 @@ class SheetRow:
     recipient: str
     kind: str
     area: str
-    amount: object  # the cell as read: str, int, float, None, or something odd (a date)
+    amount: object  # the cell as read: str, int, Decimal (from a number cell), None, or odd
     comment: str
 
     @property
@@ -260,21 +260,14 @@ def rows_to_session(rows: list[SheetRow]) -> list[list]:
     were previewed instead of parsing the file a second time."""
 
     def amount(value: object) -> object:
-        if isinstance(value, Decimal):
-            return ["decimal", str(value)]
-        if isinstance(value, float):
-            return ["float", repr(value)]
-        return value
+        return ["decimal", str(value)] if isinstance(value, Decimal) else value
 
     return [[r.number, r.recipient, r.kind, r.area, amount(r.amount), r.comment] for r in rows]
 
 
 def rows_from_session(data: list[list]) -> list[SheetRow]:
     def amount(value: object) -> object:
-        if isinstance(value, list):
-            kind, text = value
-            return Decimal(text) if kind == "decimal" else float(text)
-        return value
+        return Decimal(value[1]) if isinstance(value, list) else value
 
     return [
         SheetRow(number=n, recipient=r, kind=k, area=a, amount=amount(v), comment=c)
@@ -315,7 +308,9 @@ def _comment(value: object) -> str:
 def _raw_amount(value: object) -> object:
     if isinstance(value, str):
         return value[:100]
-    if value is None or isinstance(value, int | float | Decimal):
+    if isinstance(value, float):  # a number cell: the Decimal the user sees, read once here
+        return decimal_from_spreadsheet(value)
+    if value is None or isinstance(value, int | Decimal):
         return value
     return str(value)  # a date or a time: parse_amount refuses it with its usual message
 

@@ -16,8 +16,8 @@ Format choices, stable once published:
       - `fordelning.csv`: comma separated, decimal point ("1500000.00");
       - `fordelning-semikolon.csv`: semicolon separated, decimal comma ("1500000,00"), what
         a Swedish Excel or LibreOffice opens directly as numbers.
-    Every text column is quoted, so codes and organisationsnummer ("0180", "802400-1011")
-    are text in both; numbers (year, area number, amount) are not.
+    Every text column is quoted, so codes (a kommunkod's leading zero) and organisationsnummer
+    ("802400-1011") are text in both; numbers (year, area number, amount) are not.
   * Spreadsheet safety: in the CSV files, a text value that begins with =, +, -, @, a tab
     or a carriage return gets a leading apostrophe (') so that a spreadsheet shows it as
     text instead of running it as a formula. The JSON carries the values unchanged.

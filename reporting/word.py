@@ -234,13 +234,14 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
-def _field(paragraph, instruction: str, placeholder: str) -> None:
-    """A simple Word field (PAGE, NUMPAGES) that Word and LibreOffice update on open."""
+def _field(paragraph, instruction: str, last_result: str) -> None:
+    """A simple Word field (PAGE, NUMPAGES) that Word and LibreOffice update on open;
+    `last_result` is the value stored in the file until they do."""
     field_element = OxmlElement("w:fldSimple")
     field_element.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
     text = OxmlElement("w:t")
-    text.text = placeholder
+    text.text = last_result
     run.append(text)
     field_element.append(run)
     paragraph._p.append(field_element)

@@ -234,7 +234,8 @@ class _XlsxwriterSheet:
                 ws.write_string(row, column, value, book.format(style, needs_quote_prefix(value)))
             elif isinstance(value, Decimal):
                 money = "money_bold" if style == "bold" else style or "money"
-                ws.write_number(row, column, float(value), book.format(money))
+                # xlsxwriter writes a Decimal's own digits ("1500000.50"): exact in the file.
+                ws.write_number(row, column, value, book.format(money))
             elif isinstance(value, datetime.datetime):
                 ws.write_datetime(row, column, value, book.format(style or "datetime"))
             else:

@@ -32,8 +32,8 @@ fi
 
 # The PDF tests read the tjänsteutlåtande with pdftotext/pdfinfo and need its fonts.
 command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
-# The font list is captured first: under pipefail `fc-list | grep -q` fails with SIGPIPE (141)
-# when grep stops reading early, which would reinstall fonts that are there.
+# The font list is captured first and counted: under pipefail a pipe into a grep that stops
+# reading early dies of SIGPIPE (141), which would reinstall fonts that are there.
 fonts=$(fc-list 2>/dev/null || true)
 [ "$(grep -ci "Liberation Serif" <<<"$fonts")" -gt 0 ] || apt_install fonts-liberation
 [ "$(grep -ci "DejaVu Sans" <<<"$fonts")" -gt 0 ] || apt_install fonts-dejavu-core

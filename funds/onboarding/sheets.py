@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from funds.spreadsheets import ImportFileError, _check_container
 
 MAX_FILE_BYTES = 1024 * 1024
-# A municipality has tens of recipients, Stockholm about a hundred; a thousand rows (empty
+# A municipality has tens of recipients, the largest about a hundred; a thousand rows (empty
 # ones included) is far beyond any real sheet and still cheap to check.
 MAX_ROWS = 1000
 MAX_CELL_LENGTH = 300

@@ -70,8 +70,8 @@ class Browser:
 
 @pytest.fixture
 def server(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("production runs on PostgreSQL; so does this test")
+    # Production runs on PostgreSQL, and so does this test (make test provides it).
+    assert connection.vendor == "postgresql", "run this test with DATABASE_URL (PostgreSQL)"
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},

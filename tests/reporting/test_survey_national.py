@@ -4,7 +4,6 @@ route has its own sheet, and an unanswered group is not a "Nej"."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -253,7 +252,6 @@ def _pdf(content: bytes, directory: Path, name: str) -> Path:
     return directory / f"{name}.pdf"
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_the_demo_2023_workbook_prints_on_a_sensible_number_of_pages(tmp_path):
     agreement = demo(2023)
     now = timezone.now()
