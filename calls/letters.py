@@ -33,7 +33,9 @@ def letter_pdf(application: Application) -> bytes:
             "appeal_deadline": appeal_deadline(decision.announced_on),
             "show_appeal": application.status == Application.Status.REJECTED
             or (application.granted_amount or 0) < (application.amount_requested or 0),
-            "letterhead": letterhead_context(call.agreement.organisation, pdf=True),
+            "letterhead": letterhead_context(
+                call.agreement.organisation, pdf=True, with_address=True
+            ),
         },
     )
     return render_pdf(html, resources=logo_resources(call.agreement.organisation))
@@ -47,7 +49,9 @@ def record_pdf(call: Call, applications: list[Application]) -> bytes:
             "organisation": call.agreement.organisation,
             "applications": applications,
             "decision": getattr(call, "decision", None),
-            "letterhead": letterhead_context(call.agreement.organisation, pdf=True),
+            "letterhead": letterhead_context(
+                call.agreement.organisation, pdf=True, with_address=True
+            ),
         },
     )
     return render_pdf(html, resources=logo_resources(call.agreement.organisation))

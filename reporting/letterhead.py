@@ -37,12 +37,20 @@ def logo_url(organisation: Organisation, *, pdf: bool) -> str:
 
 
 def letterhead_context(
-    organisation: Organisation, *, pdf: bool, administration: str = "", department: str = ""
+    organisation: Organisation,
+    *,
+    pdf: bool,
+    administration: str = "",
+    department: str = "",
+    with_address: bool = False,
 ) -> dict:
-    """The context `reporting/_letterhead.html` needs (as `letterhead`)."""
+    """The context `reporting/_letterhead.html` needs (as `letterhead`). A letter names the
+    sender's address in its head (`with_address`); the tjänsteutlåtande has it in the
+    footer instead."""
     return {
         "name": organisation.name,
         "logo_url": logo_url(organisation, pdf=pdf),
         "administration": administration or organisation.administration,
         "department": department,
+        "address": organisation.address if with_address else "",
     }
