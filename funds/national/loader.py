@@ -162,6 +162,14 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadSummary:
     return summary
 
 
+def survey_categories_copy_source(year: int) -> int | None:
+    """The year whose categories a year without its own would copy: the latest earlier year
+    that has some, else the earliest year that has some (a year before all reference data),
+    else None."""
+    years = SurveyCategory.objects.values_list("year", flat=True)
+    return years.filter(year__lt=year).order_by("-year").first() or years.order_by("year").first()
+
+
 def survey_categories_ensure(year: int) -> SurveyCategorySet:
     """A year never has zero enkät categories: it has its own (from the reference data or an
     administrator), or it takes a copy of the latest earlier year's set. The returned row says
@@ -175,13 +183,7 @@ def survey_categories_ensure(year: int) -> SurveyCategorySet:
             return SurveyCategorySet.objects.create(
                 year=year, origin=SurveyCategorySet.Origin.ADMINISTRATOR
             )
-        source_year = (
-            SurveyCategory.objects.filter(year__lt=year)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-            or SurveyCategory.objects.order_by("year").values_list("year", flat=True).first()
-        )
+        source_year = survey_categories_copy_source(year)
         if source_year is None:
             raise ReferenceDataError(
                 "Det finns inga enkätkategorier att utgå från; kör load_reference_data."

@@ -31,7 +31,11 @@ from funds.models import (
     SurveyCategorySet,
 )
 from funds.money import format_kr
-from funds.national.loader import ReferenceDataError, survey_categories_ensure
+from funds.national.loader import (
+    ReferenceDataError,
+    survey_categories_copy_source,
+    survey_categories_ensure,
+)
 from funds.rollover import scale_exact
 from funds.year.lineage import national_translation
 
@@ -91,15 +95,10 @@ def category_origin(year: int) -> str:
         return f"Nationella referensdata {year}"
     if found is not None or SurveyCategory.objects.filter(year=year).exists():
         return f"Inlagd av administratör för {year}"
-    earlier = (
-        SurveyCategory.objects.filter(year__lt=year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+    earlier = survey_categories_copy_source(year)
     if earlier is None:
         return "Inga enkätkategorier finns; en administratör behöver lägga in dem"
-    return f"Kopieras från {earlier} (det finns inga nationella referensdata för {year})"
+    return f"Kopieras från {earlier} (det finns inga egna enkätkategorier för {year})"
 
 
 def year_start_plan(
