@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calls import views
+from calls.views import coordinator as views
 
 YEAR = "<str:code>/<int:year>/utlysningar/"
 CALL = f"{YEAR}<int:call_id>/"
