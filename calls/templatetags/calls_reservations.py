@@ -4,7 +4,7 @@ query, whatever the number of areas or calls."""
 
 from django import template
 
-from calls.workflows import reserved_by_calls
+from calls.queries import reserved_by_calls
 
 register = template.Library()
 

@@ -21,17 +21,15 @@ from calls.forms import (
     criteria_from,
 )
 from calls.models import Application, Call, ConflictDeclaration, Review, ReviewerAssignment, Score
+from calls.queries import call_available, ranking, reserved_by_calls
 from calls.responses import file_response, year_context
 from calls.workflows import (
     Outcome,
     assignments_set,
-    call_available,
     call_decide,
     call_save,
     call_set_status,
     proposals_set,
-    ranking,
-    reserved_by_calls,
 )
 from funds.access import VIEWER_ROLES, agreement_for_user, can_edit
 from funds.balance import agreement_balance
