@@ -1,4 +1,4 @@
-"""Reads of calls: money reserved by calls, what a call can still hand out, and the ranking."""
+"""Reads of calls: money calls reserve, what a call can still hand out, ranking, reviews."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
-from calls.models import Application, Call, Score
-from funds.balance import agreement_balance
+from calls.models import Application, Call, Review, Score
+from funds.balance import BalanceLine, agreement_balance
 from funds.models import ZERO, Agreement, PriorityArea
 
 
@@ -24,6 +24,20 @@ def reserved_by_calls(agreement: Agreement) -> dict[int, Decimal]:
         .order_by()
     )
     return {row["priority_area_id"]: row["total"] for row in rows}
+
+
+def reservation_lines(agreement: Agreement) -> list[tuple[BalanceLine, Decimal, Decimal]]:
+    """Each balance line of the agreement with what undecided calls reserve in its area and
+    what is left after that: (line, reserved, free)."""
+    reserved = reserved_by_calls(agreement)
+    return [
+        (
+            line,
+            reserved.get(line.area_id, ZERO),
+            line.unallocated - reserved.get(line.area_id, ZERO),
+        )
+        for line in agreement_balance(agreement).lines
+    ]
 
 
 def area_free_money(area: PriorityArea, *, excluding: Call | None = None) -> Decimal:
@@ -74,3 +88,13 @@ def call_available(call: Call) -> Decimal:
     may have changed since the call was published)."""
     free = area_free_money(call.priority_area, excluding=call)
     return min(call.amount, free) if call.reserves_money else call.amount
+
+
+def submitted_reviews(application: Application) -> QuerySet[Review]:
+    """The application's submitted reviews with their reviewers and scores, first one first."""
+    return (
+        Review.objects.filter(application=application, submitted_at__isnull=False)
+        .select_related("assignment__reviewer")
+        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
+        .order_by("pk")
+    )

@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from calls.models import (
     Application,
+    BudgetRow,
     Call,
     CallDecision,
     ConflictDeclaration,
@@ -203,6 +204,22 @@ def application_problems(application: Application) -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+@transaction.atomic
+def application_budget_set(*, application: Application, rows: list[dict]) -> None:
+    """The application's budget becomes exactly `rows` (item and amount), in their order."""
+    application.budget_rows.all().delete()
+    BudgetRow.objects.bulk_create(
+        BudgetRow(application=application, position=index, **row) for index, row in enumerate(rows)
+    )
+
+
+def edit_refusal(application: Application) -> str:
+    """Why the application cannot change now (it is submitted, or the call no longer accepts)."""
+    if application.status != Application.Status.DRAFT:
+        return "Ansökan är redan inskickad och kan inte ändras."
+    return deadline_refusal(application.call).messages[0]
 
 
 def deadline_refusal(call: Call) -> ValidationError:
@@ -391,23 +408,7 @@ def call_decide(
             .select_related("agreement__organisation", "priority_area")
             .get(pk=call.pk)
         )
-        if call.status == Call.Status.DECIDED:
-            raise ValidationError("Utlysningen är redan beslutad.", code="decided")
-        if call.accepts_applications():
-            raise ValidationError(
-                "Utlysningen är öppen för ansökningar. Stäng den innan beslut.", code="open"
-            )
-        applications = {a.pk: a for a in call.applications.submitted()}
-        if {outcome.application_id for outcome in outcomes} != set(applications):
-            raise ValidationError("Beslutet ska omfatta varje inskickad ansökan.", code="all")
-        granted_total = sum((o.amount for o in outcomes if o.granted), ZERO)
-        available = call_available(call)
-        if granted_total > available:
-            raise ValidationError(
-                f"De beviljade beloppen blir sammanlagt {format_kr(granted_total)}, men det "
-                f"finns bara {format_kr(available)} att fördela.",
-                code="over_available",
-            )
+        applications = _decidable_applications(call, outcomes)
         decision = CallDecision.objects.create(
             call=call,
             registry_number=registry_number,
@@ -417,23 +418,47 @@ def call_decide(
             recorded_by=user,
         )
         for outcome in outcomes:
-            application = applications[outcome.application_id]
-            application.decision_reason = outcome.reason.strip()
-            if outcome.granted:
-                application.status = Application.Status.GRANTED
-                application.granted_amount = outcome.amount
-                application.recipient = _grant(call, application, outcome.amount, user)
-            else:
-                application.status = Application.Status.REJECTED
-                application.granted_amount = None
-            application.save(
-                update_fields=["status", "granted_amount", "decision_reason", "recipient"]
-            )
+            _outcome_record(call, applications[outcome.application_id], outcome, user)
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
     for application in applications.values():
         decision_letter_send(application=application)
     return decision
+
+
+def _decidable_applications(call: Call, outcomes: list[Outcome]) -> dict[int, Application]:
+    """The call's submitted applications by pk; refused unless the call is closed and not
+    decided, the outcomes cover exactly those applications and the grants fit the money."""
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError("Utlysningen är redan beslutad.", code="decided")
+    if call.accepts_applications():
+        raise ValidationError(
+            "Utlysningen är öppen för ansökningar. Stäng den innan beslut.", code="open"
+        )
+    applications = {a.pk: a for a in call.applications.submitted()}
+    if {outcome.application_id for outcome in outcomes} != set(applications):
+        raise ValidationError("Beslutet ska omfatta varje inskickad ansökan.", code="all")
+    granted_total = sum((o.amount for o in outcomes if o.granted), ZERO)
+    available = call_available(call)
+    if granted_total > available:
+        raise ValidationError(
+            f"De beviljade beloppen blir sammanlagt {format_kr(granted_total)}, men det "
+            f"finns bara {format_kr(available)} att fördela.",
+            code="over_available",
+        )
+    return applications
+
+
+def _outcome_record(call: Call, application: Application, outcome: Outcome, user) -> None:
+    application.decision_reason = outcome.reason.strip()
+    if outcome.granted:
+        application.status = Application.Status.GRANTED
+        application.granted_amount = outcome.amount
+        application.recipient = _grant(call, application, outcome.amount, user)
+    else:
+        application.status = Application.Status.REJECTED
+        application.granted_amount = None
+    application.save(update_fields=["status", "granted_amount", "decision_reason", "recipient"])
 
 
 def _grant(call: Call, application: Application, amount: Decimal, user) -> Recipient:

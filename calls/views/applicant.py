@@ -14,10 +14,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from calls import access
 from calls.attachments import InMemoryUpload, attachment_check
-from calls.forms import ApplicationForm, AttachmentForm, BudgetFormSet
-from calls.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Application, Attachment, BudgetRow
-from calls.responses import file_response
-from calls.workflows import application_problems, application_submit, deadline_refusal, sha256
+from calls.forms import ApplicationForm, AttachmentForm, BudgetFormSet, budget_from
+from calls.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Application, Attachment
+from calls.pages import file_response
+from calls.workflows import (
+    application_budget_set,
+    application_problems,
+    application_submit,
+    deadline_refusal,
+    edit_refusal,
+    sha256,
+)
 
 
 @login_required
@@ -56,63 +63,66 @@ def _budget_initial(application: Application) -> list[dict]:
     return [{"item": row.item, "amount": row.amount} for row in application.budget_rows.all()]
 
 
-@login_required
-def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = access.own_application(request, application_id)
-    call = application.call
-    refusal = ""
-    problems: list[tuple[str, str]] = []
-    if request.method == "POST":
-        form = ApplicationForm(request.POST, instance=application, call=call)
-        budget = BudgetFormSet(request.POST, prefix="budget")
-        if not application.is_editable:
-            # The server decides, whatever the page showed: after the deadline nothing changes.
-            refusal = (
-                "Ansökan är redan inskickad och kan inte ändras."
-                if application.status != Application.Status.DRAFT
-                else deadline_refusal(call).messages[0]
-            )
-        elif form.is_valid() and budget.is_valid():
-            with transaction.atomic():
-                form.save()
-                application.budget_rows.all().delete()
-                BudgetRow.objects.bulk_create(
-                    BudgetRow(application=application, position=i, **row.cleaned_data)
-                    for i, row in enumerate(budget)
-                    if row.cleaned_data.get("item")
-                )
-            if request.POST.get("action") != "submit":
-                messages.success(request, "Utkastet är sparat. Du kan fortsätta senare.")
-                return redirect("application_edit", application_id=application.pk)
-            try:
-                application_submit(application=application)
-            except ValidationError as error:
-                problems = application_problems(application) or [("", m) for m in error.messages]
-            else:
-                messages.success(
-                    request, "Ansökan är inskickad. Ett kvitto har skickats med e-post."
-                )
-                return redirect("application_edit", application_id=application.pk)
-    else:
-        form = ApplicationForm(instance=application, call=call)
-        budget = BudgetFormSet(initial=_budget_initial(application), prefix="budget")
-    status = 400 if refusal else 200
+def _application_page(
+    request: HttpRequest,
+    application: Application,
+    form: ApplicationForm,
+    budget: BudgetFormSet,
+    *,
+    refusal: str = "",
+    problems: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
     return render(
         request,
         "calls/application_edit.html",
         {
             "application": application,
-            "call": call,
+            "call": application.call,
             "form": form,
             "budget": budget,
             "editable": application.is_editable,
             "refusal": refusal,
-            "problems": problems,
+            "problems": problems or [],
             "attachments": application.attachments.defer("content"),
             "attachment_form": AttachmentForm(),
         },
-        status=status,
+        status=400 if refusal else 200,
     )
+
+
+def _draft_save(form: ApplicationForm, budget: BudgetFormSet) -> None:
+    """The answers and the budget are saved together or not at all."""
+    with transaction.atomic():
+        form.save()
+        application_budget_set(application=form.instance, rows=budget_from(budget))
+
+
+@login_required
+def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access.own_application(request, application_id)
+    if request.method != "POST":
+        form = ApplicationForm(instance=application, call=application.call)
+        budget = BudgetFormSet(initial=_budget_initial(application), prefix="budget")
+        return _application_page(request, application, form, budget)
+    form = ApplicationForm(request.POST, instance=application, call=application.call)
+    budget = BudgetFormSet(request.POST, prefix="budget")
+    if not application.is_editable:
+        # The server decides, whatever the page showed: after the deadline nothing changes.
+        refusal = edit_refusal(application)
+        return _application_page(request, application, form, budget, refusal=refusal)
+    if not (form.is_valid() and budget.is_valid()):
+        return _application_page(request, application, form, budget)
+    _draft_save(form, budget)
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Utkastet är sparat. Du kan fortsätta senare.")
+        return redirect("application_edit", application_id=application.pk)
+    try:
+        application_submit(application=application)
+    except ValidationError as error:
+        problems = application_problems(application) or [("", m) for m in error.messages]
+        return _application_page(request, application, form, budget, problems=problems)
+    messages.success(request, "Ansökan är inskickad. Ett kvitto har skickats med e-post.")
+    return redirect("application_edit", application_id=application.pk)
 
 
 @csrf_exempt

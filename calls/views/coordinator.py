@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from calls import access
@@ -20,11 +19,10 @@ from calls.forms import (
     ReviewersForm,
     criteria_from,
 )
-from calls.models import Application, Call, ConflictDeclaration, Review, ReviewerAssignment, Score
-from calls.queries import call_available, ranking, reserved_by_calls
-from calls.responses import file_response, year_context
+from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
+from calls.pages import file_response, form_saved, year_context
+from calls.queries import call_available, ranking, reservation_lines, submitted_reviews
 from calls.workflows import (
-    Outcome,
     assignments_set,
     call_decide,
     call_save,
@@ -32,7 +30,6 @@ from calls.workflows import (
     proposals_set,
 )
 from funds.access import VIEWER_ROLES, agreement_for_user, can_edit
-from funds.balance import agreement_balance
 from funds.models import ZERO
 
 
@@ -47,19 +44,15 @@ def call_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
     calls = calls.annotate(
         submitted=Count("applications", filter=~Q(applications__status="draft"))
     ).order_by("-closes_at", "pk")
-    reserved = reserved_by_calls(agreement)
-    lines = [
-        (
-            line,
-            reserved.get(line.area_id, ZERO),
-            line.unallocated - reserved.get(line.area_id, ZERO),
-        )
-        for line in agreement_balance(agreement).lines
-    ]
     return render(
         request,
         "calls/call_list.html",
-        {**year_context(agreement), "calls": calls, "editor": editor, "lines": lines},
+        {
+            **year_context(agreement),
+            "calls": calls,
+            "editor": editor,
+            "lines": reservation_lines(agreement),
+        },
     )
 
 
@@ -68,23 +61,20 @@ def _call_form_page(request, agreement, call: Call | None) -> HttpResponse:
     if request.method == "POST":
         form = CallForm(request.POST, instance=instance, agreement=agreement)
         criteria = CriterionFormSet(request.POST, prefix="criteria")
-        if form.is_valid() and criteria.is_valid():
-            try:
-                saved = call_save(
-                    call=form.save(commit=False),
-                    criteria=criteria_from(criteria),
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Utlysningen är sparad.")
-                return redirect(
-                    "call_detail",
-                    code=agreement.organisation.code,
-                    year=agreement.year,
-                    call_id=saved.pk,
-                )
+
+        def save() -> None:
+            call_save(
+                call=form.save(commit=False), criteria=criteria_from(criteria), user=request.user
+            )
+
+        if criteria.is_valid() and form_saved(request, form, save, "Utlysningen är sparad."):
+            # call_save saved the form's own instance, so a new call has its pk now.
+            return redirect(
+                "call_detail",
+                code=agreement.organisation.code,
+                year=agreement.year,
+                call_id=form.instance.pk,
+            )
     else:
         form = CallForm(instance=instance, agreement=agreement)
         initial = [
@@ -92,10 +82,6 @@ def _call_form_page(request, agreement, call: Call | None) -> HttpResponse:
             for c in (call.criteria.all() if call else [])
         ]
         criteria = CriterionFormSet(initial=initial, prefix="criteria")
-    reserved = reserved_by_calls(agreement)
-    lines = [
-        (line, reserved.get(line.area_id, ZERO)) for line in agreement_balance(agreement).lines
-    ]
     return render(
         request,
         "calls/call_form.html",
@@ -104,7 +90,7 @@ def _call_form_page(request, agreement, call: Call | None) -> HttpResponse:
             "form": form,
             "criteria": criteria,
             "call": call,
-            "lines": lines,
+            "lines": reservation_lines(agreement),
         },
     )
 
@@ -196,11 +182,6 @@ def call_application(
 ) -> HttpResponse:
     call = access.call_for_editor(request, code, year, call_id)
     application = get_object_or_404(call.applications.submitted(), pk=application_id)
-    reviews = (
-        Review.objects.filter(application=application, submitted_at__isnull=False)
-        .select_related("assignment__reviewer")
-        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
-    )
     return render(
         request,
         "calls/call_application.html",
@@ -208,107 +189,53 @@ def call_application(
             **year_context(call.agreement),
             "call": call,
             "application": application,
-            "reviews": reviews,
+            "reviews": submitted_reviews(application),
             "show_contact": True,
         },
     )
 
 
-def _ranking_context(call: Call) -> dict:
+def _ranking_page(
+    request: HttpRequest, call: Call, form: ProposalForm, status: int = 200
+) -> HttpResponse:
     rows = ranking(call)
-    requested = sum((row.application.amount_requested or ZERO for row in rows), ZERO)
-    proposed = sum((row.application.proposed_amount or ZERO for row in rows), ZERO)
-    return {
+    for row in rows:
+        row.field = form[f"amount_{row.application.pk}"]
+    context = {
         "call": call,
         "rows": rows,
-        "requested_total": requested,
-        "proposed_total": proposed,
+        "requested_total": sum((r.application.amount_requested or ZERO for r in rows), ZERO),
+        "proposed_total": sum((r.application.proposed_amount or ZERO for r in rows), ZERO),
         "available": call_available(call),
+        "form": form,
     }
+    return render(
+        request,
+        "calls/call_ranking.html",
+        {**year_context(call.agreement), **context},
+        status=status,
+    )
 
 
 @login_required
 def call_ranking(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
     call = access.call_for_editor(request, code, year, call_id)
     applications = list(call.applications.submitted())
-    status = 200
-    if request.method == "POST":
-        form = ProposalForm(request.POST, applications=applications)
-        if form.is_valid():
-            try:
-                proposals_set(call=call, amounts=form.amounts())
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 400
-            else:
-                messages.success(request, "De föreslagna beloppen är sparade.")
-                return redirect("call_ranking", code=code, year=year, call_id=call.pk)
-        else:
-            status = 400
-    else:
-        form = ProposalForm(applications=applications)
-    context = _ranking_context(call)
-    for row in context["rows"]:
-        row.field = form[f"amount_{row.application.pk}"]
-    return render(
-        request,
-        "calls/call_ranking.html",
-        {**year_context(call.agreement), **context, "form": form},
-        status=status,
-    )
+    if request.method != "POST":
+        return _ranking_page(request, call, ProposalForm(applications=applications))
+    form = ProposalForm(request.POST, applications=applications)
+
+    def save() -> None:
+        proposals_set(call=call, amounts=form.amounts())
+
+    if form_saved(request, form, save, "De föreslagna beloppen är sparade."):
+        return redirect("call_ranking", code=code, year=year, call_id=call.pk)
+    return _ranking_page(request, call, form, status=400)
 
 
-@login_required
-def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
-    call = access.call_for_editor(request, code, year, call_id)
-    ranked = [row.application for row in ranking(call)]
-    status = 200
-    if call.status == Call.Status.DECIDED:
-        return redirect("call_detail", code=code, year=year, call_id=call.pk)
-    if request.method == "POST":
-        form = DecisionForm(request.POST, applications=ranked)
-        if form.is_valid():
-            data = form.cleaned_data
-            outcomes = [
-                Outcome(
-                    application_id=a.pk,
-                    granted=data[f"outcome_{a.pk}"] == "granted",
-                    amount=data.get(f"amount_{a.pk}") or ZERO,
-                    reason=data[f"reason_{a.pk}"],
-                )
-                for a in ranked
-            ]
-            try:
-                call_decide(
-                    call=call,
-                    outcomes=outcomes,
-                    registry_number=data["registry_number"],
-                    decided_on=data["decided_on"],
-                    announced_on=data["announced_on"],
-                    decided_by=data["decided_by"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 400
-            else:
-                messages.success(
-                    request, "Beslutet är registrerat, fördelningarna skapade och breven skickade."
-                )
-                return redirect("call_detail", code=code, year=year, call_id=call.pk)
-        else:
-            status = 400
-    else:
-        organisation = call.agreement.organisation
-        form = DecisionForm(
-            applications=ranked,
-            initial={
-                "registry_number": call.registry_number,
-                "decided_by": organisation.delegate,
-                "decided_on": timezone.localdate(),
-                "announced_on": timezone.localdate(),
-            },
-        )
+def _decision_page(
+    request: HttpRequest, call: Call, form: DecisionForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "calls/call_decision.html",
@@ -320,6 +247,26 @@ def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> H
         },
         status=status,
     )
+
+
+@login_required
+def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    if call.status == Call.Status.DECIDED:
+        return redirect("call_detail", code=code, year=year, call_id=call.pk)
+    ranked = [row.application for row in ranking(call)]
+    if request.method != "POST":
+        form = DecisionForm(applications=ranked, initial=DecisionForm.initial_for(call))
+        return _decision_page(request, call, form)
+    form = DecisionForm(request.POST, applications=ranked)
+
+    def save() -> None:
+        call_decide(call=call, outcomes=form.outcomes(), user=request.user, **form.decision())
+
+    done = "Beslutet är registrerat, fördelningarna skapade och breven skickade."
+    if form_saved(request, form, save, done):
+        return redirect("call_detail", code=code, year=year, call_id=call.pk)
+    return _decision_page(request, call, form, status=400)
 
 
 # --- Public record (diarium) ---------------------------------------------------------------
