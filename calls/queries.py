@@ -91,10 +91,9 @@ def call_available(call: Call) -> Decimal:
 
 
 def submitted_reviews(application: Application) -> QuerySet[Review]:
-    """The application's submitted reviews with their reviewers and scores, first one first."""
+    """The application's submitted reviews with their reviewers and scores."""
     return (
         Review.objects.filter(application=application, submitted_at__isnull=False)
         .select_related("assignment__reviewer")
         .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
-        .order_by("pk")
     )

@@ -70,7 +70,7 @@ def _score_page(
                 return redirect(request.path)
             status = 400
     # Others' scores only after one's own: nobody anchors on a colleague's judgement.
-    others = submitted_reviews(application) if submitted else []
+    others = submitted_reviews(application).order_by("pk") if submitted else []
     return render(
         request,
         "calls/review_score.html",
