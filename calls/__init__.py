@@ -1,0 +1,1 @@
+"""Calls for applications (utlysningar): calls, applications, assessment and decisions."""

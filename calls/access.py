@@ -1,13 +1,30 @@
-"""Who may see a call's applications. Outsiders get 404 (not even confirmed to exist)."""
+"""Who may see a call and its applications. Outsiders get 404 (not even confirmed to exist)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
-from funds.access import EDITOR_ROLES, agreement_for_user
+from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user
 from funds.models import Agreement, Membership
+
+
+def published_calls() -> QuerySet[Call]:
+    return Call.objects.filter(status=Call.Status.OPEN).select_related(
+        "agreement__organisation", "priority_area"
+    )
+
+
+def is_applicant(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and hasattr(request.user, "applicant_profile")
+
+
+def require_applicant(request: HttpRequest) -> None:
+    if not is_applicant(request):
+        raise PermissionDenied("Logga in med ett konto för sökande för att ansöka.")
 
 
 def call_for_editor(request: HttpRequest, code: str, year: int, call_id: int) -> Call:
@@ -64,3 +81,17 @@ def viewable_application(request: HttpRequest, application_id: int) -> Applicati
 
 def assignment_for(request: HttpRequest, call: Call) -> ReviewerAssignment | None:
     return ReviewerAssignment.objects.filter(call=call, reviewer=request.user).first()
+
+
+def call_for_reviewer(
+    request: HttpRequest, code: str, year: int, call_id: int
+) -> tuple[Call, ReviewerAssignment]:
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    call = get_object_or_404(
+        Call.objects.select_related("priority_area"), pk=call_id, agreement=agreement
+    )
+    call.agreement = agreement
+    assignment = assignment_for(request, call)
+    if assignment is None:
+        raise PermissionDenied("Du är inte bedömare för den här utlysningen.")
+    return call, assignment

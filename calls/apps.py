@@ -1,3 +1,5 @@
+"""The calls app's configuration."""
+
 from django.apps import AppConfig
 
 

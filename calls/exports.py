@@ -11,6 +11,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from calls.models import Application, Call
 
@@ -28,7 +29,14 @@ def _safe(text: str) -> str:
 
 def record_xlsx(call: Call) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    _call_sheet(workbook.active, call)
+    _applicants_sheet(workbook.create_sheet("Sökande"), call)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _call_sheet(sheet: Worksheet, call: Call) -> None:
     sheet.title = "Utlysning"
     decision = getattr(call, "decision", None)
     rows = [
@@ -57,7 +65,8 @@ def record_xlsx(call: Call) -> bytes:
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
 
-    applicants = workbook.create_sheet("Sökande")
+
+def _applicants_sheet(applicants: Worksheet, call: Call) -> None:
     header = ["Kvittonummer", "Organisation", "Organisationsnummer", "Projekt", "Inskickad",
               "Sökt belopp", "Beslut", "Beviljat belopp", "Motivering"]  # fmt: skip
     applicants.append(header)
@@ -82,6 +91,3 @@ def record_xlsx(call: Call) -> bytes:
             applicants.cell(applicants.max_row, column).number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEFGHI", (14, 36, 20, 36, 18, 16, 14, 16, 60), strict=True):
         applicants.column_dimensions[letter].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -1,9 +1,12 @@
+"""Forms of calls: calls and criteria, accounts, applications, assessment, proposals, decisions."""
+
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from calls.models import (
     MAX_BUDGET_ROWS,
@@ -13,8 +16,9 @@ from calls.models import (
     Application,
     Call,
 )
+from calls.workflows import Outcome
 from funds.identifiers import normalise_organisation_number
-from funds.models import Agreement, Membership, SurveyCategory
+from funds.models import ZERO, Agreement, Membership, SurveyCategory
 from funds.money import AmountField
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -248,6 +252,11 @@ BudgetFormSet = forms.formset_factory(
 )
 
 
+def budget_from(formset) -> list[dict]:
+    """The budget rows that name a cost, as item and amount, in the order typed."""
+    return [form.cleaned_data for form in formset if form.cleaned_data.get("item")]
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Bilaga (PDF, högst 5 MB)",
@@ -366,6 +375,8 @@ class DecisionForm(forms.Form):
         help_text="Tiden för laglighetsprövning (tre veckor) räknas från den dagen.",
     )
 
+    RECORD_FIELDS = ("registry_number", "decided_by", "decided_on", "announced_on")
+
     def __init__(self, *args, applications, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.applications = list(applications)
@@ -404,3 +415,29 @@ class DecisionForm(forms.Form):
             if missing and f"amount_{pk}" not in self.errors:
                 self.add_error(f"amount_{pk}", f"Ange beviljat belopp för {application}.")
         return data
+
+    @staticmethod
+    def initial_for(call: Call) -> dict:
+        today = timezone.localdate()
+        return {
+            "registry_number": call.registry_number,
+            "decided_by": call.agreement.organisation.delegate,
+            "decided_on": today,
+            "announced_on": today,
+        }
+
+    def decision(self) -> dict:
+        """The decision's own record: registry number, decided by, decided and announced on."""
+        return {name: self.cleaned_data[name] for name in self.RECORD_FIELDS}
+
+    def outcomes(self) -> list[Outcome]:
+        data = self.cleaned_data
+        return [
+            Outcome(
+                application_id=a.pk,
+                granted=data[f"outcome_{a.pk}"] == "granted",
+                amount=data.get(f"amount_{a.pk}") or ZERO,
+                reason=data[f"reason_{a.pk}"],
+            )
+            for a in self.applications
+        ]

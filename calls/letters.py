@@ -1,5 +1,7 @@
-"""Decision letters and the public record of a call, rendered through reporting's one PDF
-helper (tagged PDF/UA, Swedish)."""
+"""Decision letters and a call's public record as PDF, through reporting's one PDF helper.
+
+The PDFs are tagged PDF/UA and Swedish.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Calls for applications (utlysningar): a call reserves part of a priority area's money,
-associations apply, reviewers declare jäv and score, and a decision turns grants into
-allocations through funds' own workflow.
+"""Models of calls for applications (utlysningar): calls, applications, reviews, decisions.
+
+A call reserves part of a priority area's money, associations apply, reviewers declare jäv
+and score, and a decision turns grants into allocations through funds' own workflow.
 
 Money is `DecimalField(max_digits=14, decimal_places=2)` as in funds; nothing an allocation
 or a decision points at can be deleted (PROTECT).

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,7 +19,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from calls.models import (
     Application,
+    BudgetRow,
     Call,
     CallDecision,
     ConflictDeclaration,
@@ -38,38 +37,16 @@ from calls.models import (
     ReviewerAssignment,
     Score,
 )
+from calls.queries import area_free_money, call_available
 from funds.allocations import allocation_set
-from funds.balance import agreement_balance
 from funds.identifiers import normalise_organisation_number
-from funds.models import ZERO, Agreement, Allocation, Membership, PriorityArea, Recipient
+from funds.models import ZERO, Allocation, Membership, PriorityArea, Recipient
 from funds.money import format_kr
 
 logger = logging.getLogger(__name__)
 
 
-# --- Reservations --------------------------------------------------------------------------
-
-
-def reserved_by_calls(agreement: Agreement) -> dict[int, Decimal]:
-    """Money held back per priority area by the agreement's calls that are not yet decided
-    (drafts included: a coordinator who writes a call is counting on that money)."""
-    rows = (
-        Call.objects.filter(agreement=agreement)
-        .exclude(status=Call.Status.DECIDED)
-        .values("priority_area_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    return {row["priority_area_id"]: row["total"] for row in rows}
-
-
-def area_free_money(area: PriorityArea, *, excluding: Call | None = None) -> Decimal:
-    """The area's unallocated money less what other undecided calls reserve."""
-    line = next(line for line in agreement_balance(area.agreement).lines if line.area_id == area.pk)
-    reserved = Call.objects.filter(priority_area=area).exclude(status=Call.Status.DECIDED)
-    if excluding is not None and excluding.pk:
-        reserved = reserved.exclude(pk=excluding.pk)
-    return line.unallocated - (reserved.aggregate(total=Sum("amount"))["total"] or ZERO)
+# --- Calls ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -229,6 +206,22 @@ def application_problems(application: Application) -> list[tuple[str, str]]:
     return problems
 
 
+@transaction.atomic
+def application_budget_set(*, application: Application, rows: list[dict]) -> None:
+    """The application's budget becomes exactly `rows` (item and amount), in their order."""
+    application.budget_rows.all().delete()
+    BudgetRow.objects.bulk_create(
+        BudgetRow(application=application, position=index, **row) for index, row in enumerate(rows)
+    )
+
+
+def edit_refusal(application: Application) -> str:
+    """Why the application cannot change now (it is submitted, or the call no longer accepts)."""
+    if application.status != Application.Status.DRAFT:
+        return "Ansökan är redan inskickad och kan inte ändras."
+    return deadline_refusal(application.call).messages[0]
+
+
 def deadline_refusal(call: Call) -> ValidationError:
     return ValidationError(
         "Ansökningstiden har gått ut eller utlysningen är inte öppen. "
@@ -347,45 +340,7 @@ def review_submit(
     return review
 
 
-@dataclass
-class Ranked:
-    application: Application
-    weighted: Decimal | None  # mean over submitted reviews of the weighted mean score
-    reviews: int
-
-
-def ranking(call: Call) -> list[Ranked]:
-    """Submitted applications by weighted score, best first; unscored ones last. Three
-    queries whatever the number of applications."""
-    weights = {criterion.pk: criterion.weight for criterion in call.criteria.all()}
-    total_weight = sum(weights.values()) or 1
-    per_review: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    review_app: dict[int, int] = {}
-    for score in Score.objects.filter(
-        review__application__call=call, review__submitted_at__isnull=False
-    ).values("review_id", "review__application_id", "criterion_id", "score"):
-        per_review[score["review_id"]][score["criterion_id"]] = score["score"]
-        review_app[score["review_id"]] = score["review__application_id"]
-    per_application: dict[int, list[Decimal]] = defaultdict(list)
-    for review_id, scores in per_review.items():
-        weighted = sum(
-            Decimal(value) * weights.get(criterion, 0) for criterion, value in scores.items()
-        )
-        per_application[review_app[review_id]].append(weighted / total_weight)
-    rows = []
-    for application in call.applications.submitted().order_by("pk"):
-        values = per_application.get(application.pk, [])
-        mean = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
-        rows.append(Ranked(application, mean, len(values)))
-    rows.sort(key=lambda row: (row.weighted is None, -(row.weighted or 0), row.application.pk))
-    return rows
-
-
-def call_available(call: Call) -> Decimal:
-    """What the call can hand out now: its amount, unless the area has less left (the matrix
-    may have changed since the call was published)."""
-    free = area_free_money(call.priority_area, excluding=call)
-    return min(call.amount, free) if call.reserves_money else call.amount
+# --- Proposing -----------------------------------------------------------------------------
 
 
 def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
@@ -453,23 +408,7 @@ def call_decide(
             .select_related("agreement__organisation", "priority_area")
             .get(pk=call.pk)
         )
-        if call.status == Call.Status.DECIDED:
-            raise ValidationError("Utlysningen är redan beslutad.", code="decided")
-        if call.accepts_applications():
-            raise ValidationError(
-                "Utlysningen är öppen för ansökningar. Stäng den innan beslut.", code="open"
-            )
-        applications = {a.pk: a for a in call.applications.submitted()}
-        if {outcome.application_id for outcome in outcomes} != set(applications):
-            raise ValidationError("Beslutet ska omfatta varje inskickad ansökan.", code="all")
-        granted_total = sum((o.amount for o in outcomes if o.granted), ZERO)
-        available = call_available(call)
-        if granted_total > available:
-            raise ValidationError(
-                f"De beviljade beloppen blir sammanlagt {format_kr(granted_total)}, men det "
-                f"finns bara {format_kr(available)} att fördela.",
-                code="over_available",
-            )
+        applications = _decidable_applications(call, outcomes)
         decision = CallDecision.objects.create(
             call=call,
             registry_number=registry_number,
@@ -479,23 +418,47 @@ def call_decide(
             recorded_by=user,
         )
         for outcome in outcomes:
-            application = applications[outcome.application_id]
-            application.decision_reason = outcome.reason.strip()
-            if outcome.granted:
-                application.status = Application.Status.GRANTED
-                application.granted_amount = outcome.amount
-                application.recipient = _grant(call, application, outcome.amount, user)
-            else:
-                application.status = Application.Status.REJECTED
-                application.granted_amount = None
-            application.save(
-                update_fields=["status", "granted_amount", "decision_reason", "recipient"]
-            )
+            _outcome_record(call, applications[outcome.application_id], outcome, user)
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
     for application in applications.values():
         decision_letter_send(application=application)
     return decision
+
+
+def _decidable_applications(call: Call, outcomes: list[Outcome]) -> dict[int, Application]:
+    """The call's submitted applications by pk; refused unless the call is closed and not
+    decided, the outcomes cover exactly those applications and the grants fit the money."""
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError("Utlysningen är redan beslutad.", code="decided")
+    if call.accepts_applications():
+        raise ValidationError(
+            "Utlysningen är öppen för ansökningar. Stäng den innan beslut.", code="open"
+        )
+    applications = {a.pk: a for a in call.applications.submitted()}
+    if {outcome.application_id for outcome in outcomes} != set(applications):
+        raise ValidationError("Beslutet ska omfatta varje inskickad ansökan.", code="all")
+    granted_total = sum((o.amount for o in outcomes if o.granted), ZERO)
+    available = call_available(call)
+    if granted_total > available:
+        raise ValidationError(
+            f"De beviljade beloppen blir sammanlagt {format_kr(granted_total)}, men det "
+            f"finns bara {format_kr(available)} att fördela.",
+            code="over_available",
+        )
+    return applications
+
+
+def _outcome_record(call: Call, application: Application, outcome: Outcome, user) -> None:
+    application.decision_reason = outcome.reason.strip()
+    if outcome.granted:
+        application.status = Application.Status.GRANTED
+        application.granted_amount = outcome.amount
+        application.recipient = _grant(call, application, outcome.amount, user)
+    else:
+        application.status = Application.Status.REJECTED
+        application.granted_amount = None
+    application.save(update_fields=["status", "granted_amount", "decision_reason", "recipient"])
 
 
 def _grant(call: Call, application: Application, amount: Decimal, user) -> Recipient:

@@ -1,10 +1,12 @@
-"""{% call_reservations agreement balance %}: the money a year's undecided calls hold back, per
-area, for pages outside the calls app (the year overview; the matrix may use it later). One
-query, whatever the number of areas or calls."""
+"""The {% call_reservations agreement balance %} tag: what undecided calls hold back per area.
+
+For pages outside the calls app (the year overview; the matrix may use it later). One query,
+whatever the number of areas or calls.
+"""
 
 from django import template
 
-from calls.workflows import reserved_by_calls
+from calls.queries import reserved_by_calls
 
 register = template.Library()
 

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from calls.exports import record_applications, record_xlsx
 from calls.letters import record_pdf
 from calls.models import Call
-from calls.workflows import Outcome, call_decide, call_save, proposals_set, reserved_by_calls
+from calls.queries import reserved_by_calls
+from calls.workflows import Outcome, call_decide, call_save, proposals_set
 from tests import factories as f
 from tests.reporting.pdfs import flat, pdf_text
 

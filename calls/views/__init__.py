@@ -1,0 +1,1 @@
+"""Pages of calls for applications, one module per audience."""

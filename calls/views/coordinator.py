@@ -1,0 +1,297 @@
+"""Coordinator pages: calls, their status and reviewers, ranking, the decision, diarium exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from calls import access
+from calls.forms import (
+    CallForm,
+    CriterionFormSet,
+    DecisionForm,
+    ProposalForm,
+    ReviewersForm,
+    criteria_from,
+)
+from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
+from calls.pages import file_response, form_saved, year_context
+from calls.queries import call_available, ranking, reservation_lines, submitted_reviews
+from calls.workflows import (
+    assignments_set,
+    call_decide,
+    call_save,
+    call_set_status,
+    proposals_set,
+)
+from funds.access import VIEWER_ROLES, agreement_for_user, can_edit
+from funds.models import ZERO
+
+
+@login_required
+@require_safe
+def call_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    editor = can_edit(agreement)
+    calls = Call.objects.filter(agreement=agreement).select_related("priority_area")
+    if not editor:
+        calls = calls.filter(assignments__reviewer=request.user)
+    calls = calls.annotate(
+        submitted=Count("applications", filter=~Q(applications__status="draft"))
+    ).order_by("-closes_at", "pk")
+    return render(
+        request,
+        "calls/call_list.html",
+        {
+            **year_context(agreement),
+            "calls": calls,
+            "editor": editor,
+            "lines": reservation_lines(agreement),
+        },
+    )
+
+
+def _call_form_page(request, agreement, call: Call | None) -> HttpResponse:
+    instance = call or Call(agreement=agreement)
+    if request.method == "POST":
+        form = CallForm(request.POST, instance=instance, agreement=agreement)
+        criteria = CriterionFormSet(request.POST, prefix="criteria")
+
+        def save() -> None:
+            call_save(
+                call=form.save(commit=False), criteria=criteria_from(criteria), user=request.user
+            )
+
+        if criteria.is_valid() and form_saved(request, form, save, "Utlysningen är sparad."):
+            # call_save saved the form's own instance, so a new call has its pk now.
+            return redirect(
+                "call_detail",
+                code=agreement.organisation.code,
+                year=agreement.year,
+                call_id=form.instance.pk,
+            )
+    else:
+        form = CallForm(instance=instance, agreement=agreement)
+        initial = [
+            {"name": c.name, "description": c.description, "weight": c.weight}
+            for c in (call.criteria.all() if call else [])
+        ]
+        criteria = CriterionFormSet(initial=initial, prefix="criteria")
+    return render(
+        request,
+        "calls/call_form.html",
+        {
+            **year_context(agreement),
+            "form": form,
+            "criteria": criteria,
+            "call": call,
+            "lines": reservation_lines(agreement),
+        },
+    )
+
+
+@login_required
+def call_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    from funds.access import EDITOR_ROLES
+
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    return _call_form_page(request, agreement, None)
+
+
+@login_required
+def call_edit(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    if call.status != Call.Status.DRAFT:
+        messages.error(request, "En publicerad utlysning kan inte ändras.")
+        return redirect("call_detail", code=code, year=year, call_id=call.pk)
+    return _call_form_page(request, call.agreement, call)
+
+
+@login_required
+@require_safe
+def call_detail(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    applications = call.applications.submitted().order_by("submitted_at", "pk")
+    drafts = call.applications.filter(status=Application.Status.DRAFT).count()
+    assignments = ReviewerAssignment.objects.filter(call=call).select_related("reviewer")
+    declarations = ConflictDeclaration.objects.filter(
+        assignment__call=call, has_conflict=True
+    ).select_related("assignment__reviewer", "application")
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            **year_context(call.agreement),
+            "call": call,
+            "criteria": call.criteria.all(),
+            "applications": applications,
+            "drafts": drafts,
+            "assignments": assignments,
+            "conflicts": declarations,
+            "reviewers_form": ReviewersForm(
+                agreement=call.agreement,
+                initial={"reviewers": [a.reviewer for a in assignments]},
+            ),
+            "reserved": call.amount if call.reserves_money else None,
+            "available": call_available(call),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_status(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    target = request.POST.get("status", "")
+    try:
+        call_set_status(call=call, status=target)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            "Utlysningen är publicerad."
+            if target == Call.Status.OPEN
+            else "Utlysningen är stängd.",
+        )
+    return redirect("call_detail", code=code, year=year, call_id=call.pk)
+
+
+@login_required
+@require_POST
+def call_reviewers(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    form = ReviewersForm(request.POST, agreement=call.agreement)
+    if form.is_valid():
+        assignments_set(call=call, reviewers=list(form.cleaned_data["reviewers"]))
+        messages.success(request, "Bedömarna är sparade.")
+    else:
+        messages.error(request, "Bedömarna kunde inte sparas.")
+    return redirect("call_detail", code=code, year=year, call_id=call.pk)
+
+
+@login_required
+@require_safe
+def call_application(
+    request: HttpRequest, code: str, year: int, call_id: int, application_id: int
+) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    application = get_object_or_404(call.applications.submitted(), pk=application_id)
+    return render(
+        request,
+        "calls/call_application.html",
+        {
+            **year_context(call.agreement),
+            "call": call,
+            "application": application,
+            "reviews": submitted_reviews(application),
+            "show_contact": True,
+        },
+    )
+
+
+def _ranking_page(
+    request: HttpRequest, call: Call, form: ProposalForm, status: int = 200
+) -> HttpResponse:
+    rows = ranking(call)
+    for row in rows:
+        row.field = form[f"amount_{row.application.pk}"]
+    context = {
+        "call": call,
+        "rows": rows,
+        "requested_total": sum((r.application.amount_requested or ZERO for r in rows), ZERO),
+        "proposed_total": sum((r.application.proposed_amount or ZERO for r in rows), ZERO),
+        "available": call_available(call),
+        "form": form,
+    }
+    return render(
+        request,
+        "calls/call_ranking.html",
+        {**year_context(call.agreement), **context},
+        status=status,
+    )
+
+
+@login_required
+def call_ranking(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    applications = list(call.applications.submitted())
+    if request.method != "POST":
+        return _ranking_page(request, call, ProposalForm(applications=applications))
+    form = ProposalForm(request.POST, applications=applications)
+
+    def save() -> None:
+        proposals_set(call=call, amounts=form.amounts())
+
+    if form_saved(request, form, save, "De föreslagna beloppen är sparade."):
+        return redirect("call_ranking", code=code, year=year, call_id=call.pk)
+    return _ranking_page(request, call, form, status=400)
+
+
+def _decision_page(
+    request: HttpRequest, call: Call, form: DecisionForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "calls/call_decision.html",
+        {
+            **year_context(call.agreement),
+            "call": call,
+            "form": form,
+            "available": call_available(call),
+        },
+        status=status,
+    )
+
+
+@login_required
+def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    call = access.call_for_editor(request, code, year, call_id)
+    if call.status == Call.Status.DECIDED:
+        return redirect("call_detail", code=code, year=year, call_id=call.pk)
+    ranked = [row.application for row in ranking(call)]
+    if request.method != "POST":
+        form = DecisionForm(applications=ranked, initial=DecisionForm.initial_for(call))
+        return _decision_page(request, call, form)
+    form = DecisionForm(request.POST, applications=ranked)
+
+    def save() -> None:
+        call_decide(call=call, outcomes=form.outcomes(), user=request.user, **form.decision())
+
+    done = "Beslutet är registrerat, fördelningarna skapade och breven skickade."
+    if form_saved(request, form, save, done):
+        return redirect("call_detail", code=code, year=year, call_id=call.pk)
+    return _decision_page(request, call, form, status=400)
+
+
+# --- Public record (diarium) ---------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def call_export_xlsx(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    from calls.exports import record_xlsx
+
+    call = access.call_for_editor(request, code, year, call_id)
+    return file_response(
+        record_xlsx(call),
+        f"utlysning-{call.pk}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_safe
+def call_export_pdf(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
+    from calls.exports import record_applications
+    from calls.letters import record_pdf
+
+    call = access.call_for_editor(request, code, year, call_id)
+    return file_response(
+        record_pdf(call, record_applications(call)), f"utlysning-{call.pk}.pdf", "application/pdf"
+    )
