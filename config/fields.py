@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.apps import apps as global_apps
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -26,7 +27,10 @@ class BoundedTextField(models.TextField):
 
     def contribute_to_class(self, cls, name, *args, **kwargs) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)
-        if cls._meta.abstract:
+        # Only the project's own models get it. A model Django renders from a migration's
+        # state, or builds to rebuild a SQLite table, already lists the constraints the
+        # database holds: adding one would create it twice (under a "new…" name on SQLite).
+        if cls._meta.abstract or cls._meta.apps is not global_apps:
             return
         constraint = models.CheckConstraint(
             condition=LessThanOrEqual(Length(name), self.max_length),

@@ -29,7 +29,9 @@ def app_files() -> list[Path]:
     for app in APPS:
         base = ROOT / app
         if base.is_dir():
-            files += [p for p in base.rglob("*.py") if "migrations" not in p.parts]
+            files += [
+                p for p in base.rglob("*.py") if "migrations" not in p.relative_to(ROOT).parts
+            ]
     return sorted(files)
 
 

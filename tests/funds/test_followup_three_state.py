@@ -1,12 +1,8 @@
-"""The reporter's three-state answer per optional enkät group (Ja, Nej, Ej besvarat), and
-the migration that gave old insatser their honest state."""
+"""The reporter's three-state answer per optional enkät group (Ja, Nej, Ej besvarat)."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from funds.models import Agreement, FollowUp, Intervention, SurveyCategory
@@ -98,19 +94,3 @@ def test_annan_needs_the_free_text(client, year):
         client, allocation, cat_responsible_unit=[other.pk], responsible_unit="Fritidsgården"
     )
     assert response.status_code == 302
-
-
-def test_the_migration_answers_only_groups_with_a_chosen_category(year):
-    allocation, categories, _ = year
-    follow_up = f.follow_up(allocation, "100.00")
-    chosen = Intervention.objects.create(follow_up=follow_up, name="Med val")
-    chosen.categories.set(
-        [categories["goal", "Mindre risker"], categories["perspective", "Barnrätt"]]
-    )
-    nothing = Intervention.objects.create(follow_up=follow_up, name="Utan val")
-    migration = importlib.import_module("funds.migrations.0006_intervention_answered_groups")
-    migration.answered_from_categories(apps, None)
-    chosen.refresh_from_db()
-    nothing.refresh_from_db()
-    assert chosen.answered_groups == ["goal", "perspective"]
-    assert nothing.answered_groups == []  # Ej besvarat everywhere, never Nej
