@@ -28,7 +28,7 @@ urlpatterns += [
 ]
 
 # The national follow-up (enkät) and the public open data (reporting/views_survey.py).
-from reporting import views_survey  # noqa: E402
+from reporting.survey import views as views_survey  # noqa: E402
 
 urlpatterns += [
     path("<str:code>/<int:year>/enkat/", views_survey.survey_check_page, name="survey_check"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
 from funds.models import Agreement
-from reporting.opendata import (
+from reporting.opendata.files import (
     allocations_csv,
     allocations_csv_semicolon,
     allocations_json,
@@ -30,7 +30,7 @@ from reporting.opendata import (
     published_years,
     schema_document,
 )
-from reporting.survey import (
+from reporting.survey.workbook import (
     XLSX_CONTENT_TYPE,
     SurveyCheck,
     SurveyRefused,

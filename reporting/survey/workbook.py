@@ -82,7 +82,7 @@ from funds.models import (
 )
 from funds.money import format_kr
 from funds.spreadsheets import XLSX_CONTENT_TYPE
-from reporting.workbook import (
+from reporting.survey.writers import (
     DEFAULT_WRITER,
     WRITERS,
     Book,
