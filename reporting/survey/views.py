@@ -30,14 +30,8 @@ from reporting.opendata.files import (
     published_years,
     schema_document,
 )
-from reporting.survey.workbook import (
-    XLSX_CONTENT_TYPE,
-    SurveyCheck,
-    SurveyRefused,
-    survey_check,
-    survey_export,
-    survey_filename,
-)
+from reporting.survey.checks import SurveyCheck, SurveyRefused, survey_check
+from reporting.survey.workbook import XLSX_CONTENT_TYPE, survey_export, survey_filename
 
 CHECK_TEMPLATE = "reporting/survey_check.html"
 # Open data changes only through amendments; a short shared cache keeps load off the app.

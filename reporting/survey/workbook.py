@@ -1,8 +1,7 @@
-"""The national follow-up (Socialstyrelsen's enkät): validation, and the year as an .xlsx.
+"""The enkät's workbook: the year as an .xlsx for Socialstyrelsen's national follow-up.
 
-`survey_check(agreement)` lists everything that would make the export wrong or incomplete,
-each problem with a link to the page that fixes it. `survey_export(...)` writes the
-workbook, and refuses while problems remain unless it is a draft (marked "UTKAST" in the
+`survey_export(...)` writes the workbook, and refuses while `survey_check` (checks.py)
+finds problems, unless it is a draft (marked "UTKAST" in the
 title row, the printed page header and a red tab of every sheet).
 
 The workbook, one sheet per purpose so that nothing is reported twice:
@@ -19,7 +18,7 @@ The workbook, one sheet per purpose so that nothing is reported twice:
 Amounts are numbers with a kronor number format. Every sheet is set up for printing:
 landscape A4, fitted to the width (or a few pages wide for the insatser), the header row
 and first column repeated, a page header with organisation, year and UTKAST on drafts,
-page numbers in the footer (reporting/workbook.py).
+page numbers in the footer (reporting/survey/writers.py).
 
 Scale: the writer (xlsxwriter in constant-memory mode, or openpyxl's write-only mode)
 streams each sheet to a temporary file, and the interventions come from one server-side
@@ -46,42 +45,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.db.models import (
-    CharField,
-    Count,
-    DecimalField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
-from funds.balance import AgreementBalance, BalanceLine, agreement_balance
-from funds.followups import REQUIRED_GROUPS, STATE_LABELS
-from funds.models import (
-    ZERO,
-    Agreement,
-    Allocation,
-    FollowUp,
-    Intervention,
-    NationalAreaFunding,
-    Organisation,
-    PriorityArea,
-    Recipient,
-    Repayment,
-    SurveyCategory,
-)
-from funds.money import format_kr
+from funds.balance import AgreementBalance, BalanceLine
+from funds.models import Agreement, Intervention, SurveyCategory
 from funds.spreadsheets import XLSX_CONTENT_TYPE
+from reporting.survey.checks import (
+    CHUNK,
+    SurveyCheck,
+    SurveyRefused,
+    category_through,
+    group_labels,
+    kind_labels,
+    state_labels,
+    survey_check,
+)
+from reporting.survey.routes import (
+    ROUTE_OWN,
+    ROUTE_UNMAPPED,
+    AreaRoute,
+    Route,
+    route_labels,
+    route_order,
+)
 from reporting.survey.writers import (
     DEFAULT_WRITER,
     WRITERS,
@@ -94,11 +84,7 @@ from reporting.survey.writers import (
 
 __all__ = [
     "XLSX_CONTENT_TYPE",
-    "SurveyCheck",
-    "SurveyProblem",
-    "SurveyRefused",
     "cell_text",
-    "survey_check",
     "survey_export",
     "survey_filename",
 ]
@@ -110,423 +96,10 @@ TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
 YES, NO, UNANSWERED = "Ja", "Nej", "Ej besvarat"
 DRAFT_MARK = "UTKAST – får inte lämnas in"
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
-NAMES_PER_PROBLEM = 3  # interventions named in one problem line before "…"
-CHUNK = 2_000
 
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
 # What XML 1.0 cannot carry (and C1 controls, which only corrupt the display). Tab and line
 # feed stay; carriage returns are normalised to line feeds first.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-# --- Validation ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SurveyProblem:
-    """One thing that makes the export wrong or incomplete, and where to fix it."""
-
-    message: str
-    url: str
-    action: str
-
-
-ROUTE_OWN, ROUTE_UNMAPPED = "egen_prioritering", "ej_kopplad"
-Route = NationalAreaFunding.Route
-# The enkät an organisation answers itself; every other route gets a sheet of its own.
-OWN_SURVEY_ROUTE = {
-    Organisation.Kind.MUNICIPALITY: Route.MUNICIPALITY_SURVEY,
-    Organisation.Kind.REGION: Route.REGION_SURVEY,
-    Organisation.Kind.COUNTY_PARTNERSHIP: Route.COUNTY_SURVEY,
-}
-ROUTE_ORDER = (
-    Route.MUNICIPALITY_SURVEY,
-    Route.REGION_SURVEY,
-    Route.COUNTY_SURVEY,
-    Route.COUNTY_DIALOGUE,
-    Route.NOT_SET,
-    ROUTE_OWN,
-    ROUTE_UNMAPPED,
-)
-
-
-@dataclass(frozen=True)
-class AreaRoute:
-    """Where a local priority area's money belongs nationally and how it is followed up."""
-
-    national_number: int | None
-    national_name: str
-    route: str
-    route_label: str
-
-
-def route_labels() -> dict[str, str]:
-    with translation.override("sv"):
-        labels = {value: str(label) for value, label in Route.choices}
-    labels[Route.NOT_SET] = "Uppföljning ej fastställd"
-    labels[ROUTE_OWN] = "Egen prioritering"
-    labels[ROUTE_UNMAPPED] = "Utan nationellt område"
-    return labels
-
-
-def area_routes(agreement: Agreement) -> dict[int, AreaRoute]:
-    """Each priority area's national area and follow-up route. Two queries."""
-    labels = route_labels()
-    kind = agreement.organisation.kind
-    routes = {}
-    areas = (
-        PriorityArea.objects.filter(agreement=agreement)
-        .select_related("national_area")
-        .prefetch_related("national_area__fundings")
-    )
-    for area in areas:
-        national = area.national_area
-        if national is not None:
-            funding = national.funding_for(kind)
-            route = funding.route if funding is not None else Route.NOT_SET
-            routes[area.pk] = AreaRoute(national.number, national.name, route, labels[route])
-        elif area.own_priority_reason.strip():
-            routes[area.pk] = AreaRoute(None, labels[ROUTE_OWN], ROUTE_OWN, labels[ROUTE_OWN])
-        else:
-            routes[area.pk] = AreaRoute(
-                None, labels[ROUTE_UNMAPPED], ROUTE_UNMAPPED, labels[ROUTE_UNMAPPED]
-            )
-    return routes
-
-
-@dataclass
-class SurveyCheck:
-    agreement: Agreement
-    balance: AgreementBalance
-    categories: list[SurveyCategory]
-    routes: dict[int, AreaRoute] = field(default_factory=dict)
-    problems: list[SurveyProblem] = field(default_factory=list)
-    # Before follow-up the problems are the steps that remain, not errors to correct.
-    before_follow_up: bool = False
-    follow_ups_expected: int = 0  # allocations with money, or with a follow-up
-    follow_ups_approved: int = 0
-    interventions_by_area: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def interventions(self) -> int:
-        return sum(self.interventions_by_area.values())
-
-    def lines_with_routes(self) -> list[tuple[BalanceLine, AreaRoute | None]]:
-        return [(line, self.routes.get(line.area_id)) for line in self.balance.lines]
-
-
-class SurveyRefused(Exception):
-    """The export was refused: problems remain and it was not a draft."""
-
-    def __init__(self, check: SurveyCheck) -> None:
-        self.check = check
-        super().__init__(
-            f"Exporten vägrades: {len(check.problems)} problem återstår. Rätta dem eller "
-            "exportera ett utkast."
-        )
-
-
-def _summed(queryset: QuerySet, column: str) -> Coalesce:
-    """A correlated subquery summing one column (the group key makes it one row)."""
-    summed = queryset.order_by().values("group_key").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(summed, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
-
-
-def _counted(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("group_key").annotate(total=Count("pk")).values("total")
-    return Coalesce(Subquery(counted), Value(0))
-
-
-def _allocations(agreement: Agreement) -> QuerySet[Allocation]:
-    """Every allocation of the year with its follow-up and the sums that must agree: one query."""
-    interventions = Intervention.objects.filter(follow_up__allocation=OuterRef("pk")).annotate(
-        group_key=Value(1)
-    )
-    repaid = Repayment.objects.filter(
-        kind=Repayment.Kind.FROM_RECIPIENT,
-        priority_area=OuterRef("priority_area"),
-        recipient=OuterRef("recipient"),
-    ).annotate(group_key=Value(1))
-    return (
-        Allocation.objects.filter(priority_area__agreement=agreement)
-        .select_related("priority_area", "recipient")
-        .annotate(
-            follow_up_status=F("follow_up__status"),
-            follow_up_spent=F("follow_up__spent"),
-            intervention_count=_counted(interventions),
-            intervention_sum=_summed(interventions, "amount_spent"),
-            repaid=_summed(repaid, "amount"),
-        )
-        .order_by("priority_area__number", "recipient__name", "recipient_id")
-    )
-
-
-def _through() -> type:
-    return Intervention.categories.through
-
-
-def _incomplete_interventions(agreement: Agreement) -> Iterator[tuple]:
-    """Interventions lacking a required category group, or holding another year's categories.
-
-    Yields (allocation id, name, {group: present}, other_year); one streamed query.
-    """
-    through = _through()
-    year = agreement.year
-    present = {
-        f"has_{group}": Exists(
-            through.objects.filter(
-                intervention_id=OuterRef("pk"),
-                surveycategory__year=year,
-                surveycategory__group=group,
-            )
-        )
-        for group in REQUIRED_GROUPS
-    }
-    other_year = Exists(
-        through.objects.filter(intervention_id=OuterRef("pk")).exclude(surveycategory__year=year)
-    )
-    lacking = Q(other_year=True)
-    for name in present:
-        lacking |= Q(**{name: False})
-    rows = (
-        Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
-        .annotate(**present, other_year=other_year)
-        .filter(lacking)
-        .order_by("pk")
-        .values_list("follow_up__allocation_id", "name", *present, "other_year")
-    )
-    for allocation_id, name, *flags in rows.iterator(chunk_size=CHUNK):
-        yield allocation_id, name, dict(zip(REQUIRED_GROUPS, flags[:-1], strict=True)), flags[-1]
-
-
-@dataclass
-class _Lacking:
-    count: int = 0
-    names: list[str] = field(default_factory=list)
-
-    def add(self, name: str) -> None:
-        self.count += 1
-        if len(self.names) < NAMES_PER_PROBLEM:
-            self.names.append(name)
-
-    def text(self) -> str:
-        named = ", ".join(f"”{name}”" for name in self.names)
-        return named + (" …" if self.count > len(self.names) else "")
-
-
-def _state_labels() -> dict[str, str]:
-    with translation.override("sv"):
-        return {key: str(label) for key, label in STATE_LABELS.items()}
-
-
-def _group_labels() -> dict[str, str]:
-    with translation.override("sv"):
-        return {value: str(label) for value, label in SurveyCategory.Group.choices}
-
-
-def _kind_labels() -> dict[str, str]:
-    with translation.override("sv"):
-        return {value: str(label) for value, label in Recipient.Kind.choices}
-
-
-def _ordered_categories(categories: QuerySet[SurveyCategory]) -> list[SurveyCategory]:
-    """The year's categories in the order of the groups' definition, then position."""
-    order = {value: index for index, (value, _) in enumerate(SurveyCategory.Group.choices)}
-    return sorted(categories, key=lambda c: (order.get(c.group, len(order)), c.position, c.label))
-
-
-def _follow_up_problems(
-    allocation: Allocation, states: dict[str, str], lacking: dict[str, _Lacking], year: int
-) -> list[tuple[str, bool]]:
-    """One allocation's problems as (message, fixed on the repayments page)."""
-    found: list[tuple[str, bool]] = []
-    status = allocation.follow_up_status
-    if status is None:
-        found.append(("redovisningen är inte påbörjad.", False))
-    elif status != FollowUp.Status.APPROVED:
-        found.append((f"redovisningen är inte godkänd (status: {states[status]}).", False))
-
-    spent = allocation.follow_up_spent
-    if status is not None and spent is None:
-        found.append(("förbrukat belopp saknas.", False))
-    if spent is not None:
-        summed = allocation.intervention_sum
-        if spent and not allocation.intervention_count:
-            found.append(
-                (f"{format_kr(spent)} är förbrukat men inga insatser är redovisade.", False)
-            )
-        elif summed != spent:
-            found.append(
-                (
-                    f"insatsernas belopp ({format_kr(summed)}) stämmer inte med förbrukat belopp "
-                    f"({format_kr(spent)}), skillnad {format_kr(abs(spent - summed))}.",
-                    False,
-                )
-            )
-        unspent = max(allocation.amount - spent, ZERO)
-        if unspent > allocation.repaid:
-            found.append(
-                (f"{format_kr(unspent - allocation.repaid)} oförbrukat är inte återbetalt.", True)
-            )
-        elif allocation.repaid > unspent:
-            found.append(
-                (
-                    f"{format_kr(allocation.repaid - unspent)} mer är återbetalt än som blev "
-                    "oförbrukat.",
-                    True,
-                )
-            )
-
-    for label, interventions in lacking.items():
-        counted = f"{interventions.count} {'insats' if interventions.count == 1 else 'insatser'}"
-        if label:
-            text = f"{counted} saknar {label}: "
-        else:
-            text = f"{counted} har kategorier från ett annat år än {year} och kommer inte med: "
-        found.append((text + interventions.text() + ".", False))
-    return found
-
-
-def survey_check(agreement: Agreement) -> SurveyCheck:
-    """Everything that would make the year's export wrong or incomplete. Six queries.
-
-    Before follow-up (a draft or a decided year), the problems are what remains to be done
-    (decide, report, approve); repayments are not checked, since nothing can be owed yet.
-    """
-    code, year = agreement.organisation.code, agreement.year
-    balance = agreement_balance(agreement)
-    categories = _ordered_categories(SurveyCategory.objects.filter(year=year))
-    check = SurveyCheck(
-        agreement=agreement,
-        balance=balance,
-        categories=categories,
-        routes=area_routes(agreement),
-        before_follow_up=agreement.status in (Agreement.Status.DRAFT, Agreement.Status.DECIDED),
-    )
-    problems = check.problems
-    group_labels = _group_labels()
-    draft_year = agreement.status == Agreement.Status.DRAFT
-
-    if agreement.status == Agreement.Status.DRAFT:
-        problems.append(
-            SurveyProblem(
-                f"Överenskommelsen {year} är inte beslutad: fördelningen kan fortfarande ändras.",
-                reverse("agreement_decision", args=[code, year]),
-                "Till beslutet",
-            )
-        )
-    admin_url = reverse("admin:funds_surveycategory_changelist") + f"?year={year}"
-    groups = {category.group for category in categories}
-    if not categories:
-        problems.append(
-            SurveyProblem(
-                f"Det finns inga enkätkategorier för {year}. En administratör lägger in årets "
-                "listor.",
-                admin_url,
-                "Enkätkategorier",
-            )
-        )
-    else:
-        for group in REQUIRED_GROUPS:
-            if group not in groups:
-                problems.append(
-                    SurveyProblem(
-                        f"Listan ”{group_labels[group]}” saknas för {year}.",
-                        admin_url,
-                        "Enkätkategorier",
-                    )
-                )
-
-    for line in balance.lines:
-        area = f"{line.number}. {line.label}"
-        if line.over_allocated:
-            problems.append(
-                SurveyProblem(
-                    f"{area}: {format_kr(line.allocated)} är fördelat men bara "
-                    f"{format_kr(line.granted)} tilldelat.",
-                    reverse("allocation_matrix", args=[code, year]),
-                    "Öppna fördelningen",
-                )
-            )
-        # An unmapped area is not a problem here: the workbook shows it as such (deciding the
-        # year is where a mapping is required).
-        difference = line.state_difference
-        if difference and not check.before_follow_up:
-            message = (
-                f"{area}: {format_kr(difference)} ska betalas tillbaka till staten."
-                if difference > ZERO
-                else f"{area}: {format_kr(-difference)} för mycket är återbetalt till staten."
-            )
-            problems.append(
-                SurveyProblem(
-                    message, reverse("repayments", args=[code, year]), "Öppna återbetalningar"
-                )
-            )
-
-    lacking: dict[int, dict[str, _Lacking]] = defaultdict(lambda: defaultdict(_Lacking))
-    for allocation_id, name, present, other_year in _incomplete_interventions(agreement):
-        for group, has in present.items():
-            if not has:
-                lacking[allocation_id][REQUIRED_GROUPS[group]].add(name)
-        if other_year:
-            lacking[allocation_id][""].add(name)
-
-    states = _state_labels()
-    by_area: dict[int, int] = defaultdict(int)
-    edit, repay = "Öppna redovisningen", "Öppna återbetalningar"
-    repayments_url = reverse("repayments", args=[code, year])
-    for allocation in _allocations(agreement):
-        by_area[allocation.priority_area_id] += allocation.intervention_count
-        status = allocation.follow_up_status
-        if not allocation.amount and status is None:
-            continue  # nothing given, nothing to report
-        check.follow_ups_expected += 1
-        if status == FollowUp.Status.APPROVED:
-            check.follow_ups_approved += 1
-        if draft_year:
-            continue  # nobody reports before the decision: one step below says so
-        area = allocation.priority_area
-        where = f"{allocation.recipient.name} – {area.number}. {area.name}"
-        edit_url = reverse("followup_edit", args=[code, year, allocation.pk])
-        found = _follow_up_problems(allocation, states, lacking.pop(allocation.pk, {}), year)
-        problems += [
-            SurveyProblem(
-                f"{where}: {message}",
-                repayments_url if is_repayment else edit_url,
-                repay if is_repayment else edit,
-            )
-            for message, is_repayment in found
-            if not (is_repayment and check.before_follow_up)
-        ]
-    check.interventions_by_area = dict(by_area)
-    if draft_year:
-        problems.append(
-            SurveyProblem(
-                f"Redovisning: när fördelningen är beslutad redovisar mottagarna "
-                f"{check.follow_ups_expected} fördelningar med pengar.",
-                reverse("followup_list", args=[code, year]),
-                "Öppna redovisningarna",
-            )
-        )
-    if check.before_follow_up:
-        problems.append(
-            SurveyProblem(
-                f"Godkännande och uppföljning: {check.follow_ups_approved} av "
-                f"{check.follow_ups_expected} redovisningar är godkända. När alla är godkända "
-                "startar samordnaren uppföljningen; då stäms återbetalningarna av och "
-                "exporten kan göras.",
-                reverse("followup_board", args=[code, year]),
-                "Öppna uppföljningen",
-            )
-        )
-    return check
-
-
-# --- The workbook ---------------------------------------------------------------------------
 
 
 def cell_text(value: object) -> str:
@@ -628,11 +201,6 @@ def _total_row(check: SurveyCheck, before: int, after: int = 0) -> list:
     ]
 
 
-def _route_order(check: SurveyCheck) -> list[str]:
-    own = OWN_SURVEY_ROUTE.get(check.agreement.organisation.kind)
-    return [own, *(route for route in ROUTE_ORDER if route != own)]
-
-
 def _write_summary(context: _Context) -> None:
     """Per local priority area, with its national area and route: the year's balance."""
     check = context.check
@@ -693,7 +261,8 @@ def national_lines(check: SurveyCheck) -> list[NationalLine]:
         national.local_areas.append(f"{line.number}. {line.label}")
         national.lines.append(line)
         national.interventions += check.interventions_by_area.get(line.area_id, 0)
-    order = {route: index for index, route in enumerate(_route_order(check))}
+    kind = check.agreement.organisation.kind
+    order = {route: index for index, route in enumerate(route_order(kind))}
     return sorted(
         grouped.values(),
         key=lambda n: (order.get(n.route, len(order)), n.national_number or 0),
@@ -725,7 +294,7 @@ def _intervention_rows(agreement: Agreement, area_ids: list[int]) -> Iterator[tu
     """The interventions of some priority areas with what their rows need: one streamed
     query."""
     category_ids = (
-        _through()
+        category_through()
         .objects.filter(intervention_id=OuterRef("pk"))
         .order_by()
         .values("intervention_id")
@@ -787,64 +356,73 @@ COLUMNS_AFTER_CATEGORIES = (
 CATEGORY_WIDTH = 12
 
 
-def _category_header(category: SurveyCategory, group_labels: dict[str, str]) -> str:
-    return f"{group_labels[category.group]}: {category.label}"
+def _category_header(category: SurveyCategory, labels: dict[str, str]) -> str:
+    return f"{labels[category.group]}: {category.label}"
+
+
+class _InterventionCells:
+    """Turns a row of `_intervention_rows` into the cells of its line on a route's sheet."""
+
+    def __init__(self, check: SurveyCheck) -> None:
+        self.routes = check.routes
+        self.kinds, self.states = kind_labels(), state_labels()
+        self.positions = [(category.pk, category.group) for category in check.categories]
+        self.groups_of = dict(self.positions)
+
+    def __call__(self, row: tuple) -> list:
+        (
+            pk,
+            area_id,
+            area_number,
+            area_name,
+            recipient,
+            kind,
+            unit,
+            name,
+            description,
+            category_ids,
+            answered_groups,
+            amount,
+            results,
+            status,
+        ) = row
+        chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
+        answered = {self.groups_of.get(i) for i in chosen} | set(answered_groups or ())
+        where = self.routes[area_id]
+        return [
+            _text(name),
+            pk,
+            _text(f"{area_number}. {area_name}"),
+            where.national_number,
+            _text(where.national_name),
+            where.route_label,
+            _text(recipient),
+            self.kinds.get(kind, kind),
+            _text(unit),
+            _text(description),
+            *(
+                (YES if category_id in chosen else NO) if group in answered else UNANSWERED
+                for category_id, group in self.positions
+            ),
+            amount,
+            _text(results),
+            self.states.get(status, status),
+        ]
 
 
 def _write_interventions(context: _Context, route: str, area_ids: list[int]) -> int:
     """One sheet of the interventions followed up by one route; returns the row count."""
     check = context.check
-    categories = check.categories
-    group_labels, kinds, states = _group_labels(), _kind_labels(), _state_labels()
-    category_columns = [(_category_header(c, group_labels), CATEGORY_WIDTH) for c in categories]
+    labels = group_labels()
+    category_columns = [(_category_header(c, labels), CATEGORY_WIDTH) for c in check.categories]
     columns = [*COLUMNS_BEFORE_CATEGORIES, *category_columns, *COLUMNS_AFTER_CATEGORIES]
     covered = [line for line in check.balance.lines if line.area_id in set(area_ids)]
     covers = "; ".join(f"{line.number}. {line.label}" for line in covered) or "inga områden"
     sheet = context.sheet(route_sheet_name(route), columns, covers=covers)
-
-    positions = [(category.pk, category.group) for category in categories]
-    groups_of = dict(positions)
+    cells = _InterventionCells(check)
     rows = 0
-    for (
-        pk,
-        area_id,
-        area_number,
-        area_name,
-        recipient,
-        kind,
-        unit,
-        name,
-        description,
-        category_ids,
-        answered_groups,
-        amount,
-        results,
-        status,
-    ) in _intervention_rows(context.agreement, area_ids):
-        chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
-        answered = {groups_of.get(i) for i in chosen} | set(answered_groups or ())
-        where = check.routes[area_id]
-        sheet.append(
-            [
-                _text(name),
-                pk,
-                _text(f"{area_number}. {area_name}"),
-                where.national_number,
-                _text(where.national_name),
-                where.route_label,
-                _text(recipient),
-                kinds.get(kind, kind),
-                _text(unit),
-                _text(description),
-                *(
-                    (YES if category_id in chosen else NO) if group in answered else UNANSWERED
-                    for category_id, group in positions
-                ),
-                amount,
-                _text(results),
-                states.get(status, status),
-            ]
-        )
+    for row in _intervention_rows(context.agreement, area_ids):
+        sheet.append(cells(row))
         rows += 1
     sheet.finish(filter_rows=(HEADER_ROW, HEADER_ROW + max(rows, 1)), columns=len(columns))
     return rows
@@ -860,7 +438,7 @@ def _routes_with_areas(check: SurveyCheck) -> list[tuple[str, list[int]]]:
     by_route: dict[str, list[int]] = defaultdict(list)
     for area_id, route in check.routes.items():
         by_route[route.route].append(area_id)
-    ordered = _route_order(check)
+    ordered = route_order(check.agreement.organisation.kind)
     return [
         (route, by_route.get(route, []))
         for route in ordered
@@ -880,20 +458,16 @@ ROUTE_NOTES = {
 }
 
 
-def _write_about(
-    context: _Context,
-    *,
-    exported_at: datetime.datetime,
-    exported_by: str,
-    rows: dict[str, int],
-) -> None:
+def _about_facts(
+    context: _Context, *, exported_at: datetime.datetime, exported_by: str, rows: dict[str, int]
+) -> list[tuple[str, object]]:
+    """The "Om exporten" sheet's first rows: who, when, how complete."""
     agreement, check = context.agreement, context.check
     organisation = agreement.organisation
-    sheet = context.sheet(ABOUT_SHEET, [("Uppgift", 36), ("Värde", 70), ("", 12)])
     with translation.override("sv"):
         status = str(agreement.get_status_display())
     local = timezone.localtime(exported_at).replace(tzinfo=None, microsecond=0)
-    facts = [
+    return [
         (
             "Exportens status",
             f"{DRAFT_MARK}: {len(check.problems)} problem återstod vid exporten."
@@ -926,6 +500,18 @@ def _write_about(
             "Ej besvarat: frågan (hela gruppen) är inte besvarad.",
         ),
     ]
+
+
+def _write_about(
+    context: _Context,
+    *,
+    exported_at: datetime.datetime,
+    exported_by: str,
+    rows: dict[str, int],
+) -> None:
+    agreement, check = context.agreement, context.check
+    sheet = context.sheet(ABOUT_SHEET, [("Uppgift", 36), ("Värde", 70), ("", 12)])
+    facts = _about_facts(context, exported_at=exported_at, exported_by=exported_by, rows=rows)
     for label, value in facts:
         sheet.append([_bold(label), value])
     sheet.append([])
@@ -935,12 +521,12 @@ def _write_about(
     sheet.append([])
     sheet.append([_bold(f"Kategorilistor {agreement.year}")])
     sheet.append([_bold(label) for label in ("Grupp", "Kategori", "Kolumn")])
-    group_labels = _group_labels()
+    labels = group_labels()
     first_category_column = len(COLUMNS_BEFORE_CATEGORIES) + 1
     for index, category in enumerate(check.categories):
         sheet.append(
             [
-                group_labels[category.group],
+                labels[category.group],
                 _text(category.label),
                 get_column_letter(first_category_column + index),
             ]
