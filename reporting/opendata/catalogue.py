@@ -194,17 +194,22 @@ def _dataset(
     graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
     for keyword in KEYWORDS:
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
-    period = BNode()
-    graph.add((dataset, DCTERMS.temporal, period))
-    graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    graph.add((period, DCAT.startDate, Literal(datetime.date(agreement.year, 1, 1))))
-    graph.add((period, DCAT.endDate, Literal(datetime.date(agreement.year, 12, 31))))
+    _period(graph, dataset, agreement.year)
     if agreement.agreed_on:
         graph.add((dataset, DCTERMS.issued, Literal(agreement.agreed_on)))
     if year.modified:
         graph.add((dataset, DCTERMS.modified, _datetime(year.modified)))
     for distribution in DISTRIBUTIONS:
         _distribution(graph, dataset, site, year, distribution)
+
+
+def _period(graph: Graph, dataset: URIRef, year: int) -> None:
+    """The calendar year the dataset covers."""
+    period = BNode()
+    graph.add((dataset, DCTERMS.temporal, period))
+    graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((period, DCAT.startDate, Literal(datetime.date(year, 1, 1))))
+    graph.add((period, DCAT.endDate, Literal(datetime.date(year, 12, 31))))
 
 
 def _distribution(
