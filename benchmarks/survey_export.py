@@ -179,7 +179,8 @@ def _warm_up() -> None:
 def measure(size: int, *, trace: bool, writer: str) -> dict:
     _setup()
     from funds.models import Agreement
-    from reporting.survey import survey_check, survey_export
+    from reporting.survey.checks import survey_check
+    from reporting.survey.workbook import survey_export
 
     agreement = Agreement.objects.select_related("organisation").get(
         organisation__code=_code(size), year=YEAR
@@ -232,7 +233,7 @@ def compare(size: int, directory: Path) -> dict:
     from openpyxl import load_workbook
 
     from funds.models import Agreement
-    from reporting.survey import survey_export
+    from reporting.survey.workbook import survey_export
 
     agreement = Agreement.objects.select_related("organisation").get(
         organisation__code=_code(size), year=YEAR

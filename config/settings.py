@@ -318,7 +318,7 @@ if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be at least 1.")
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
-# --- Open data (reporting/opendata.py) ---
+# --- Open data (reporting/opendata/) ---
 # The licence every published dataset carries in the DCAT catalogue; CC0 unless the
 # organisations running this installation decide otherwise.
 OPEN_DATA_LICENSE = os.environ.get(

@@ -372,17 +372,7 @@ def indicator_detail(request: HttpRequest, code: str, plan_id: int, indicator_id
     form = IndicatorValueForm(parent=indicator)
     status = 200
     if request.method == "POST":
-        # A year that already has a value is corrected, not duplicated.
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            year = None  # the form says what is wrong with it
-        existing = (
-            IndicatorValue.objects.filter(indicator=indicator, year=year).first()
-            if year is not None
-            else None
-        )
-        form = IndicatorValueForm(request.POST, instance=existing, parent=indicator)
+        form = _indicator_value_form(request, indicator)
         if form.is_valid():
             value = form.save()
             messages.success(request, f"Värdet för {value.year} sparades.")
@@ -403,6 +393,21 @@ def indicator_detail(request: HttpRequest, code: str, plan_id: int, indicator_id
         },
         status=status,
     )
+
+
+def _indicator_value_form(request: HttpRequest, indicator: Indicator) -> IndicatorValueForm:
+    """The posted value, bound to the year's row when it has one: a year that already has a
+    value is corrected, not duplicated."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = None  # the form says what is wrong with it
+    existing = (
+        IndicatorValue.objects.filter(indicator=indicator, year=year).first()
+        if year is not None
+        else None
+    )
+    return IndicatorValueForm(request.POST, instance=existing, parent=indicator)
 
 
 def _value_rows(indicator: Indicator) -> list[dict]:

@@ -162,75 +162,99 @@ def coverage_build(*, organisation: Organisation, year: int) -> Coverage:
         .values_list("year", "total")
     )
     years = sorted(set(year_totals) | {year})
-    order = {p.pk: index for index, p in enumerate(priorities)}
-    figures = {p.pk: {y: Figures() for y in years} for p in priorities}
-    totals = {y: Figures() for y in years}
-    area_totals: dict[tuple[int, int], Figures] = defaultdict(Figures)
-    area_of = {p.pk: p.goal_area_id for p in priorities}
-
-    def links(model, amount_field: str, year_field: str):
-        """{(object id, year, amount): [priority ids in plan order]}"""
-        grouped: dict[tuple[int, int, Decimal], list[int]] = defaultdict(list)
-        rows = (
-            model.plan_priorities.through.objects.filter(planpriority_id__in=order)
-            .filter(**{f"{model._meta.model_name}__{year_field}__organisation": organisation})
-            .values_list(
-                f"{model._meta.model_name}_id",
-                f"{model._meta.model_name}__{year_field}__year",
-                f"{model._meta.model_name}__{amount_field}",
-                "planpriority_id",
-            )
-        )
-        for object_id, link_year, amount, priority_id in rows:
-            grouped[object_id, link_year, amount].append(priority_id)
-        for ids in grouped.values():
-            ids.sort(key=order.__getitem__)
-        return grouped
-
-    allocation_links = links(Allocation, "amount", "priority_area__agreement")
-    intervention_links = links(
+    tally = _Tally(priorities, years)
+    links = _PriorityLinks(organisation, tally.order)
+    for (_, link_year, amount), ids in links(Allocation, "amount", "priority_area__agreement"):
+        tally.add_allocation(link_year, amount, ids)
+    interventions = links(
         Intervention, "amount_spent", "follow_up__allocation__priority_area__agreement"
     )
-
-    for (_, link_year, amount), ids in allocation_links.items():
-        totals[link_year].allocated += amount
-        for priority_id, share in zip(ids, split_equally(amount, len(ids)), strict=True):
-            figures[priority_id][link_year].allocated += share
-            area_totals[area_of[priority_id], link_year].allocated += share
-
-    for (_, link_year, amount), ids in intervention_links.items():
-        totals[link_year].spent += amount
-        totals[link_year].interventions += 1
-        for priority_id, share in zip(ids, split_equally(amount, len(ids)), strict=True):
-            figures[priority_id][link_year].spent += share
-            figures[priority_id][link_year].interventions += 1
-            area_totals[area_of[priority_id], link_year].spent += share
-        for area_id in {area_of[priority_id] for priority_id in ids}:
-            area_totals[area_id, link_year].interventions += 1
-
-    goal_areas: list[GoalAreaCoverage] = []
-    plans: list[ActionPlan] = []
-    for priority in priorities:
-        area = priority.goal_area
-        if area.plan not in plans:
-            plans.append(area.plan)
-        if not goal_areas or goal_areas[-1].goal_area.pk != area.pk:
-            goal_areas.append(
-                GoalAreaCoverage(goal_area=area, rows=[], total=area_totals[area.pk, year])
-            )
-        goal_areas[-1].rows.append(
-            PriorityCoverage(priority=priority, year=year, by_year=figures[priority.pk])
-        )
+    for (_, link_year, amount), ids in interventions:
+        tally.add_intervention(link_year, amount, ids)
+    goal_areas, plans = tally.goal_areas(priorities, year)
     return Coverage(
         organisation=organisation,
         year=year,
         years=years,
         plans=plans,
         goal_areas=goal_areas,
-        total=totals[year],
+        total=tally.totals[year],
         total_allocated=year_totals.get(year) or ZERO,
-        totals_by_year=totals,
+        totals_by_year=tally.totals,
     )
+
+
+class _PriorityLinks:
+    """The links of an organisation's objects (allocations or insatser) to the priorities
+    in `order`: {(object id, year, amount): [priority ids in plan order]}, one query."""
+
+    def __init__(self, organisation: Organisation, order: dict[int, int]) -> None:
+        self.organisation, self.order = organisation, order
+
+    def __call__(self, model, amount_field: str, year_field: str):
+        name = model._meta.model_name
+        grouped: dict[tuple[int, int, Decimal], list[int]] = defaultdict(list)
+        rows = (
+            model.plan_priorities.through.objects.filter(planpriority_id__in=self.order)
+            .filter(**{f"{name}__{year_field}__organisation": self.organisation})
+            .values_list(
+                f"{name}_id",
+                f"{name}__{year_field}__year",
+                f"{name}__{amount_field}",
+                "planpriority_id",
+            )
+        )
+        for object_id, link_year, amount, priority_id in rows:
+            grouped[object_id, link_year, amount].append(priority_id)
+        for ids in grouped.values():
+            ids.sort(key=self.order.__getitem__)
+        return grouped.items()
+
+
+class _Tally:
+    """The figures per priority, goal area and year as the links are added."""
+
+    def __init__(self, priorities: list[PlanPriority], years: list[int]) -> None:
+        self.order = {p.pk: index for index, p in enumerate(priorities)}
+        self.figures = {p.pk: {y: Figures() for y in years} for p in priorities}
+        self.totals = {y: Figures() for y in years}
+        self.area_totals: dict[tuple[int, int], Figures] = defaultdict(Figures)
+        self.area_of = {p.pk: p.goal_area_id for p in priorities}
+
+    def add_allocation(self, link_year: int, amount: Decimal, ids: list[int]) -> None:
+        self.totals[link_year].allocated += amount
+        for priority_id, share in zip(ids, split_equally(amount, len(ids)), strict=True):
+            self.figures[priority_id][link_year].allocated += share
+            self.area_totals[self.area_of[priority_id], link_year].allocated += share
+
+    def add_intervention(self, link_year: int, amount: Decimal, ids: list[int]) -> None:
+        self.totals[link_year].spent += amount
+        self.totals[link_year].interventions += 1
+        for priority_id, share in zip(ids, split_equally(amount, len(ids)), strict=True):
+            self.figures[priority_id][link_year].spent += share
+            self.figures[priority_id][link_year].interventions += 1
+            self.area_totals[self.area_of[priority_id], link_year].spent += share
+        for area_id in {self.area_of[priority_id] for priority_id in ids}:
+            self.area_totals[area_id, link_year].interventions += 1
+
+    def goal_areas(
+        self, priorities: list[PlanPriority], year: int
+    ) -> tuple[list[GoalAreaCoverage], list[ActionPlan]]:
+        """The priorities grouped by goal area in plan order, and the plans they belong to."""
+        goal_areas: list[GoalAreaCoverage] = []
+        plans: list[ActionPlan] = []
+        for priority in priorities:
+            area = priority.goal_area
+            if area.plan not in plans:
+                plans.append(area.plan)
+            if not goal_areas or goal_areas[-1].goal_area.pk != area.pk:
+                goal_areas.append(
+                    GoalAreaCoverage(goal_area=area, rows=[], total=self.area_totals[area.pk, year])
+                )
+            goal_areas[-1].rows.append(
+                PriorityCoverage(priority=priority, year=year, by_year=self.figures[priority.pk])
+            )
+        return goal_areas, plans
 
 
 # The chart: geometry only; templates/reporting/coverage.html draws it as SVG.

@@ -359,6 +359,32 @@ def area_changes(
     return continued, dropped
 
 
+def _next_areas(
+    balance: AgreementBalance, next_balance: AgreementBalance, rows: dict[int, PriorityArea]
+) -> tuple[list[AreaFigure], list[str]]:
+    """Next year's areas, each with the area it continues and that area's amount, and the
+    names of this year's areas that no area continues."""
+    this_rows = [rows[line.area_id] for line in balance.lines if line.area_id in rows]
+    next_rows = [rows[line.area_id] for line in next_balance.lines if line.area_id in rows]
+    continued, dropped_rows = area_changes(this_rows, next_rows)
+    granted = {line.area_id: line.granted for line in balance.lines}
+    next_areas = []
+    for line in next_balance.lines:
+        row = rows.get(line.area_id)
+        previous = continued.get(line.area_id)
+        national = row.national_area if row is not None else None
+        next_areas.append(
+            AreaFigure(
+                line,
+                row.description if row is not None else "",
+                granted.get(previous.pk) if previous is not None else None,
+                previous.name if previous is not None else "",
+                national.name if national is not None else "",
+            )
+        )
+    return next_areas, [area.name for area in dropped_rows]
+
+
 def decision_figures(
     agreement: Agreement, interventions: list[Intervention] | None = None
 ) -> DecisionFigures:
@@ -391,24 +417,7 @@ def decision_figures(
     dropped: list[str] = []
     if next_agreement is not None:
         next_balance = agreement_balance(next_agreement)
-        this_rows = [rows[line.area_id] for line in balance.lines if line.area_id in rows]
-        next_rows = [rows[line.area_id] for line in next_balance.lines if line.area_id in rows]
-        continued, dropped_rows = area_changes(this_rows, next_rows)
-        granted = {line.area_id: line.granted for line in balance.lines}
-        for line in next_balance.lines:
-            row = rows.get(line.area_id)
-            previous = continued.get(line.area_id)
-            national = row.national_area if row is not None else None
-            next_areas.append(
-                AreaFigure(
-                    line,
-                    row.description if row is not None else "",
-                    granted.get(previous.pk) if previous is not None else None,
-                    previous.name if previous is not None else "",
-                    national.name if national is not None else "",
-                )
-            )
-        dropped = [area.name for area in dropped_rows]
+        next_areas, dropped = _next_areas(balance, next_balance, rows)
     return DecisionFigures(
         agreement=agreement,
         balance=balance,

@@ -98,24 +98,7 @@ class DecisionDocumentForm(forms.ModelForm):
     def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agreement = agreement
-        self.interventions = {
-            intervention.pk: intervention
-            for intervention in Intervention.objects.filter(
-                follow_up__allocation__priority_area__agreement=agreement
-            )
-            .select_related(
-                "follow_up__allocation__priority_area", "follow_up__allocation__recipient"
-            )
-            .order_by("follow_up__allocation__priority_area__number", "name", "pk")
-        }
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for intervention in self.interventions.values():
-            allocation = intervention.follow_up.allocation
-            area = allocation.priority_area
-            groups.setdefault(f"{area.number}. {area.name}", []).append(
-                (intervention.pk, f"{intervention.name} ({allocation.recipient.name})")
-            )
-        self.fields["examples"].choices = list(groups.items())
+        self._set_example_choices()
         self.fields["revision"].initial = self.instance.revision if self.instance.pk else 0
         if self.instance.pk:
             self.fields["examples"].initial = list(
@@ -131,7 +114,34 @@ class DecisionDocumentForm(forms.ModelForm):
                 validate_footnotes,
             ]
             field.help_text = f"{field.help_text} {PROSE_HELP}".strip()
-        # A carried section (from last year's document) gets a checkbox to confirm it.
+        self._add_review_fields()
+        self.fields["address"].validators.append(MaxLengthValidator(500))
+        for name in ("administration", "programme", "committee", "delegate"):
+            self.fields[name].required = True
+
+    def _set_example_choices(self) -> None:
+        """The year's interventions, grouped by priority area, as the examples to pick."""
+        self.interventions = {
+            intervention.pk: intervention
+            for intervention in Intervention.objects.filter(
+                follow_up__allocation__priority_area__agreement=self.agreement
+            )
+            .select_related(
+                "follow_up__allocation__priority_area", "follow_up__allocation__recipient"
+            )
+            .order_by("follow_up__allocation__priority_area__number", "name", "pk")
+        }
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for intervention in self.interventions.values():
+            allocation = intervention.follow_up.allocation
+            area = allocation.priority_area
+            groups.setdefault(f"{area.number}. {area.name}", []).append(
+                (intervention.pk, f"{intervention.name} ({allocation.recipient.name})")
+            )
+        self.fields["examples"].choices = list(groups.items())
+
+    def _add_review_fields(self) -> None:
+        """A carried section (from last year's document) gets a checkbox to confirm it."""
         self.reviewed = [
             name
             for name in PROSE_FIELDS
@@ -143,9 +153,6 @@ class DecisionDocumentForm(forms.ModelForm):
                 required=False,
                 initial=review_state(self.instance, name) == CONFIRMED,
             )
-        self.fields["address"].validators.append(MaxLengthValidator(500))
-        for name in ("administration", "programme", "committee", "delegate"):
-            self.fields[name].required = True
 
     def clean_case_officer_phone(self) -> str:
         phone = self.cleaned_data["case_officer_phone"].strip()

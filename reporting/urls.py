@@ -27,8 +27,10 @@ urlpatterns += [
     path("<str:code>/<int:year>/tackning/", views_coverage.coverage, name="coverage"),
 ]
 
-# The national follow-up (enkät) and the public open data (reporting/views_survey.py).
-from reporting import views_survey  # noqa: E402
+# The national follow-up (enkät, reporting/survey/views.py) and the public open data
+# (reporting/opendata/views.py).
+from reporting.opendata import views as views_opendata  # noqa: E402
+from reporting.survey import views as views_survey  # noqa: E402
 
 urlpatterns += [
     path("<str:code>/<int:year>/enkat/", views_survey.survey_check_page, name="survey_check"),
@@ -37,33 +39,33 @@ urlpatterns += [
     ),
     path(
         "<str:code>/<int:year>/oppna-data/fordelning.csv",
-        views_survey.open_data_allocations_csv,
+        views_opendata.open_data_allocations_csv,
         name="open_data_allocations_csv",
     ),
     path(
         "<str:code>/<int:year>/oppna-data/fordelning-semikolon.csv",
-        views_survey.open_data_allocations_csv_semicolon,
+        views_opendata.open_data_allocations_csv_semicolon,
         name="open_data_allocations_csv_semicolon",
     ),
-    path("oppna-data/", views_survey.open_data_index, name="open_data_index"),
+    path("oppna-data/", views_opendata.open_data_index, name="open_data_index"),
     path(
         "oppna-data/katalog.ttl",
-        views_survey.open_data_catalogue_ttl,
+        views_opendata.open_data_catalogue_ttl,
         name="open_data_catalogue_ttl",
     ),
     path(
         "oppna-data/katalog.rdf",
-        views_survey.open_data_catalogue_rdf,
+        views_opendata.open_data_catalogue_rdf,
         name="open_data_catalogue_rdf",
     ),
     path(
         "oppna-data/fordelning-schema.json",
-        views_survey.open_data_schema,
+        views_opendata.open_data_schema,
         name="open_data_schema",
     ),
     path(
         "<str:code>/<int:year>/oppna-data/fordelning.json",
-        views_survey.open_data_allocations_json,
+        views_opendata.open_data_allocations_json,
         name="open_data_allocations_json",
     ),
 ]

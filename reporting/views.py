@@ -23,15 +23,14 @@ from reporting.documents import (
     decision_document_issue,
     decision_document_new_version,
     decision_document_pdf,
-    decision_document_rendering,
     decision_document_save,
     issued_version,
     issued_versions,
-    missing_settings,
 )
 from reporting.forms import DecisionDocumentForm, OrganisationSettingsForm
 from reporting.letterhead import has_logo
 from reporting.models import DecisionDocument, IssuedDocument
+from reporting.rendering import decision_document_rendering, missing_settings
 
 CONFLICT_MESSAGE = (
     "Någon annan har ändrat tjänsteutlåtandet medan du arbetade. Dina ändringar sparades "

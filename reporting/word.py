@@ -29,6 +29,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from reporting.rendering import Rendering, decision_document_html
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DRAFT_RED = RGBColor(0xA1, 0x16, 0x1B)
 VOID = {"br", "meta", "link", "img", "hr", "input"}
@@ -365,10 +367,8 @@ def _styles(document) -> None:
         style.font.size = Pt({1: 16, 2: 13, 3: 11}[level])
 
 
-def rendering_docx(rendering) -> bytes:
-    """The Word file of a reporting.documents.Rendering (as for the PDF, not the preview)."""
-    from reporting.documents import decision_document_html
-
+def rendering_docx(rendering: Rendering) -> bytes:
+    """The Word file of a document's content (as for the PDF, not the preview)."""
     if rendering.screen:
         raise ValueError("The Word file is made from the document, not the browser preview.")
     html = decision_document_html(rendering)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -103,16 +103,38 @@ def locks(request: HttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
         raise PermissionDenied
     if request.method == "POST":
-        kind, value = request.POST.get("kind"), request.POST.get("value", "")[:255]
-        if kind == "account" and value:
-            reset(username=value)
-            messages.success(request, f"Kontot {value} är upplåst.")
-        elif kind == "address" and value:
-            reset(ip=value)
-            messages.success(request, f"Adressen {value} är upplåst.")
-        else:
-            messages.error(request, "Ange ett konto eller en adress att låsa upp.")
+        _unlock(request)
         return redirect("signin_locks")
+    accounts, addresses = _locked()
+    return render(
+        request,
+        "signin/locks.html",
+        {
+            "accounts": accounts,
+            "addresses": addresses,
+            "minutes": settings.SIGNIN_LOCKOUT_MINUTES,
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.SIGNIN_ADDRESS_FAILURE_LIMIT,
+        },
+    )
+
+
+def _unlock(request: HttpRequest) -> None:
+    """Unlock the account or address the form names, with a message either way."""
+    kind, value = request.POST.get("kind"), request.POST.get("value", "")[:255]
+    if kind == "account" and value:
+        reset(username=value)
+        messages.success(request, f"Kontot {value} är upplåst.")
+    elif kind == "address" and value:
+        reset(ip=value)
+        messages.success(request, f"Adressen {value} är upplåst.")
+    else:
+        messages.error(request, "Ange ett konto eller en adress att låsa upp.")
+
+
+def _locked() -> tuple[QuerySet, QuerySet]:
+    """The accounts and the addresses over their failure limit within the cool-off time,
+    most recent first (200 of each at most)."""
     recent = AccessAttempt.objects.filter(
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
     )
@@ -129,14 +151,4 @@ def locks(request: HttpRequest) -> HttpResponse:
         .filter(failures__gte=settings.SIGNIN_ADDRESS_FAILURE_LIMIT)
         .order_by("-last")[:200]
     )
-    return render(
-        request,
-        "signin/locks.html",
-        {
-            "accounts": accounts,
-            "addresses": addresses,
-            "minutes": settings.SIGNIN_LOCKOUT_MINUTES,
-            "account_limit": settings.AXES_FAILURE_LIMIT,
-            "address_limit": settings.SIGNIN_ADDRESS_FAILURE_LIMIT,
-        },
-    )
+    return accounts, addresses

@@ -28,7 +28,7 @@ PUBLIC = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "signin_refused",
-    # Open data: who got what is public (reporting/opendata.py); tested in test_opendata.py.
+    # Open data: who got what is public (reporting/opendata/); tested in test_opendata.py.
     "open_data_allocations_csv",
     "open_data_allocations_json",
     # Accounts: a forgotten password and an invitation are used logged out; the links carry

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from funds.demo import demo_load
 from funds.models import Agreement, Allocation
-from reporting.opendata import COLUMNS
+from reporting.opendata.files import COLUMNS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from funds.demo import demo_load
 from funds.models import Agreement
-from reporting.opendata import COLUMNS, neutralised
+from reporting.opendata.files import COLUMNS, neutralised
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

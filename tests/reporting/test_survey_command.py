@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from funds.demo import demo_load
 from funds.models import FollowUp, Intervention
 from reporting.management.commands.export_survey import Command
-from reporting.survey import DRAFT_MARK, SUMMARY_SHEET
+from reporting.survey.workbook import DRAFT_MARK, SUMMARY_SHEET
 from tests.reporting.test_survey_export import clean_year  # noqa: F401 - a fixture
 
 INTERVENTIONS_SHEET = "Kommunenkät"

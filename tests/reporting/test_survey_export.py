@@ -16,7 +16,7 @@ from funds.balance import agreement_balance
 from funds.demo import INTERVENTIONS_2023, demo_load
 from funds.models import Agreement, FollowUp, Intervention, NationalArea, SurveyCategory
 from funds.money import parse_amount
-from reporting.survey import (
+from reporting.survey.workbook import (
     ABOUT_SHEET,
     DRAFT_MARK,
     FIRST_DATA_ROW,
@@ -26,7 +26,7 @@ from reporting.survey import (
     cell_text,
     survey_export,
 )
-from reporting.workbook import WRITERS
+from reporting.survey.writers import WRITERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

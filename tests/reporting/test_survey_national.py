@@ -25,14 +25,14 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import parse_amount
-from reporting.survey import (
+from reporting.survey.workbook import (
     ABOUT_SHEET,
     HEADER_ROW,
     NATIONAL_SHEET,
     SUMMARY_SHEET,
     survey_export,
 )
-from reporting.workbook import WRITERS
+from reporting.survey.writers import WRITERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from funds.models import Agreement, FollowUp, Intervention, Membership, SurveyCategory
-from reporting.survey import DRAFT_MARK, survey_check
+from reporting.survey.checks import survey_check
+from reporting.survey.workbook import DRAFT_MARK
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from funds.commands import agreement_for_command, require_output_dir
-from reporting.survey import SurveyRefused, survey_export
-from reporting.workbook import DEFAULT_WRITER, WRITERS
+from reporting.survey.checks import SurveyRefused
+from reporting.survey.workbook import survey_export
+from reporting.survey.writers import DEFAULT_WRITER, WRITERS
 
 
 class Command(BaseCommand):

@@ -24,10 +24,7 @@ Format choices, stable once published:
   * Only allocations above 0 kr are listed; the allocation's internal comment is not.
   * Rows are ordered by priority area number, recipient name, recipient id.
 
-The catalogue (`catalogue_graph`) describes every published year as a DCAT-AP-SE dataset
-with its three distributions, publisher, licence (settings.OPEN_DATA_LICENSE, CC0 by
-default) and modification date (the latest change of an allocation), for Sweden's data
-portal (dataportal.se) to harvest as Turtle or RDF/XML.
+The DCAT-AP-SE catalogue of these files is in catalogue.py.
 """
 
 from __future__ import annotations
@@ -39,15 +36,11 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Max
 from django.http import Http404
-from django.urls import reverse
 from django.utils import translation
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from funds.models import Agreement, Allocation, Organisation, Recipient
+from funds.models import Agreement, Allocation, Recipient
 
 PUBLISHED_STATUSES = (
     Agreement.Status.DECIDED,
@@ -205,7 +198,7 @@ def open_data_filename(agreement: Agreement, extension: str, variant: str = "") 
     return f"fordelning-{agreement.organisation.code}-{agreement.year}{suffix}.{extension}"
 
 
-# --- The index and the catalogue ------------------------------------------------------------
+# --- The published years ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -272,187 +265,3 @@ def schema_document(schema_url: str) -> dict:
             for name, (datatype, description) in COLUMN_DESCRIPTIONS.items()
         ],
     }
-
-
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
-FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
-THEME_HEALTH = URIRef("http://publications.europa.eu/resource/authority/data-theme/HEAL")
-THEME_GOVERNMENT = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
-PUBLISHER_TYPES = {
-    Organisation.Kind.MUNICIPALITY: ADMS_PUBLISHER_TYPE.LocalAuthority,
-    Organisation.Kind.REGION: ADMS_PUBLISHER_TYPE.RegionalAuthority,
-    Organisation.Kind.COUNTY_PARTNERSHIP: ADMS_PUBLISHER_TYPE.RegionalAuthority,
-}
-DISTRIBUTIONS = (
-    # (url name, variant, title, media type, file type)
-    ("open_data_allocations_csv", "csv", "CSV (komma, decimalpunkt)", "text/csv", "CSV"),
-    (
-        "open_data_allocations_csv_semicolon",
-        "csv-semikolon",
-        "CSV (semikolon, decimalkomma) för svenska kalkylprogram",
-        "text/csv",
-        "CSV",
-    ),
-    ("open_data_allocations_json", "json", "JSON", "application/json", "JSON"),
-)
-
-
-def _agent(graph: Graph, uri: URIRef, name: str, kind: URIRef, identifier: str = "") -> URIRef:
-    graph.add((uri, RDF.type, FOAF.Agent))
-    graph.add((uri, FOAF.name, Literal(name, lang="sv")))
-    graph.add((uri, DCTERMS.type, kind))
-    if identifier:
-        graph.add((uri, DCTERMS.identifier, Literal(identifier)))
-    return uri
-
-
-def catalogue_graph(base_url: str, years: list[PublishedYear]) -> Graph:
-    """The DCAT-AP-SE catalogue of every published year. `base_url` is the site's root
-    ("https://example.se"), without a trailing slash."""
-    graph = Graph()
-    graph.bind("dcat", DCAT)
-    graph.bind("dcterms", DCTERMS)
-    graph.bind("foaf", FOAF)
-    index_url = base_url + reverse("open_data_index")
-    catalogue = URIRef(base_url + reverse("open_data_catalogue_ttl"))
-    licence = URIRef(settings.OPEN_DATA_LICENSE)
-    schema = URIRef(base_url + reverse("open_data_schema"))
-    graph.add((catalogue, RDF.type, DCAT.Catalog))
-    graph.add(
-        (
-            catalogue,
-            DCTERMS.title,
-            Literal("Fördelning av stimulansmedel för psykisk hälsa", lang="sv"),
-        )
-    )
-    graph.add(
-        (
-            catalogue,
-            DCTERMS.description,
-            Literal(
-                "Hur huvudmännen fördelar statens stimulansmedel för psykisk hälsa och "
-                "suicidprevention till mottagare och prioriterade områden, per år, för beslutade "
-                "år.",
-                lang="sv",
-            ),
-        )
-    )
-    graph.add((catalogue, DCTERMS.license, licence))
-    graph.add((catalogue, DCTERMS.language, LANGUAGE))
-    graph.add((catalogue, FOAF.homepage, URIRef(index_url)))
-
-    organisations = {}
-    for year in years:
-        organisation = year.agreement.organisation
-        if organisation.pk not in organisations:
-            organisations[organisation.pk] = _agent(
-                graph,
-                URIRef(f"{index_url}#huvudman-{organisation.code}"),
-                organisation.name,
-                PUBLISHER_TYPES.get(organisation.kind, ADMS_PUBLISHER_TYPE.LocalAuthority),
-                organisation.organisation_number,
-            )
-    if settings.OPEN_DATA_PUBLISHER or len(organisations) != 1:
-        name = settings.OPEN_DATA_PUBLISHER or ", ".join(
-            str(graph.value(agent, FOAF.name)) for agent in organisations.values()
-        )
-        publisher = _agent(
-            graph,
-            URIRef(f"{index_url}#utgivare"),
-            name or "Tjänsten för stimulansmedel",
-            ADMS_PUBLISHER_TYPE.LocalAuthority,
-        )
-    else:
-        publisher = next(iter(organisations.values()))
-    graph.add((catalogue, DCTERMS.publisher, publisher))
-    modified_dates = [year.modified for year in years if year.modified]
-    if modified_dates:
-        graph.add((catalogue, DCTERMS.modified, _datetime(max(modified_dates))))
-
-    with translation.override("sv"):
-        for year in years:
-            _dataset(graph, catalogue, base_url, index_url, year, organisations, licence, schema)
-    return graph
-
-
-def _datetime(value: datetime.datetime) -> Literal:
-    return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
-
-
-def _dataset(graph, catalogue, base_url, index_url, year, organisations, licence, schema):
-    agreement = year.agreement
-    organisation = agreement.organisation
-    code = organisation.code
-    dataset = URIRef(f"{index_url}#fordelning-{code}-{agreement.year}")
-    graph.add((catalogue, DCAT.dataset, dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add(
-        (
-            dataset,
-            DCTERMS.title,
-            Literal(
-                f"Fördelning av stimulansmedel {agreement.year}, {organisation.name}", lang="sv"
-            ),
-        )
-    )
-    graph.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                f"Hur {organisation.name} fördelade statens stimulansmedel för psykisk hälsa "
-                f"och suicidprevention {agreement.year} till mottagare och prioriterade "
-                f"områden. Årets status: {agreement.get_status_display().lower()}.",
-                lang="sv",
-            ),
-        )
-    )
-    graph.add((dataset, DCTERMS.publisher, organisations[organisation.pk]))
-    graph.add((dataset, DCTERMS.identifier, Literal(f"fordelning-{code}-{agreement.year}")))
-    graph.add((dataset, DCAT.landingPage, URIRef(index_url)))
-    graph.add((dataset, DCTERMS.language, LANGUAGE))
-    graph.add((dataset, DCAT.theme, THEME_HEALTH))
-    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
-    for keyword in ("psykisk hälsa", "suicidprevention", "stimulansmedel", "fördelning"):
-        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
-    period = BNode()
-    graph.add((dataset, DCTERMS.temporal, period))
-    graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    graph.add((period, DCAT.startDate, Literal(datetime.date(agreement.year, 1, 1))))
-    graph.add((period, DCAT.endDate, Literal(datetime.date(agreement.year, 12, 31))))
-    if agreement.agreed_on:
-        graph.add((dataset, DCTERMS.issued, Literal(agreement.agreed_on)))
-    if year.modified:
-        graph.add((dataset, DCTERMS.modified, _datetime(year.modified)))
-    for url_name, variant, title, media_type, file_type in DISTRIBUTIONS:
-        url = URIRef(base_url + reverse(url_name, args=[code, agreement.year]))
-        distribution = URIRef(f"{index_url}#fordelning-{code}-{agreement.year}-{variant}")
-        graph.add((dataset, DCAT.distribution, distribution))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCTERMS.title, Literal(title, lang="sv")))
-        graph.add((distribution, DCAT.accessURL, url))
-        graph.add((distribution, DCAT.downloadURL, url))
-        graph.add(
-            (
-                distribution,
-                DCAT.mediaType,
-                URIRef(f"http://www.iana.org/assignments/media-types/{media_type}"),
-            )
-        )
-        graph.add((distribution, DCTERMS.format, FILE_TYPE[file_type]))
-        graph.add((distribution, DCTERMS.license, licence))
-        graph.add(
-            (
-                distribution,
-                DCATAP.availability,
-                URIRef(
-                    "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
-                ),
-            )
-        )
-        if year.modified:
-            graph.add((distribution, DCTERMS.modified, _datetime(year.modified)))
-        if file_type == "CSV":
-            graph.add((distribution, DCTERMS.conformsTo, schema))

@@ -1,103 +1,30 @@
-"""The enkät pages: the validation list, the workbook download, and the public open data.
+"""The public open data pages: the index, the allocation files, their schema and the catalogue.
 
-The validation page and the download go through funds.access.agreement_for_user (404
-outside the user's organisations) and require a viewer role (403 for reporters); a draft
-download, which bypasses the checks, requires an editor role. The open data (index,
-catalogue, schema, files) needs no login and lists decided, followed-up and closed years
-only.
+They need no login and list decided, followed-up and closed years only.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
-from funds.models import Agreement
-from reporting.opendata import (
+from reporting.opendata.catalogue import catalogue_graph
+from reporting.opendata.files import (
     allocations_csv,
     allocations_csv_semicolon,
     allocations_json,
-    catalogue_graph,
     open_data_filename,
     published_agreement,
     published_years,
     schema_document,
 )
-from reporting.survey import (
-    XLSX_CONTENT_TYPE,
-    SurveyCheck,
-    SurveyRefused,
-    survey_check,
-    survey_export,
-    survey_filename,
-)
 
-CHECK_TEMPLATE = "reporting/survey_check.html"
 # Open data changes only through amendments; a short shared cache keeps load off the app.
 OPEN_DATA_CACHE = "public, max-age=300"
-
-
-def _render_check(
-    request: HttpRequest, agreement: Agreement, check: SurveyCheck, *, refused: bool = False
-) -> HttpResponse:
-    return render(
-        request,
-        CHECK_TEMPLATE,
-        {
-            "agreement": agreement,
-            "organisation": agreement.organisation,
-            "check": check,
-            "refused": refused,
-            "can_export_draft": can_edit(agreement),
-        },
-        status=409 if refused else 200,
-    )
-
-
-@login_required
-@require_safe
-def survey_check_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
-    return _render_check(request, agreement, survey_check(agreement))
-
-
-@login_required
-@require_safe
-def survey_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """The workbook; refused (409, with the problems) while problems remain, unless ?utkast=1."""
-    draft = request.GET.get("utkast") == "1"
-    agreement = agreement_for_user(request, code, year, EDITOR_ROLES if draft else VIEWER_ROLES)
-    # Write-only openpyxl streams to disk; so does the file, and FileResponse streams it out.
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    try:
-        survey_export(
-            agreement=agreement,
-            output=output,
-            exported_by=request.user.get_full_name() or request.user.get_username(),
-            draft=draft,
-        )
-    except SurveyRefused as refused:
-        output.close()
-        return _render_check(request, agreement, refused.check, refused=True)
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    response = FileResponse(
-        output,
-        as_attachment=True,
-        filename=survey_filename(agreement, draft=draft),
-        content_type=XLSX_CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _open_data_response(content: str, content_type: str, filename: str) -> HttpResponse:

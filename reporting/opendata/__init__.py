@@ -1,0 +1,1 @@
+"""Open data: the public allocation files, their schema and the DCAT-AP-SE catalogue."""

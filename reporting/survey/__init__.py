@@ -1,0 +1,1 @@
+"""The national follow-up (Socialstyrelsen's enkät): checks, the workbook and its pages."""
