@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
+    "config.middleware.PdfRenderErrorMiddleware",
     "config.errors.SwedishErrorPagesInDebugMiddleware",
 ]
 
