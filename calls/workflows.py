@@ -421,8 +421,11 @@ def call_decide(
             _outcome_record(call, applications[outcome.application_id], outcome, user)
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
+        # Rendered before the commit: a letter that cannot be rendered (PdfRenderError)
+        # rolls the decision back instead of leaving it decided with no letters.
+        letters = {pk: decision_letter_pdf(a) for pk, a in applications.items()}
     for application in applications.values():
-        decision_letter_send(application=application)
+        decision_letter_send(application=application, pdf=letters[application.pk])
     return decision
 
 
@@ -507,9 +510,11 @@ def decision_letter_pdf(application: Application) -> bytes:
     return letter_pdf(application)
 
 
-def decision_letter_send(*, application: Application) -> DecisionLetter:
-    """Render the letter once, keep it, and e-mail it as an attachment."""
-    pdf = decision_letter_pdf(application)
+def decision_letter_send(*, application: Application, pdf: bytes | None = None) -> DecisionLetter:
+    """Render the letter once (unless `pdf` is it, already rendered), keep it, and e-mail it
+    as an attachment."""
+    if pdf is None:
+        pdf = decision_letter_pdf(application)
     letter, _ = DecisionLetter.objects.update_or_create(
         application=application, defaults={"pdf": pdf, "sha256": sha256(pdf)}
     )

@@ -51,3 +51,24 @@ class DatabaseBusyMiddleware:
 def _is_lock(exception: OperationalError) -> bool:
     text = str(exception).lower()
     return "database is locked" in text or "database table is locked" in text
+
+
+class PdfRenderErrorMiddleware:
+    """A PDF that could not be rendered (reporting.pdf.PdfRenderError) answers a Swedish page
+    with status 503; the workflow's transaction was rolled back, so nothing was half done."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from reporting.pdf import PdfRenderError
+
+        if not isinstance(exception, PdfRenderError):
+            return None
+        response = TemplateResponse(
+            request, "pdf_error.html", {"message": str(exception)}, status=503
+        )
+        return response.render()

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: refuse it by its Content-Length (config/untrusted.py).
+    "config.untrusted.BodyTooLargeMiddleware",
     # Static files straight from the app server (compressed, cached forever when hashed):
     # no separately configured proxy is needed for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
+    "config.middleware.PdfRenderErrorMiddleware",
     "config.errors.SwedishErrorPagesInDebugMiddleware",
 ]
 

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from config.untrusted import workbook_check
 from funds.allocations import AllocationConflict, allocation_set
 from funds.matrix import Matrix, build_matrix
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
@@ -369,6 +370,7 @@ def read_import_rows(data: bytes) -> list[SheetRow]:
     Raises ImportFileError (Swedish message) for anything that is not such a workbook.
     """
     _check_container(data)
+    workbook_check(data, ImportFileError)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file

@@ -7,7 +7,6 @@ agreement: they belong to one editing session and do not follow the user to the 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from config.untrusted import json_loads_bounded
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
 from funds.allocations import (
     AllocationConflict,
@@ -295,7 +295,7 @@ def _posted_cells(request: HttpRequest) -> dict[tuple[int, int], tuple[str, str]
     off by the limit on the number of form fields.
     """
     if "celler" in request.POST:
-        rows = json.loads(request.POST["celler"])
+        rows = json_loads_bounded(request.POST["celler"], max_depth=2)
         if not isinstance(rows, list):
             raise ValueError("celler")
         fields = {}

@@ -4,21 +4,30 @@ Every PDF is tagged (structure tree, /Lang from <html lang>, title and author fr
 and <meta name="author">). The default variant is PDF/UA-1; ARCHIVAL is PDF/A-3b, which
 WeasyPrint also tags here, so the archival copy stays accessible.
 
-WeasyPrint may fetch only our own static files: the HTML links them as `/static/<path>`
-(whatever STATIC_URL is, so a CDN in production changes nothing here), the fetcher serves
-them from the staticfiles finders, and any other URL stops the rendering. Prose is escaped by
-the templates, but a document must never reach the network or the file system whatever it
-contains. Fonts come from the system through fontconfig; the stylesheet names them.
+WeasyPrint may fetch only our own static files and the resources the caller gives (the
+organisation's stored logo): the HTML links them as `/static/<path>` (whatever STATIC_URL is,
+so a CDN in production changes nothing here), the fetcher serves them from the staticfiles
+finders, and refuses every other URL, also one named inside a logo. A refused or failed fetch
+leaves that resource out; it never stops the rendering. Prose is escaped by the templates,
+but a document must never reach the network or the file system whatever it contains. Fonts
+come from the system through fontconfig; the stylesheet names them.
+
+Any error while rendering, of whatever class, becomes PdfRenderError with a Swedish message;
+config.middleware turns it into a page, and a workflow that renders inside its transaction
+is rolled back by it.
 """
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
 
 ACCESSIBLE = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3b"
@@ -28,11 +37,23 @@ BASE_URL = "https://pdf.invalid/"
 STATIC_PREFIX = "/static/"
 
 
+class PdfRenderError(RuntimeError):
+    """The PDF could not be rendered; the message says so in Swedish."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "PDF-dokumentet kunde inte skapas. Ingenting har sparats eller skickats. Försök "
+            "igen om en stund; kvarstår felet, kontakta förvaltningen."
+        )
+
+
 class StaticFilesOnly(URLFetcher):
-    """Serve /static/ paths from the app's static files; refuse every other URL."""
+    """Serve /static/ paths from the app's static files and the given resources; refuse
+    every other URL. A refusal leaves the resource out (fail_on_errors=False: WeasyPrint
+    logs it as a warning instead of raising FatalURLFetchingError)."""
 
     def __init__(self, resources: dict[str, tuple[bytes, str]] | None = None) -> None:
-        super().__init__(allowed_protocols={"https"}, fail_on_errors=True)
+        super().__init__(allowed_protocols={"https"}, fail_on_errors=False)
         self.resources = resources or {}
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
@@ -63,6 +84,11 @@ def render_pdf(
     """Render a complete HTML document to PDF bytes; `variant` is a WeasyPrint PDF variant.
 
     `resources` maps paths (e.g. "/resource/logo") to (bytes, content type) served to the
-    renderer besides the static files: the organisation's logo, held in the database."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly(resources))
-    return document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    renderer besides the static files: the organisation's logo, held in the database.
+    Raises PdfRenderError for any failure."""
+    try:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly(resources))
+        return document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    except (Exception, FatalURLFetchingError, RecursionError) as error:
+        logger.exception("PDF rendering failed")
+        raise PdfRenderError() from error

@@ -18,6 +18,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from config.untrusted import workbook_check
 from funds.spreadsheets import ImportFileError, _check_container
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -148,6 +149,7 @@ def read_recipient_rows(name: str, data: bytes) -> list[SheetRow]:
 
 def _read_xlsx(data: bytes) -> list[SheetRow]:
     _check_container(data)
+    workbook_check(data, ImportFileError)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file

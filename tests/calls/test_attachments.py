@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pikepdf import Name, String
 
+from calls.attachments import MAX_OBJECTS, attachment_check
 from calls.models import MAX_ATTACHMENT_BYTES
 from tests import factories as f
+from tests.calls import pdfs
 from tests.calls.pdfs import pdf
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +56,9 @@ def test_a_pdf_is_stored_in_the_database_and_served_back(draft):
         ("plan.docx", b"PK\x03\x04 word", "Bara PDF-filer kan bifogas"),
         ("tom.pdf", b"", "Den skickade filen är tom."),
         ("js.pdf", pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "), "JavaScript"),
-        ("aa.pdf", pdf(b"/AA << /O 5 0 R >> "), "JavaScript"),
+        ("aa.pdf", pdf(b"/AA << /O << /S /Named /N /Print >> >> "), "automatiska åtgärder"),
         ("escaped.pdf", pdf(b"/OpenAction << /S /J#61vaScript /J#53 (x) >> "), "JavaScript"),
-        ("hidden.pdf", pdf(compressed=b"<< /S /JavaScript /JS (app.alert(1)) >>"), "JavaScript"),
+        ("hidden.pdf", pdfs.javascript_in_object_stream("flate_predictor"), "JavaScript"),
     ],
 )
 def test_a_wrong_file_is_refused_in_swedish(draft, name, data, message):
@@ -79,3 +85,108 @@ def test_nothing_is_attached_after_the_deadline(draft):
     page = upload(draft, "sen.pdf", pdf())
     assert "Ansökningstiden har gått ut" in page
     assert draft.attachments.count() == 0
+
+
+def refusal(data: bytes) -> tuple[str, float]:
+    started = time.perf_counter()
+    try:
+        attachment_check(data)
+    except ValidationError as refused:
+        return refused.code, time.perf_counter() - started
+    return "accepted", time.perf_counter() - started
+
+
+HOSTILE = {
+    **{
+        f"javascript behind {encoding}": (pdfs.javascript_in_object_stream(encoding), "javascript")
+        for encoding in pdfs.ENCODINGS
+    },
+    "javascript after stream\\r": (
+        pdfs.javascript_in_object_stream("ascii_hex", eol=b"\r"),
+        "javascript",
+    ),
+    "rc4 with an empty password": (
+        pdfs.built(pdfs.open_action(pdfs.JAVASCRIPT_ACTION), encryption=pdfs.RC4_EMPTY_PASSWORD),
+        "encrypted",
+    ),
+    "rc4, nothing else": (pdfs.built(encryption=pdfs.RC4_EMPTY_PASSWORD), "encrypted"),
+    "open action uri": (
+        pdfs.built(pdfs.open_action({"/S": Name.URI, "/URI": String("https://example.org/")})),
+        "action",
+    ),
+    "submit form link": (
+        pdfs.built(pdfs.link_annotation({"/S": Name.SubmitForm, "/F": String("https://x.se")})),
+        "action",
+    ),
+    "goto remote unc": (
+        pdfs.built(
+            pdfs.open_action(
+                {"/S": Name.GoToR, "/F": String(r"\\evil\share\x.pdf"), "/D": [0, Name.Fit]}
+            )
+        ),
+        "action",
+    ),
+    "launch": (
+        pdfs.built(pdfs.open_action({"/S": Name.Launch, "/F": String("calc.exe")})),
+        "action",
+    ),
+    "named action on open": (
+        pdfs.built(pdfs.open_action({"/S": Name.Named, "/N": Name.Print})),
+        "action",
+    ),
+    "additional action uri": (pdf(b"/AA << /WC << /S /URI /URI (https://x.se) >> >> "), "action"),
+    "embedded exe": (pdfs.built(pdfs.embedded_exe), "embedded"),
+    "xfa": (pdfs.built(pdfs.xfa_form), "embedded"),
+    "damaged cross-reference table": (pdf().replace(b"xref", b"xref 9"), "broken"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_each_hiding_trick_is_refused_at_once(name):
+    data, code = HOSTILE[name]
+    refused, seconds = refusal(data)
+    assert refused == code
+    assert seconds < 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pdf(),
+        pdfs.built(pages=3),
+        pdfs.built(pdfs.page_open_action),
+        pdfs.built(pdfs.goto_page_action),
+        pdf(b"/AA << /WC [3 0 R /Fit] >> "),
+    ],
+)
+def test_plain_pdfs_and_page_destinations_are_accepted(data):
+    assert refusal(data)[0] == "accepted"
+
+
+def test_the_refusal_is_shown_in_swedish_and_nothing_is_stored(draft):
+    page = upload(draft, "dold.pdf", pdfs.javascript_in_object_stream("ascii85"))
+    assert "innehåller JavaScript" in page
+    page = upload(draft, "krypterad.pdf", pdfs.built(encryption=pdfs.RC4_EMPTY_PASSWORD))
+    assert "krypterad eller lösenordsskyddad" in page
+    assert draft.attachments.count() == 0
+
+
+def test_the_check_takes_linear_time_and_under_a_second():
+    """The worst case the limits allow: as many objects as may be read, each with additional
+    actions and a link to read through, the rest a stream of `stream` tokens."""
+    count = MAX_OBJECTS - 10
+    small = pdfs.many_objects(50_000, count=count // 100)
+    large = pdfs.many_objects(MAX_ATTACHMENT_BYTES - 1000, count=count)
+    tokens = pdfs.many_stream_tokens(MAX_ATTACHMENT_BYTES - 1000)
+    times = {}
+    for name, data in {"small": small, "large": large, "tokens": tokens}.items():
+        results = [refusal(data) for _ in range(3)]
+        assert {code for code, _ in results} == {"accepted"}
+        times[name] = min(seconds for _, seconds in results)
+    assert times["large"] < 1
+    assert times["tokens"] < 1
+    size_ratio = len(large) / len(small)
+    assert times["large"] / max(times["small"], 1e-4) < 3 * size_ratio
+    too_many = pdfs.many_objects(MAX_ATTACHMENT_BYTES - 1000, count=MAX_OBJECTS + 1)
+    assert refusal(too_many)[0] == "too_many"
+    assert refusal(too_many)[1] < 1
