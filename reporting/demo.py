@@ -21,7 +21,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from funds.demo.loader import DemoDataError, demo_file
+from funds.demo.rows import DemoDataError, demo_file
 from funds.models import Agreement
 from reporting.models import PROSE_FIELDS, DecisionDocument
 from reporting.prose import validate_footnotes, validate_no_amounts

@@ -1,4 +1,4 @@
-"""Loads the demo's data files (data/*.toml) into the database and checks that the books add up.
+"""Loads the demo's data files into the database and checks that the books add up.
 
 `demo_load()` is idempotent: every row is found by its natural key and only written when it
 is missing or differs from the files, so a second run changes nothing. The files hold the
@@ -10,17 +10,16 @@ unspent money goes back to the state, and the figures seed 004 reports must come
 from __future__ import annotations
 
 import datetime
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import transaction
 
 from funds.balance import agreement_balance
+from funds.demo.rows import RowWriter, check, demo_file, kr, named, split_exact
 from funds.models import (
     ZERO,
     Agreement,
@@ -37,66 +36,13 @@ from funds.models import (
 )
 from funds.national.loader import reference_data_load
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 # The year the demo has closed and reported on, and the draft year after it (data/<year>.toml).
 REPORTED_YEAR = 2023
 DRAFT_YEAR = 2024
 KRONA = Decimal("1")
-CENT = Decimal("0.01")
 
 Districts = list[dict[str, Any]]  # recipients.toml's districts, in the file's order
 AllocationKey = tuple[str, str]  # (priority area's name, recipient's name)
-
-
-class DemoDataError(Exception):
-    """The demo data does not add up, or the database holds rows that contradict it."""
-
-
-def _check(condition: bool, message: str) -> None:
-    # Not `assert`: these checks guard the books and must also run under python -O.
-    if not condition:
-        raise DemoDataError(message)
-
-
-def demo_file(name: str) -> dict[str, Any]:
-    """The parsed data file data/<name>.toml."""
-    path = DATA_DIR / f"{name}.toml"
-    try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise DemoDataError(f"{path.name}: {error}") from error
-
-
-def kr(amount: int | str) -> Decimal:
-    """An amount from a data file; a float is refused, because it cannot be exact."""
-    _check(
-        isinstance(amount, int | str) and not isinstance(amount, bool),
-        f"Beloppet {amount!r} ska vara ett heltal eller en sträng.",
-    )
-    return Decimal(amount).quantize(CENT)
-
-
-def _named(rows: dict[str, Any], name: str, what: str) -> Any:
-    _check(name in rows, f"Demodatan nämner {what} {name!r}, som inte finns.")
-    return rows[name]
-
-
-def split_exact(total: Decimal, weights: Sequence[int]) -> list[Decimal]:
-    """Whole kronor in proportion to weights, adding up exactly to total (largest remainder).
-
-    Integer arithmetic throughout; ties go to the earlier weight, so the result is
-    deterministic.
-    """
-    _check(total == total.to_integral_value(), f"{total} är inte hela kronor.")
-    _check(bool(weights) and all(w > 0 for w in weights), "Vikterna måste vara positiva.")
-    whole, weight_sum = int(total), sum(weights)
-    shares = [whole * weight // weight_sum for weight in weights]
-    remainders = [whole * weight % weight_sum for weight in weights]
-    missing = whole - sum(shares)
-    for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:missing]:
-        shares[index] += 1
-    return [kr(share) for share in shares]
 
 
 @dataclass(frozen=True)
@@ -118,58 +64,6 @@ class DemoSummary:
     password: str
 
 
-class _Loader:
-    """Writes rows only when they are missing or differ, and counts what it did."""
-
-    def __init__(self) -> None:
-        self.created = 0
-        self.updated = 0
-
-    def upsert(
-        self,
-        model: type[models.Model],
-        lookup: dict[str, Any],
-        values: dict[str, Any] | None = None,
-        *,
-        update: bool = True,
-    ) -> models.Model:
-        """get_or_create/update_or_create that runs full_clean() and skips no-op saves.
-
-        update=False only creates: rows a user is expected to edit in the app are left alone.
-        Rows with a version column get a new version when changed, so an open edit form
-        notices that the row changed under it.
-        """
-        values = values or {}
-        try:
-            obj = model.objects.get(**lookup)
-        except model.DoesNotExist:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save()
-            self.created += 1
-            return obj
-        if not update:
-            return obj
-        changed = [name for name, value in values.items() if not _same(obj, name, value)]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            if hasattr(obj, "version"):
-                obj.version += 1
-            obj.full_clean()
-            obj.save()
-            self.updated += 1
-        return obj
-
-
-def _same(obj: models.Model, name: str, value: Any) -> bool:
-    model_field = obj._meta.get_field(name)
-    if model_field.is_relation:
-        # Compare keys, so checking does not load the related row.
-        return getattr(obj, model_field.attname) == (value.pk if value is not None else None)
-    return getattr(obj, name) == value
-
-
 def demo_load() -> DemoSummary:
     """Load (or restore) Stockholms stad's demo data; raise DemoDataError if it does not add up.
 
@@ -177,43 +71,43 @@ def demo_load() -> DemoSummary:
     """
     reported, draft = demo_file(str(REPORTED_YEAR)), demo_file(str(DRAFT_YEAR))
     recipients_data, users = demo_file("recipients"), demo_file("users")
-    _check(
+    check(
         (reported["year"], draft["year"]) == (REPORTED_YEAR, DRAFT_YEAR),
         "Årsfilernas year stämmer inte med filnamnen.",
     )
     with transaction.atomic():
-        loader = _Loader()
-        organisation = _load_organisation(loader, demo_file("organisation"))
-        recipients = _load_recipients(loader, organisation, recipients_data)
+        writer = RowWriter()
+        organisation = _load_organisation(writer, demo_file("organisation"))
+        recipients = _load_recipients(writer, organisation, recipients_data)
         districts = recipients_data["districts"]
         categories = _load_survey_categories()
-        agreement, areas = _load_agreement(loader, organisation, reported)
-        allocations = _load_allocations(loader, reported, areas, recipients, districts)
-        follow_ups = _load_follow_ups(loader, reported, allocations)
-        _load_repayments(loader, reported, areas, recipients, allocations, follow_ups)
-        spent = _load_named_interventions(loader, follow_ups, categories)
-        _load_summary_interventions(loader, reported, follow_ups, spent, categories)
-        draft_agreement, draft_areas = _load_agreement(loader, organisation, draft)
-        _load_draft(loader, draft, draft_areas, recipients, districts)
-        logins = _load_users(loader, organisation, recipients, users)
+        agreement, areas = _load_agreement(writer, organisation, reported)
+        allocations = _load_allocations(writer, reported, areas, recipients, districts)
+        follow_ups = _load_follow_ups(writer, reported, allocations)
+        _load_repayments(writer, reported, areas, recipients, allocations, follow_ups)
+        spent = _load_named_interventions(writer, follow_ups, categories)
+        _load_summary_interventions(writer, reported, follow_ups, spent, categories)
+        draft_agreement, draft_areas = _load_agreement(writer, organisation, draft)
+        _load_draft(writer, draft, draft_areas, recipients, districts)
+        logins = _load_users(writer, organisation, recipients, users)
         _check_books(agreement, reported["reported"], draft_agreement, kr(draft["total"]))
         return DemoSummary(
             organisation=organisation.name,
-            created=loader.created,
-            updated=loader.updated,
+            created=writer.created,
+            updated=writer.updated,
             counts=_counts(organisation),
             logins=tuple(logins),
             password=users["password"],
         )
 
 
-def _load_organisation(loader: _Loader, data: dict[str, Any]) -> Organisation:
+def _load_organisation(writer: RowWriter, data: dict[str, Any]) -> Organisation:
     values = {name: value for name, value in data.items() if name != "code"}
-    return loader.upsert(Organisation, {"code": data["code"]}, values)
+    return writer.upsert(Organisation, {"code": data["code"]}, values)
 
 
 def _load_recipients(
-    loader: _Loader, organisation: Organisation, data: dict[str, Any]
+    writer: RowWriter, organisation: Organisation, data: dict[str, Any]
 ) -> dict[str, Recipient]:
     recipients: dict[str, Recipient] = {}
 
@@ -226,7 +120,7 @@ def _load_recipients(
             "successor": None,
             **values,
         }
-        recipients[name] = loader.upsert(
+        recipients[name] = writer.upsert(
             Recipient, {"organisation": organisation, "name": name}, defaults
         )
 
@@ -238,7 +132,7 @@ def _load_recipients(
             Recipient.Kind.DISTRICT,
             valid_from=row.get("valid_from"),
             valid_to=row.get("valid_to"),
-            successor=_named(recipients, successor, "efterträdaren") if successor else None,
+            successor=named(recipients, successor, "efterträdaren") if successor else None,
         )
     for name in data["departments"]:
         load(name, Recipient.Kind.DEPARTMENT)
@@ -265,7 +159,7 @@ def _district_split(
 ) -> dict[str, Decimal]:
     """Total split between the named districts by their weights (recipients.toml)."""
     weights = {row["name"]: row["weight"] for row in districts}
-    split = split_exact(total, [_named(weights, name, "stadsdelen") for name in names])
+    split = split_exact(total, [named(weights, name, "stadsdelen") for name in names])
     return dict(zip(names, split, strict=True))
 
 
@@ -285,21 +179,21 @@ def _categories(
 ) -> list[SurveyCategory]:
     """The categories an insats ticks, from its answers by group code."""
     return [
-        _named(categories, (year, group, label), "enkätkategorin")
+        named(categories, (year, group, label), "enkätkategorin")
         for group, labels in answers.items()
         for label in labels
     ]
 
 
 def _load_agreement(
-    loader: _Loader, organisation: Organisation, data: dict[str, Any]
+    writer: RowWriter, organisation: Organisation, data: dict[str, Any]
 ) -> tuple[Agreement, dict[str, PriorityArea]]:
     year, total = data["year"], kr(data["total"])
-    _check(
+    check(
         sum((kr(area["granted"]) for area in data["areas"]), ZERO) == total,
         f"De prioriterade områdena {year} summerar inte till {total} kr.",
     )
-    agreement = loader.upsert(
+    agreement = writer.upsert(
         Agreement,
         {"organisation": organisation, "year": year},
         {
@@ -315,8 +209,8 @@ def _load_agreement(
     areas = {}
     for area in data["areas"]:
         number = area["national_area"]
-        _check(number in national, f"Det nationella området {number} för {year} saknas.")
-        areas[area["name"]] = loader.upsert(
+        check(number in national, f"Det nationella området {number} för {year} saknas.")
+        areas[area["name"]] = writer.upsert(
             PriorityArea,
             {"agreement": agreement, "number": area["number"]},
             {
@@ -330,7 +224,7 @@ def _load_agreement(
 
 
 def _load_allocations(
-    loader: _Loader,
+    writer: RowWriter,
     data: dict[str, Any],
     areas: dict[str, PriorityArea],
     recipients: dict[str, Recipient],
@@ -344,22 +238,20 @@ def _load_allocations(
         area = areas[area_data["name"]]
         amounts = {name: kr(amount) for name, amount in area_data.get("allocations", {}).items()}
         rest = area.granted - sum(amounts.values(), ZERO)
-        _check(
-            rest > ZERO, "De fasta beloppen tar hela området; inget blir kvar till stadsdelarna."
-        )
+        check(rest > ZERO, "De fasta beloppen tar hela området; inget blir kvar till stadsdelarna.")
         amounts.update(_district_split(rest, area_data.get("districts", everyone), districts))
         for name, amount in amounts.items():
-            recipient = _named(recipients, name, "mottagaren")
+            recipient = named(recipients, name, "mottagaren")
             comment = settings["comments"].get(name, "")
             if not comment and recipient.kind == Recipient.Kind.ASSOCIATION:
                 comment = settings["association_comment"]
-            allocations[area.name, name] = loader.upsert(
+            allocations[area.name, name] = writer.upsert(
                 Allocation,
                 {"priority_area": area, "recipient": recipient},
                 {"amount": amount, "comment": comment},
             )
     _check_kind_shares(year, data["reported"], recipients, allocations, kr(data["total"]))
-    _check(
+    check(
         {r.name for r in recipients.values() if r.kind == Recipient.Kind.ASSOCIATION}
         <= {name for _, name in allocations},
         f"Alla föreningar ska ha fått medel {year}.",
@@ -381,7 +273,7 @@ def _check_kind_shares(
         by_kind[recipients[name].kind] += allocation.amount
     for kind, target in targets.items():
         share = by_kind[kind] * 100 / total
-        _check(
+        check(
             abs(share - target) <= reported["kind_share_tolerance"],
             f"Andelen till {Recipient.Kind(kind).label} {year} är {share:.1f} %, "
             f"inte cirka {target} %.",
@@ -389,7 +281,7 @@ def _check_kind_shares(
 
 
 def _load_follow_ups(
-    loader: _Loader, data: dict[str, Any], allocations: dict[AllocationKey, Allocation]
+    writer: RowWriter, data: dict[str, Any], allocations: dict[AllocationKey, Allocation]
 ) -> dict[AllocationKey, FollowUp]:
     """An approved report for every allocation; the unspent total left where the data says."""
     settings = data["follow_ups"]
@@ -398,17 +290,17 @@ def _load_follow_ups(
         for area in data["areas"]
         for name, weight in area.get("unspent", {}).items()
     }
-    _check(set(weights) <= set(allocations), "Oförbrukade medel hänvisar till en okänd fördelning.")
+    check(set(weights) <= set(allocations), "Oförbrukade medel hänvisar till en okänd fördelning.")
     split = split_exact(kr(settings["unspent_total"]), list(weights.values()))
     unspent = dict(zip(weights, split, strict=True))
     follow_ups = {}
     for key, allocation in allocations.items():
         left = unspent.get(key, ZERO)
-        _check(
+        check(
             left <= allocation.amount / 2,
             f"{key[1]} kan inte ha lämnat {left} kr av {allocation.amount} kr oförbrukat.",
         )
-        follow_ups[key] = loader.upsert(
+        follow_ups[key] = writer.upsert(
             FollowUp,
             {"allocation": allocation},
             {
@@ -423,7 +315,7 @@ def _load_follow_ups(
 
 
 def _load_repayments(
-    loader: _Loader,
+    writer: RowWriter,
     data: dict[str, Any],
     areas: dict[str, PriorityArea],
     recipients: dict[str, Recipient],
@@ -438,7 +330,7 @@ def _load_repayments(
         if not unspent:
             continue
         repaid_per_area[area_name] += unspent
-        loader.upsert(
+        writer.upsert(
             Repayment,
             {
                 "priority_area": areas[area_name],
@@ -454,7 +346,7 @@ def _load_repayments(
     for area_name, repaid in repaid_per_area.items():
         if not repaid:
             continue
-        loader.upsert(
+        writer.upsert(
             Repayment,
             {"priority_area": areas[area_name], "kind": Repayment.Kind.TO_STATE, "recipient": None},
             {
@@ -466,7 +358,7 @@ def _load_repayments(
 
 
 def _load_named_interventions(
-    loader: _Loader,
+    writer: RowWriter,
     follow_ups: dict[AllocationKey, FollowUp],
     categories: dict[tuple[int, str, str], SurveyCategory],
 ) -> dict[AllocationKey, Decimal]:
@@ -474,15 +366,16 @@ def _load_named_interventions(
     spent_by_interventions: dict[AllocationKey, Decimal] = {}
     for data in demo_file(f"interventions_{REPORTED_YEAR}")["interventions"]:
         key = (data["area"], data["recipient"])
-        follow_up = _named(follow_ups, key, f"för insatsen {data['name']} fördelningen")
+        check(key in follow_ups, f"Insatsen {data['name']} hänvisar till en okänd fördelning.")
+        follow_up = follow_ups[key]
         share = Decimal(data["share_of_spent"])
         amount = kr(int((follow_up.spent * share).quantize(KRONA, ROUND_DOWN)))
         spent_by_interventions[key] = spent_by_interventions.get(key, ZERO) + amount
-        _check(
+        check(
             spent_by_interventions[key] <= follow_up.spent,
             f"Insatserna för {data['recipient']} ({data['area']}) kostar mer än som förbrukats.",
         )
-        intervention = loader.upsert(
+        intervention = writer.upsert(
             Intervention,
             {"follow_up": follow_up, "name": data["name"]},
             {
@@ -498,7 +391,7 @@ def _load_named_interventions(
 
 
 def _load_summary_interventions(
-    loader: _Loader,
+    writer: RowWriter,
     data: dict[str, Any],
     follow_ups: dict[AllocationKey, FollowUp],
     spent_by_interventions: dict[AllocationKey, Decimal],
@@ -512,7 +405,7 @@ def _load_summary_interventions(
         remainder = follow_up.spent - spent_by_interventions.get((area_name, recipient_name), ZERO)
         if remainder <= 0:
             continue
-        intervention = loader.upsert(
+        intervention = writer.upsert(
             Intervention,
             {"follow_up": follow_up, "name": f"{summary['name_prefix']} {area_name.lower()}"},
             {
@@ -526,7 +419,7 @@ def _load_summary_interventions(
 
 
 def _load_draft(
-    loader: _Loader,
+    writer: RowWriter,
     data: dict[str, Any],
     areas: dict[str, PriorityArea],
     recipients: dict[str, Recipient],
@@ -540,22 +433,22 @@ def _load_draft(
         amounts = {name: kr(amount) for name, amount in area_data.get("allocations", {}).items()}
         if "district_total" in area_data:
             amounts.update(_district_split(kr(area_data["district_total"]), names, districts))
-        _check(
+        check(
             sum(amounts.values(), ZERO) < area.granted,
             f"Utkastet för {data['year']} ska lämna en del av {area.name} ofördelad.",
         )
         for name, amount in amounts.items():
             # update=False: the coordinator changes the draft in the app; keep their edits.
-            loader.upsert(
+            writer.upsert(
                 Allocation,
-                {"priority_area": area, "recipient": _named(recipients, name, "mottagaren")},
+                {"priority_area": area, "recipient": named(recipients, name, "mottagaren")},
                 {"amount": amount, "comment": settings["comment"]},
                 update=False,
             )
 
 
 def _load_users(
-    loader: _Loader,
+    writer: RowWriter,
     organisation: Organisation,
     recipients: dict[str, Recipient],
     data: dict[str, Any],
@@ -580,13 +473,13 @@ def _load_users(
             user.set_password(data["password"])
             user.full_clean()
             user.save()
-            loader.created += 1
+            writer.created += 1
         else:
-            user = loader.upsert(user_model, {"username": row["username"]}, values)
+            user = writer.upsert(user_model, {"username": row["username"]}, values)
         recipient = (
-            _named(recipients, row["recipient"], "mottagaren") if "recipient" in row else None
+            named(recipients, row["recipient"], "mottagaren") if "recipient" in row else None
         )
-        membership = loader.upsert(
+        membership = writer.upsert(
             Membership,
             {"user": user, "organisation": organisation},
             {"role": row["role"], "recipient": recipient},
@@ -612,21 +505,21 @@ def _check_books(
     year = agreement.year
     for name in ("granted", "allocated", "spent", "repaid_by_recipients", "repaid_to_state"):
         amount = kr(reported[name])
-        _check(
+        check(
             getattr(total, name) == amount,
             f"{year}: {name} är {getattr(total, name)} kr, väntat {amount} kr. Har {year} års "
             "demodata ändrats i appen?",
         )
     for line in balance.lines:
-        _check(line.unallocated == ZERO, f"{year}: {line.label} är inte helt fördelat.")
-        _check(line.reconciles, f"{year}: {line.label} går inte ihop.")
+        check(line.unallocated == ZERO, f"{year}: {line.label} är inte helt fördelat.")
+        check(line.reconciles, f"{year}: {line.label} går inte ihop.")
     draft_balance = agreement_balance(draft)
-    _check(
+    check(
         draft_balance.total.granted == draft_total,
         f"{draft.year} ska vara {draft_total} kr.",
     )
     for line in draft_balance.lines:
-        _check(not line.over_allocated, f"{draft.year}: {line.label} är överfördelat.")
+        check(not line.over_allocated, f"{draft.year}: {line.label} är överfördelat.")
 
 
 def _counts(organisation: Organisation) -> dict[str, int]:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from funds.balance import agreement_balance
-from funds.demo import loader
-from funds.demo.loader import DATA_DIR, DemoDataError, demo_file, kr, split_exact
+from funds.demo import rows
+from funds.demo.rows import DATA_DIR, DemoDataError, demo_file, kr, split_exact
 from funds.identifiers import normalise_organisation_number
 from funds.models import (
     Agreement,
@@ -313,7 +313,7 @@ def test_a_misspelt_name_in_a_data_file_stops_the_run_and_names_it(tmp_path, mon
         users.read_text(encoding="utf-8").replace("Järva stadsdelsförvaltning", "Jarva"),
         encoding="utf-8",
     )
-    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(rows, "DATA_DIR", tmp_path)
 
     with pytest.raises(CommandError, match="mottagaren 'Jarva'"):
         call_command("load_demo", stdout=StringIO())

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from funds.demo.loader import demo_file
+from funds.demo.rows import demo_file
 from funds.models import Agreement
 from reporting.demo import decision_demo_load
 from reporting.documents import decision_document_current, decision_document_pdf

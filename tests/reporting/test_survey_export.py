@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from funds.balance import agreement_balance
-from funds.demo.loader import demo_file, demo_load
+from funds.demo.loader import demo_load
+from funds.demo.rows import demo_file
 from funds.models import Agreement, FollowUp, Intervention, NationalArea, SurveyCategory
 from funds.money import parse_amount
 from reporting.survey import (

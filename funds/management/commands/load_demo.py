@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from funds.demo.loader import DemoDataError, DemoSummary, demo_load
+from funds.demo.loader import DemoSummary, demo_load
+from funds.demo.rows import DemoDataError
 
 
 class Command(BaseCommand):
