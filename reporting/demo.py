@@ -1,6 +1,6 @@
 """Demo tjänsteutlåtanden for Stockholms stad: 2023 (issued-ready) and a 2024 draft.
 
-`decision_demo_load()` runs after funds.demo.demo_load() and is idempotent: it creates a
+`decision_demo_load()` runs after funds.demo.loader.demo_load() and is idempotent: it creates a
 year's document only when the year has none, so a second run, or a run after officials have
 edited or issued a document in the app, changes nothing.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from funds.demo import ORGANISATION, DemoDataError
+from funds.demo.rows import DemoDataError, demo_file
 from funds.models import Agreement
 from reporting.models import PROSE_FIELDS, DecisionDocument
 from reporting.prose import validate_footnotes, validate_no_amounts
@@ -60,7 +60,7 @@ class DecisionDemoSummary:
 def _agreement(year: int) -> Agreement | None:
     return (
         Agreement.objects.select_related("organisation")
-        .filter(organisation__code=ORGANISATION["code"], year=year)
+        .filter(organisation__code=demo_file("organisation")["code"], year=year)
         .first()
     )
 
@@ -76,7 +76,7 @@ def _latest(agreement: Agreement) -> DecisionDocument | None:
 def decision_demo_load() -> DecisionDemoSummary:
     """Create the demo's 2023 document and 2024 draft unless the years already have one.
 
-    Raises DemoDataError when the funds demo (funds.demo.demo_load) has not been loaded.
+    Raises DemoDataError when the funds demo (funds.demo.loader.demo_load) has not been loaded.
     """
     from reporting.documents import decision_document_start
 
@@ -87,7 +87,8 @@ def decision_demo_load() -> DecisionDemoSummary:
     agreement = _agreement(YEAR)
     if agreement is None:
         raise DemoDataError(
-            f"Överenskommelsen {YEAR} för {ORGANISATION['name']} saknas: kör load_demo först."
+            f"Överenskommelsen {YEAR} för {demo_file('organisation')['name']} saknas: "
+            "kör load_demo först."
         )
     with transaction.atomic():
         document = _latest(agreement)
@@ -98,7 +99,7 @@ def decision_demo_load() -> DecisionDemoSummary:
                 year=YEAR,
                 version=1,
                 associations_placement=data["associations_placement"],
-                address=agreement.organisation.address,  # invented in funds.demo
+                address=agreement.organisation.address,  # invented in funds/demo/data
                 **data["meta"],
                 **_prose(data),
             )

@@ -1,6 +1,7 @@
 """`manage.py load_demo`: the demo data reproduces seed 004's figures and loads idempotently."""
 
 import datetime
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
@@ -12,7 +13,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from funds.balance import agreement_balance
-from funds.demo import ASSOCIATIONS, FOOTNOTE_ASSOCIATIONS, ONGOING_PREFIX, split_exact
+from funds.demo import rows
+from funds.demo.rows import DATA_DIR, DemoDataError, demo_file, kr, split_exact
 from funds.identifiers import normalise_organisation_number
 from funds.models import (
     Agreement,
@@ -116,9 +118,10 @@ def test_every_area_is_fully_allocated_in_whole_kronor():
 
 def test_every_association_has_2023_money_and_a_valid_organisation_number():
     associations = Recipient.objects.filter(kind=Recipient.Kind.ASSOCIATION)
+    listed = demo_file("recipients")["associations"]
 
-    assert len(FOOTNOTE_ASSOCIATIONS) == 16
-    assert set(associations.values_list("name", flat=True)) == set(ASSOCIATIONS)
+    assert len([row for row in listed if not row.get("iop")]) == 16  # seed 004's footnote 2
+    assert set(associations.values_list("name", flat=True)) == {row["name"] for row in listed}
     for association in associations:
         amounts = association.allocations.filter(priority_area__agreement__year=2023)
         assert amounts.exists(), association.name
@@ -194,7 +197,7 @@ def test_the_2023_books_balance():
 
 def test_interventions_account_for_exactly_what_was_spent():
     interventions = Intervention.objects.select_related("follow_up__allocation__priority_area")
-    named = interventions.exclude(name__startswith=ONGOING_PREFIX)
+    named = interventions.exclude(name__startswith="Löpande arbete inom")
     per_area: dict[str, int] = {}
     for intervention in named:
         area = intervention.follow_up.allocation.priority_area.name
@@ -300,3 +303,22 @@ def test_split_exact_adds_up_to_the_krona():
     parts = split_exact(Decimal("4975030"), [48, 40, 38, 132])
     assert sum(parts) == Decimal("4975030")
     assert all(part == part.to_integral_value() for part in parts)
+
+
+def test_a_misspelt_name_in_a_data_file_stops_the_run_and_names_it(tmp_path, monkeypatch):
+    for path in DATA_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path)
+    users = tmp_path / "users.toml"
+    users.write_text(
+        users.read_text(encoding="utf-8").replace("Järva stadsdelsförvaltning", "Jarva"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(rows, "DATA_DIR", tmp_path)
+
+    with pytest.raises(CommandError, match="mottagaren 'Jarva'"):
+        call_command("load_demo", stdout=StringIO())
+
+
+def test_a_float_amount_is_refused():
+    with pytest.raises(DemoDataError, match="heltal eller en sträng"):
+        kr(1.5)

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from funds.balance import agreement_balance
-from funds.demo import BARN_OCH_UNGA, JARVA, RINKEBY_KISTA, SPANGA_TENSTA
 from funds.models import Agreement, Allocation, FollowUp, FollowUpChange, SurveyCategory
+from tests.funds.demo_names import BARN_OCH_UNGA, JARVA, RINKEBY_KISTA, SPANGA_TENSTA
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
-from funds import demo
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
 from funds.rollover import allocations_roll_over, scale_exact
 from tests import factories as f
+from tests.funds import demo_names as demo
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from funds import demo
 from funds.allocations import agreement_decide, allocation_set
 from funds.models import (
     Agreement,
@@ -29,6 +28,7 @@ from funds.models import (
 from funds.year.lineage import area_predecessor
 from funds.year.start import year_start_plan
 from tests import factories as f
+from tests.funds import demo_names as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from funds.models import Allocation, Organisation
 from funds.money import format_kr
-from plans.demo import INRIKTNING
+from plans.demo import plan_demo_data
 from reporting.coverage import coverage_build
 from tests import factories as f
 from tests.plans import factories as pf
@@ -85,10 +85,10 @@ def test_the_demo_2023_shows_every_priority_its_money_and_which_have_none(client
     assert response.status_code == 200
     html = response.content.decode()
     text = _text(html)
-    for area in INRIKTNING:
-        assert f"Målområde {area.number} – {area.name}" in text
-        for number, name in enumerate(area.priorities, start=1):
-            assert f"{area.number}.{number} {name}" in text, name
+    for area in plan_demo_data()["goal_areas"]:
+        assert f"Målområde {area['number']} – {area['name']}" in text
+        for number, name in enumerate(area["priorities"], start=1):
+            assert f"{area['number']}.{number} {name}" in text, name
 
     coverage = coverage_build(organisation=demo, year=2023)
     assert len(coverage.rows) == 18

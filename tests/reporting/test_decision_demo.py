@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from funds.demo import DemoDataError
+from funds.demo.rows import DemoDataError
 from reporting.demo import decision_demo_load, demo_text
 from reporting.forms import DecisionDocumentForm
 from reporting.models import PROSE_FIELDS, DecisionDocument

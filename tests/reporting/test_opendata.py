@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from funds.demo import demo_load
+from funds.demo.loader import demo_load
 from funds.models import Agreement, Allocation
 from reporting.opendata.files import COLUMNS
 from tests import factories as f

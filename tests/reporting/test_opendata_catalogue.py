@@ -14,7 +14,7 @@ from django.urls import reverse
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from funds.demo import demo_load
+from funds.demo.loader import demo_load
 from funds.models import Agreement
 from reporting.opendata.files import COLUMNS, neutralised
 from tests import factories as f

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from funds.demo import demo_load
+from funds.demo.loader import demo_load
 from funds.models import FollowUp, Intervention
 from reporting.management.commands.export_survey import Command
 from reporting.survey.workbook import DRAFT_MARK, SUMMARY_SHEET

@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from funds.balance import agreement_balance
-from funds.demo import demo_load
+from funds.demo.loader import demo_load
 from funds.models import (
     Agreement,
     FollowUp,

@@ -203,7 +203,7 @@ def test_the_page_uses_a_constant_number_of_queries(client, year):
 def test_the_demo_2024_draft_page_says_what_remains_and_lists_no_repayments(
     client, django_assert_max_num_queries
 ):
-    from funds.demo import demo_load
+    from funds.demo.loader import demo_load
 
     demo_load()
     agreement = Agreement.objects.get(organisation__code="0180", year=2024)

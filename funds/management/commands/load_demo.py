@@ -1,10 +1,11 @@
-"""`manage.py load_demo`: load Stockholms stad's demo data (idempotent; see funds/demo.py)."""
+"""`manage.py load_demo`: load Stockholms stad's demo data (idempotent; see funds/demo/)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from funds.demo import DemoDataError, DemoSummary, demo_load
+from funds.demo.loader import DemoSummary, demo_load
+from funds.demo.rows import DemoDataError
 
 
 class Command(BaseCommand):

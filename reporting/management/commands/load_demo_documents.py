@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from funds.demo import DemoDataError
+from funds.demo.rows import DemoDataError
 from reporting.demo import decision_demo_load
 
 
