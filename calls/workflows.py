@@ -38,7 +38,7 @@ from calls.models import (
     ReviewerAssignment,
     Score,
 )
-from funds.allocations import allocation_set
+from funds.allocation.workflows import allocation_set
 from funds.balance import agreement_balance
 from funds.identifiers import normalise_organisation_number
 from funds.models import ZERO, Agreement, Allocation, Membership, PriorityArea, Recipient

@@ -27,7 +27,7 @@ urlpatterns = [
 ]
 
 # The follow-up (redovisning), the status board and repayments.
-from funds import views_followup  # noqa: E402
+from funds.followup import views as views_followup  # noqa: E402
 
 urlpatterns += [
     path("<str:code>/<int:year>/redovisning/", views_followup.followup_list, name="followup_list"),
@@ -57,8 +57,9 @@ urlpatterns += [
     path("<str:code>/<int:year>/aterbetalningar/", views_followup.repayments, name="repayments"),
 ]
 
-# Excel download and upload, and starting a new year from the last (funds/views_transfer.py).
-from funds import views_transfer  # noqa: E402
+# Excel download and upload, and starting a new year from the last
+# (funds/allocation/views_transfer.py).
+from funds.allocation import views_transfer  # noqa: E402
 
 urlpatterns += [
     path(
@@ -117,8 +118,8 @@ urlpatterns += [
 ]
 
 # The allocation matrix, its cells, undo, the decided-year reason and comments
-# (funds/views_matrix.py).
-from funds import views_matrix  # noqa: E402
+# (funds/allocation/views.py).
+from funds.allocation import views as views_matrix  # noqa: E402
 
 urlpatterns += [
     path(

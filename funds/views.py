@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
-from funds.allocations import agreement_advance, agreement_decide
+from funds.allocation.workflows import agreement_advance, agreement_decide
 from funds.balance import agreement_balance
 from funds.forms import DecisionForm, RecipientAddForm
 from funds.models import (
@@ -94,7 +94,7 @@ def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
-# The allocation workspace: the matrix and its cells are in funds/views_matrix.py. -------
+# The allocation workspace: the matrix and its cells are in funds/allocation/views.py. -------
 
 
 @login_required

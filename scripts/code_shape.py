@@ -62,8 +62,10 @@ def main() -> int:
     print("largest files:")
     for f, n in sorted(sizes.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {n:5}  {f}")
-    print(f"views: {len(views)}; over 30 lines: {sum(n > 30 for n, _ in views)}; "
-          f"over {VIEW_LIMIT}: {sum(n > VIEW_LIMIT for n, _ in views)}")
+    print(
+        f"views: {len(views)}; over 30 lines: {sum(n > 30 for n, _ in views)}; "
+        f"over {VIEW_LIMIT}: {sum(n > VIEW_LIMIT for n, _ in views)}"
+    )
     for n, name in sorted(views, reverse=True):
         if n > 30:
             print(f"  {n:4}  {name}")

@@ -18,7 +18,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from funds.spreadsheets import ImportFileError, _check_container
+from funds.allocation.spreadsheets import ImportFileError, _check_container
 
 MAX_FILE_BYTES = 1024 * 1024
 # A municipality has tens of recipients, the largest about a hundred; a thousand rows (empty

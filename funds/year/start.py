@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from funds.allocations import allocation_set
+from funds.allocation.rollover import scale_exact
+from funds.allocation.workflows import allocation_set
 from funds.models import (
     ZERO,
     Agreement,
@@ -36,7 +37,6 @@ from funds.national.loader import (
     survey_categories_copy_source,
     survey_categories_ensure,
 )
-from funds.rollover import scale_exact
 from funds.year.lineage import national_translation
 
 

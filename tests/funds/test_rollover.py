@@ -12,8 +12,8 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from funds import demo
+from funds.allocation.rollover import allocations_roll_over, scale_exact
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
-from funds.rollover import allocations_roll_over, scale_exact
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from funds import demo
-from funds.allocations import agreement_decide, allocation_set
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import (
     Agreement,
     Allocation,

@@ -1,6 +1,7 @@
 """`manage.py import_allocations`: the browser's Excel upload, from the command line.
 
-Same reader, same checks, same all-or-nothing save as the upload page (funds/spreadsheets.py).
+Same reader, same checks, same all-or-nothing save as the upload page
+(funds/allocation/spreadsheets.py).
 """
 
 from pathlib import Path
@@ -9,9 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from funds.commands import agreement_for_command
-from funds.money import format_kr
-from funds.spreadsheets import (
+from funds.allocation.spreadsheets import (
     MAX_FILE_BYTES,
     ImportFileError,
     ImportOutdated,
@@ -23,6 +22,8 @@ from funds.spreadsheets import (
     import_refusal,
     read_import_rows,
 )
+from funds.commands import agreement_for_command
+from funds.money import format_kr
 
 
 class Command(BaseCommand):

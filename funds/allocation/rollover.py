@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from funds.allocations import AllocationConflict, allocation_set
+from funds.allocation.workflows import AllocationConflict, allocation_set
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
 from funds.money import ORE, format_kr
 from funds.year.lineage import area_predecessors

@@ -22,14 +22,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user
-from funds.models import Agreement, PriorityArea
-from funds.rollover import (
+from funds.allocation.rollover import (
     allocations_roll_over,
     default_mapping,
     previous_agreement,
     rollover_refusal,
 )
-from funds.spreadsheets import (
+from funds.allocation.spreadsheets import (
     XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportOutdated,
@@ -45,6 +44,7 @@ from funds.spreadsheets import (
     rows_to_session,
     xlsx_filename,
 )
+from funds.models import Agreement, PriorityArea
 
 IMPORT_TEMPLATE = "funds/allocation_import.html"
 ROLLOVER_TEMPLATE = "funds/allocation_rollover.html"

@@ -16,7 +16,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
 from funds.balance import agreement_balance
-from funds.followups import (
+from funds.followup.forms import (
+    INTERVENTION_PREFIX,
+    BoardFilterForm,
+    DeadlineForm,
+    FollowUpForm,
+    OverspendForm,
+    RepaymentForm,
+    ReturnForm,
+    categories_by_group,
+    intervention_count_refusal,
+    intervention_form_new,
+    intervention_formset,
+    interventions_to_save,
+)
+from funds.followup.workflows import (
     DONE_STATES,
     NOT_STARTED,
     OPEN_STATUSES,
@@ -32,20 +46,6 @@ from funds.followups import (
     follow_up_state,
     follow_up_submit,
     repayment_record,
-)
-from funds.forms_followup import (
-    INTERVENTION_PREFIX,
-    BoardFilterForm,
-    DeadlineForm,
-    FollowUpForm,
-    OverspendForm,
-    RepaymentForm,
-    ReturnForm,
-    categories_by_group,
-    intervention_count_refusal,
-    intervention_form_new,
-    intervention_formset,
-    interventions_to_save,
 )
 from funds.models import (
     Agreement,

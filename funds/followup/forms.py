@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django import forms
 
 from config.forms import SwedishDateField
-from funds.followups import OPTIONAL_GROUPS, OTHER_LABEL, InterventionInput
+from funds.followup.workflows import OPTIONAL_GROUPS, OTHER_LABEL, InterventionInput
 from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from funds.allocations import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
-from funds.matrix import SORTS
+from funds.allocation.matrix import SORTS
+from funds.allocation.workflows import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from funds.models import Recipient
 
 

@@ -30,8 +30,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from funds.allocations import AllocationConflict, allocation_set
-from funds.matrix import Matrix, build_matrix
+from funds.allocation.matrix import Matrix, build_matrix
+from funds.allocation.workflows import AllocationConflict, allocation_set
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
 from funds.money import decimal_from_spreadsheet, format_kr, parse_amount
 

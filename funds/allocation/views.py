@@ -22,17 +22,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
-from funds.allocations import (
-    AllocationConflict,
-    CellChange,
-    CellRefused,
-    SetResult,
-    allocation_comment_set,
-    allocation_set,
-    allocations_set_many,
-)
-from funds.forms_matrix import CommentForm, MatrixViewForm, ReasonForm
-from funds.matrix import (
+from funds.allocation.forms import CommentForm, MatrixViewForm, ReasonForm
+from funds.allocation.matrix import (
     GROUP_LABELS,
     AreaColumn,
     Cell,
@@ -48,6 +39,15 @@ from funds.matrix import (
     matrix_areas,
     matrix_totals,
     row_total,
+)
+from funds.allocation.workflows import (
+    AllocationConflict,
+    CellChange,
+    CellRefused,
+    SetResult,
+    allocation_comment_set,
+    allocation_set,
+    allocations_set_many,
 )
 from funds.models import Agreement, Allocation, PriorityArea, Recipient
 from funds.money import format_kr, parse_amount
