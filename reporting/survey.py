@@ -65,9 +65,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
-from funds.allocation.spreadsheets import XLSX_CONTENT_TYPE
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
-from funds.followup.workflows import REQUIRED_GROUPS, STATE_LABELS
+from funds.followup.rules import REQUIRED_GROUPS, STATE_LABELS
 from funds.models import (
     ZERO,
     Agreement,
@@ -82,6 +81,7 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import format_kr
+from funds.xlsx import XLSX_CONTENT_TYPE
 from reporting.workbook import (
     DEFAULT_WRITER,
     WRITERS,

@@ -22,29 +22,29 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user
+from funds.allocation.export import allocations_export, xlsx_filename
+from funds.allocation.imports import (
+    ImportOutdated,
+    ImportPlan,
+    ImportRefused,
+    allocations_import,
+    allocations_import_plan,
+    import_refusal,
+)
 from funds.allocation.rollover import (
     allocations_roll_over,
     default_mapping,
     previous_agreement,
     rollover_refusal,
 )
-from funds.allocation.spreadsheets import (
-    XLSX_CONTENT_TYPE,
-    ImportFileError,
-    ImportOutdated,
-    ImportPlan,
-    ImportRefused,
-    allocations_export,
-    allocations_import,
-    allocations_import_plan,
+from funds.allocation.upload import (
     check_upload,
-    import_refusal,
     read_import_rows,
     rows_from_session,
     rows_to_session,
-    xlsx_filename,
 )
 from funds.models import Agreement, PriorityArea
+from funds.xlsx import XLSX_CONTENT_TYPE, ImportFileError
 
 IMPORT_TEMPLATE = "funds/allocation_import.html"
 ROLLOVER_TEMPLATE = "funds/allocation_rollover.html"

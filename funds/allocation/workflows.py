@@ -20,7 +20,7 @@ from funds.money import MAX_AMOUNT, format_kr
 # The decided-year reason is stored in the append-only trail: bounded here, in the form and in
 # the database (AllocationChange.reason is a CharField of this length).
 REASON_MAX_LENGTH = 500
-COMMENT_MAX_LENGTH = 2000  # as in the Excel import (funds/allocation/spreadsheets.py)
+COMMENT_MAX_LENGTH = 2000  # as in the Excel import (funds/allocation/upload.py)
 
 
 def reason_check(reason: str) -> str:

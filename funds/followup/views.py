@@ -30,22 +30,24 @@ from funds.followup.forms import (
     intervention_formset,
     interventions_to_save,
 )
-from funds.followup.workflows import (
+from funds.followup.repayments import repayment_record
+from funds.followup.rules import (
     DONE_STATES,
     NOT_STARTED,
     OPEN_STATUSES,
     STATE_LABELS,
-    FollowUpConflict,
     FollowUpIncomplete,
     Missing,
+    follow_up_state,
+)
+from funds.followup.workflows import (
+    FollowUpConflict,
     follow_up_allow_overspend,
     follow_up_approve,
     follow_up_deadline_set,
     follow_up_return,
     follow_up_save_draft,
-    follow_up_state,
     follow_up_submit,
-    repayment_record,
 )
 from funds.models import (
     Agreement,

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from funds.allocation.spreadsheets import ImportFileError
 from funds.identifiers import normalise_organisation_number
 from funds.models import (
     Agreement,
@@ -21,6 +20,7 @@ from funds.models import (
 from funds.money import format_kr, parse_amount
 from funds.onboarding.sheets import MAX_FILE_BYTES, MAX_ROWS, SheetRow, check_upload
 from funds.onboarding.sheets import read_recipient_rows as _read_rows
+from funds.xlsx import ImportFileError
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AREAS = 12

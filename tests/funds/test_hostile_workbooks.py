@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from funds.allocation.spreadsheets import COLUMNS, MAX_SHEET_ROWS
+from funds.allocation.upload import COLUMNS, MAX_SHEET_ROWS
 from tests.funds.test_spreadsheets import save, snapshot, upload, year  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_the_save_uses_the_rows_parsed_at_preview(client, year):  # noqa: F811
     preview = upload(client, agr, sparse_workbook(rows))
     assert preview.status_code == 200
     with mock.patch(
-        "funds.allocation.spreadsheets.load_workbook", side_effect=AssertionError("parsed twice")
+        "funds.allocation.upload.load_workbook", side_effect=AssertionError("parsed twice")
     ):
         response = save(client, agr, preview)
     assert response.status_code == 302

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from funds.allocation.spreadsheets import COLUMNS
+from funds.allocation.upload import COLUMNS
 from funds.allocation.workflows import agreement_decide
 from funds.models import Allocation, AllocationChange, Recipient
 from tests import factories as f
