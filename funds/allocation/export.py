@@ -85,7 +85,20 @@ def _write_matrix_sheet(sheet: Worksheet, matrix: Matrix) -> None:
         for index, subtotal in enumerate(group.subtotals, start=2):
             _amount_cell(sheet, row_number, index, subtotal.amount, bold=True)
         _amount_cell(sheet, row_number, last_column, group.total, bold=True)
-    row_number += 1  # an empty row before the totals
+    _write_totals(sheet, matrix, row_number + 1)  # after an empty row
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = min(longest_name + 2, 60)
+    for column in range(2, last_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 22
+    sheet.row_dimensions[1].height = 60
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "A:A"
+    sheet.page_setup.orientation = "landscape"
+
+
+def _write_totals(sheet: Worksheet, matrix: Matrix, row_number: int) -> None:
+    """Allocated, granted and remaining per area and overall, from `row_number` down."""
+    last_column = len(matrix.columns) + 2
     totals = (
         ("Fördelat", [c.allocated for c in matrix.columns], matrix.allocated),
         ("Tilldelat", [c.area.granted for c in matrix.columns], matrix.granted),
@@ -97,15 +110,6 @@ def _write_matrix_sheet(sheet: Worksheet, matrix: Matrix) -> None:
         for index, amount in enumerate(amounts, start=2):
             _amount_cell(sheet, row_number, index, amount, bold=True)
         _amount_cell(sheet, row_number, last_column, total, bold=True)
-
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = min(longest_name + 2, 60)
-    for column in range(2, last_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 22
-    sheet.row_dimensions[1].height = 60
-    sheet.print_title_rows = "1:1"
-    sheet.print_title_cols = "A:A"
-    sheet.page_setup.orientation = "landscape"
 
 
 def _write_import_sheet(sheet: Worksheet, matrix: Matrix) -> None:

@@ -380,25 +380,32 @@ def allocations_import(
                 raise ValidationError(
                     "Året är beslutat: ange ett skäl till ändringarna.", code="reason_required"
                 )
-            amounts = comments = 0
-            for row in plan.changes:
-                if row.amount_changed:
-                    allocation_set(
-                        area=row.area,
-                        recipient=row.recipient,
-                        amount=row.amount,
-                        expected_version=row.version,
-                        user=user,
-                        reason=reason or DEFAULT_REASON,
-                    )
-                    amounts += 1
-                if row.comment_changed:
-                    Allocation.objects.filter(
-                        priority_area=row.area, recipient=row.recipient
-                    ).update(comment=row.row.comment)
-                    comments += 1
+            amounts, comments = _plan_apply(plan, user=user, reason=reason or DEFAULT_REASON)
     except AllocationConflict:
         # A cell was created by someone else after the lock above (new rows cannot be
         # locked in advance); everything written so far is rolled back.
         raise ImportOutdated() from None
     return ImportResult(plan=plan, amounts_changed=amounts, comments_changed=comments)
+
+
+def _plan_apply(plan: ImportPlan, *, user, reason: str) -> tuple[int, int]:
+    """Write the plan's changes: amounts through allocation_set, comments as they are.
+    Returns how many amounts and comments changed."""
+    amounts = comments = 0
+    for row in plan.changes:
+        if row.amount_changed:
+            allocation_set(
+                area=row.area,
+                recipient=row.recipient,
+                amount=row.amount,
+                expected_version=row.version,
+                user=user,
+                reason=reason,
+            )
+            amounts += 1
+        if row.comment_changed:
+            Allocation.objects.filter(priority_area=row.area, recipient=row.recipient).update(
+                comment=row.row.comment
+            )
+            comments += 1
+    return amounts, comments

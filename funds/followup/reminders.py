@@ -73,6 +73,40 @@ def _send_for_agreement(agreement: Agreement, kind: str, run: ReminderRun) -> No
     )
     if not allocations:
         return
+    per_user = _per_reporter(agreement, allocations, run)
+    reached: dict[int, list[str]] = defaultdict(list)
+    for membership, items in per_user.values():
+        user = membership.user
+        subject, body = _reminder_text(agreement, kind, user, items)
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:
+            # One bad address must not stop the others; the allocations are retried
+            # tomorrow unless another reporter was reached.
+            logger.exception("Påminnelsen till %s kunde inte skickas", user.email)
+            run.failed.append(user.email)
+            continue
+        run.emails += 1
+        for allocation in items:
+            reached[allocation.pk].append(user.email)
+    FollowUpReminder.objects.bulk_create(
+        FollowUpReminder(
+            allocation_id=pk,
+            kind=kind,
+            deadline=agreement.follow_up_deadline,
+            sent_to=", ".join(emails),
+        )
+        for pk, emails in reached.items()
+    )
+    run.reminders += len(reached)
+
+
+def _per_reporter(
+    agreement: Agreement, allocations: list[Allocation], run: ReminderRun
+) -> dict[int, tuple[Membership, list[Allocation]]]:
+    """Each reporter with an e-mail address (by user id) and the allocations they report for:
+    their recipient's, and those of every unit merged into it. Allocations nobody reports
+    for are noted in `run`."""
     successor = dict(
         Recipient.objects.filter(organisation=agreement.organisation_id).values_list(
             "pk", "successor_id"
@@ -99,32 +133,7 @@ def _send_for_agreement(agreement: Agreement, kind: str, run: ReminderRun) -> No
             run.without_reporter.append(str(allocation))
         for membership in found:
             per_user.setdefault(membership.user_id, (membership, []))[1].append(allocation)
-
-    reached: dict[int, list[str]] = defaultdict(list)
-    for membership, items in per_user.values():
-        user = membership.user
-        subject, body = _reminder_text(agreement, kind, user, items)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:
-            # One bad address must not stop the others; the allocations are retried
-            # tomorrow unless another reporter was reached.
-            logger.exception("Påminnelsen till %s kunde inte skickas", user.email)
-            run.failed.append(user.email)
-            continue
-        run.emails += 1
-        for allocation in items:
-            reached[allocation.pk].append(user.email)
-    FollowUpReminder.objects.bulk_create(
-        FollowUpReminder(
-            allocation_id=pk,
-            kind=kind,
-            deadline=agreement.follow_up_deadline,
-            sent_to=", ".join(emails),
-        )
-        for pk, emails in reached.items()
-    )
-    run.reminders += len(reached)
+    return per_user
 
 
 def _reminder_text(

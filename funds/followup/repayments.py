@@ -49,17 +49,9 @@ def repayment_record(
         # both pass the "not more than owed" check with the same money.
         PriorityArea.objects.select_for_update().get(pk=area.pk)
         if kind == Repayment.Kind.FROM_RECIPIENT:
-            owed = _owed_by_recipient(area, recipient)
-            who = recipient.name
+            owed, who = _owed_by_recipient(area, recipient), recipient.name
         else:
-            line = priority_areas_with_sums(agreement).get(pk=area.pk)
-            owed = (
-                line.granted
-                - line.sum_allocated
-                + line.sum_repaid_by_recipients
-                - line.sum_repaid_to_state
-            )
-            who = "Förvaltningen"
+            owed, who = _owed_to_state(area), "Förvaltningen"
         if amount > owed:
             raise ValidationError(
                 f"{who} har {format_kr(max(owed, ZERO))} kvar att betala tillbaka inom "
@@ -76,6 +68,15 @@ def repayment_record(
             recorded_by=user,
             recorded_at=timezone.now(),
         )
+
+
+def _owed_to_state(area: PriorityArea) -> Decimal:
+    """What the administration still owes the state within an area: what was granted and not
+    allocated, plus what recipients paid back, less what went back already."""
+    line = priority_areas_with_sums(area.agreement).get(pk=area.pk)
+    return (
+        line.granted - line.sum_allocated + line.sum_repaid_by_recipients - line.sum_repaid_to_state
+    )
 
 
 def _owed_by_recipient(area: PriorityArea, recipient: Recipient) -> Decimal:

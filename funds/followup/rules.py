@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from funds.models import ZERO, Agreement, Allocation, FollowUp, SurveyCategory
+from funds.models import ZERO, Agreement, Allocation, FollowUp, Intervention, SurveyCategory
 from funds.money import format_kr
 
 # Reporting happens between the decision and the closing of the year.
@@ -78,35 +78,7 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
     if follow_up.spent and not interventions:
         missing.append(Missing("Redovisningen saknar insatser: lägg till minst en.", "insats-1"))
     for number, intervention in enumerate(interventions, start=1):
-        prefix = f"id_insats-{number - 1}"
-        chosen = list(intervention.categories.all())
-        groups = {category.group for category in chosen}
-        unit = SurveyCategory.Group.RESPONSIBLE_UNIT
-        other_chosen = any(c.group == unit and c.label == OTHER_LABEL for c in chosen)
-        checks = [
-            (intervention.description, "beskrivning", f"{prefix}-description"),
-            (
-                unit in groups or intervention.responsible_unit,
-                "ansvarig verksamhet",
-                f"insats-{number}-{unit}",
-            ),
-            (
-                not other_chosen or intervention.responsible_unit,
-                "namn på den andra ansvariga verksamheten (Annan)",
-                f"{prefix}-responsible_unit",
-            ),
-            *(
-                (group in groups, label, f"insats-{number}-{group}")
-                for group, label in REQUIRED_GROUPS.items()
-            ),
-            (intervention.amount_spent, "förbrukat belopp", f"{prefix}-amount_spent"),
-            (intervention.results, "resultat och effekter", f"{prefix}-results"),
-        ]
-        missing += [
-            Missing(f"Insats {number} saknar {label}.", anchor)
-            for present, label, anchor in checks
-            if not present
-        ]
+        missing += _intervention_missing(intervention, number)
     total = sum((i.amount_spent for i in interventions), ZERO)
     # The national enkät counts money per insats, so the insatser must account for all of it.
     if follow_up.spent is not None and interventions and total != follow_up.spent:
@@ -119,3 +91,36 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
             )
         )
     return missing
+
+
+def _intervention_missing(intervention: Intervention, number: int) -> list[Missing]:
+    """What insats `number` (from 1) lacks, each linked to its field on the form."""
+    prefix = f"id_insats-{number - 1}"
+    chosen = list(intervention.categories.all())
+    groups = {category.group for category in chosen}
+    unit = SurveyCategory.Group.RESPONSIBLE_UNIT
+    other_chosen = any(c.group == unit and c.label == OTHER_LABEL for c in chosen)
+    checks = [
+        (intervention.description, "beskrivning", f"{prefix}-description"),
+        (
+            unit in groups or intervention.responsible_unit,
+            "ansvarig verksamhet",
+            f"insats-{number}-{unit}",
+        ),
+        (
+            not other_chosen or intervention.responsible_unit,
+            "namn på den andra ansvariga verksamheten (Annan)",
+            f"{prefix}-responsible_unit",
+        ),
+        *(
+            (group in groups, label, f"insats-{number}-{group}")
+            for group, label in REQUIRED_GROUPS.items()
+        ),
+        (intervention.amount_spent, "förbrukat belopp", f"{prefix}-amount_spent"),
+        (intervention.results, "resultat och effekter", f"{prefix}-results"),
+    ]
+    return [
+        Missing(f"Insats {number} saknar {label}.", anchor)
+        for present, label, anchor in checks
+        if not present
+    ]

@@ -126,19 +126,9 @@ def follow_up_save_draft(
     try:
         with transaction.atomic():
             allocation, follow_up = _lock(allocation)
-            agreement = allocation.priority_area.agreement
-            _check_open(agreement)
-            _check_version(follow_up, expected_version)
-            if follow_up is not None and follow_up.status in DONE_STATES:
-                raise ValidationError(
-                    f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte "
-                    "ändras.",
-                    code="locked",
-                )
-            if spent is not None:
-                _check_spent(allocation, follow_up, spent)
-            category_groups = _check_interventions(agreement, interventions)
-
+            category_groups = _check_draft(
+                allocation, follow_up, expected_version, spent, interventions
+            )
             old_spent = follow_up.spent if follow_up else None
             created = follow_up is None
             if created:
@@ -164,6 +154,27 @@ def follow_up_save_draft(
         # Two first saves at once: the one-to-one constraint let one of them win.
         raise FollowUpConflict(FollowUp.objects.filter(allocation=allocation).first()) from None
     return follow_up
+
+
+def _check_draft(
+    allocation: Allocation,
+    follow_up: FollowUp | None,
+    expected_version: int,
+    spent: Decimal | None,
+    interventions: Sequence[InterventionInput],
+) -> dict[int, str]:
+    """Refuse a draft that cannot be saved; return the group of every chosen category."""
+    agreement = allocation.priority_area.agreement
+    _check_open(agreement)
+    _check_version(follow_up, expected_version)
+    if follow_up is not None and follow_up.status in DONE_STATES:
+        raise ValidationError(
+            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
+            code="locked",
+        )
+    if spent is not None:
+        _check_spent(allocation, follow_up, spent)
+    return _check_interventions(agreement, interventions)
 
 
 def _check_interventions(
@@ -198,17 +209,8 @@ def _save_interventions(
     detail = []
     kept = set()
     for item in interventions:
-        amount = item.amount_spent if item.amount_spent is not None else ZERO
-        values = {
-            "name": item.name.strip(),
-            "description": item.description.strip(),
-            "responsible_unit": item.responsible_unit.strip(),
-            "amount_spent": amount,
-            "results": item.results.strip(),
-            "answered_groups": sorted(
-                {category_groups[pk] for pk in item.category_ids} | item.answered_groups
-            ),
-        }
+        values = _intervention_values(item, category_groups)
+        amount = values["amount_spent"]
         if item.pk is None:
             intervention = Intervention.objects.create(follow_up=follow_up, **values)
             if amount:
@@ -247,6 +249,20 @@ def _save_interventions(
         intervention.plan_priorities.clear()
         intervention.delete()
     return detail
+
+
+def _intervention_values(item: InterventionInput, category_groups: dict[int, str]) -> dict:
+    """The model fields of one insats as typed, stripped; no amount counts as 0 kr."""
+    return {
+        "name": item.name.strip(),
+        "description": item.description.strip(),
+        "responsible_unit": item.responsible_unit.strip(),
+        "amount_spent": item.amount_spent if item.amount_spent is not None else ZERO,
+        "results": item.results.strip(),
+        "answered_groups": sorted(
+            {category_groups[pk] for pk in item.category_ids} | item.answered_groups
+        ),
+    }
 
 
 def follow_up_submit(*, allocation: Allocation, expected_version: int, user) -> FollowUp:
