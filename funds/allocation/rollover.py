@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 
 from funds.allocation.workflows import AllocationConflict, allocation_set
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
@@ -48,6 +49,20 @@ def previous_agreement(current: Agreement) -> Agreement | None:
     return Agreement.objects.filter(
         organisation_id=current.organisation_id, year=current.year - 1
     ).first()
+
+
+def rollover_areas(
+    *, previous: Agreement, current: Agreement
+) -> tuple[list[PriorityArea], list[PriorityArea]]:
+    """The previous year's areas (with what was allocated in each) and the current year's,
+    in number order: the two sides of the mapping the coordinator chooses."""
+    previous_areas = list(
+        PriorityArea.objects.filter(agreement=previous)
+        .annotate(allocated=Sum("allocations__amount"))
+        .order_by("number")
+    )
+    current_areas = list(PriorityArea.objects.filter(agreement=current).order_by("number"))
+    return previous_areas, current_areas
 
 
 def rollover_refusal(*, previous: Agreement | None, current: Agreement) -> str | None:
