@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+# A TypeVar, not PEP 695 syntax: scripts/code_shape.py parses the code with Python 3.11.
+T = TypeVar("T")
 
 PREVIEW_EXPIRED = (
     "Förhandsgranskningen har gått ut eller gäller en annan fil. Inget sparades. "
@@ -16,7 +20,7 @@ PREVIEW_EXPIRED = (
 )
 
 
-def workflow_post[T](
+def workflow_post(  # noqa: UP047
     request: HttpRequest, form: forms.Form, workflow: Callable[[dict], T]
 ) -> T | None:
     """Run `workflow(form.cleaned_data)` when the form is posted and valid, and return what it
@@ -31,7 +35,7 @@ def workflow_post[T](
         return None
 
 
-def workflow_run[T](workflow: Callable[[], T]) -> tuple[T | None, str]:
+def workflow_run(workflow: Callable[[], T]) -> tuple[T | None, str]:  # noqa: UP047
     """Run one workflow: (its result, "") when done, (None, why) when it refused with a
     ValidationError, for pages that show the refusal above the form."""
     try:

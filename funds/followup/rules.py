@@ -124,3 +124,22 @@ def _intervention_missing(intervention: Intervention, number: int) -> list[Missi
         for present, label, anchor in checks
         if not present
     ]
+
+
+def setup_blockers(agreement: Agreement) -> list[str]:
+    """What in the coordinator's set-up keeps any report of the year from being submitted,
+    said once for the whole form rather than as a failure per insats."""
+    blockers = []
+    if agreement.status == Agreement.Status.DRAFT:
+        blockers.append(
+            f"Fördelningen för {agreement.year} är inte beslutad än. Redovisningen öppnar när "
+            "samordnaren har beslutat fördelningen."
+        )
+    if not SurveyCategory.objects.filter(year=agreement.year).exists():
+        blockers.append(
+            f"Enkätkategorierna för {agreement.year} saknas, så insatserna kan inte "
+            "kategoriseras och redovisningen kan inte skickas in. Samordnaren får dem genom "
+            "att starta året (Starta nytt år), eller en administratör lägger in dem under "
+            "Referensdata."
+        )
+    return blockers
