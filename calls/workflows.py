@@ -38,7 +38,7 @@ from calls.models import (
     Score,
 )
 from calls.queries import area_free_money, call_available
-from funds.allocations import allocation_set
+from funds.allocation.workflows import allocation_set
 from funds.identifiers import normalise_organisation_number
 from funds.models import ZERO, Allocation, Membership, PriorityArea, Recipient
 from funds.money import format_kr

@@ -622,7 +622,8 @@ class AllocationChange(AppendOnly):
     old_amount = money_field(_("tidigare belopp"), null=True)
     new_amount = money_field(_("nytt belopp"))
     # Bounded: the reason goes into the append-only trail, so an unbounded one would grow it
-    # for ever (2,4 million characters once went in). REASON_MAX_LENGTH in funds/allocations.py.
+    # for ever (2,4 million characters once went in). REASON_MAX_LENGTH in
+    # funds/allocation/workflows.py.
     reason = models.CharField(_("skäl"), max_length=500, blank=True)
     is_amendment = models.BooleanField(_("ändring efter beslut"), default=False)
     # --- calls for applications: what caused the change ---

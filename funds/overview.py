@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from funds.balance import AgreementBalance
-from funds.followups import NOT_STARTED, STATE_LABELS
+from funds.followup.rules import NOT_STARTED, STATE_LABELS
 from funds.models import Agreement, Allocation, FollowUp
 
 ZERO = Decimal("0")

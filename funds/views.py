@@ -1,3 +1,6 @@
+"""The year overview and what the capabilities share: the audit trail, deciding and advancing
+the year, adding a recipient; the home page."""
+
 from __future__ import annotations
 
 import datetime
@@ -10,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
-from funds.allocations import agreement_advance, agreement_decide
+from funds.allocation.workflows import agreement_advance, agreement_decide
 from funds.balance import agreement_balance
 from funds.forms import DecisionForm, RecipientAddForm
 from funds.models import (
@@ -23,6 +26,7 @@ from funds.models import (
     Recipient,
 )
 from funds.overview import follow_up_progress, overview_chart
+from funds.pages import workflow_post
 from funds.year.forms import national_label
 
 
@@ -94,7 +98,7 @@ def year_overview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
-# The allocation workspace: the matrix and its cells are in funds/views_matrix.py. -------
+# The allocation workspace: the matrix and its cells are in funds/allocation/views.py. -------
 
 
 @login_required
@@ -140,14 +144,9 @@ def allocation_history(
 def agreement_decision(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     form = DecisionForm(request.POST or None, initial={"decided_on": datetime.date.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement_decide(agreement=agreement, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Fördelningen för {year} är beslutad.")
-            return redirect("allocation_matrix", code=code, year=year)
+    if workflow_post(request, form, lambda data: agreement_decide(agreement=agreement, **data)):
+        messages.success(request, f"Fördelningen för {year} är beslutad.")
+        return redirect("allocation_matrix", code=code, year=year)
     return render(
         request,
         "funds/agreement_decision.html",

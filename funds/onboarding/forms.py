@@ -20,7 +20,7 @@ from funds.models import (
 from funds.money import format_kr, parse_amount
 from funds.onboarding.sheets import MAX_FILE_BYTES, MAX_ROWS, SheetRow, check_upload
 from funds.onboarding.sheets import read_recipient_rows as _read_rows
-from funds.spreadsheets import ImportFileError
+from funds.xlsx import ImportFileError
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AREAS = 12

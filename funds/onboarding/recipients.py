@@ -123,38 +123,53 @@ def recipient_import_plan(
     plans = []
     for row in rows:
         plan = RowPlan(row=row)
-        problems = plan.problems
         key = row.name.casefold()
         if not row.name:
-            problems.append("Namn saknas.")
+            plan.problems.append("Namn saknas.")
         elif len(row.name) > MAX_NAME_LENGTH:
-            problems.append(f"Namnet är för långt (högst {MAX_NAME_LENGTH} tecken).")
+            plan.problems.append(f"Namnet är för långt (högst {MAX_NAME_LENGTH} tecken).")
         elif key in in_file:
-            problems.append(f"{row.name} står redan på rad {in_file[key]}.")
+            plan.problems.append(f"{row.name} står redan på rad {in_file[key]}.")
         else:
             in_file[key] = row.number
-        plan.kind = kinds.get(row.kind.lower(), "")
-        if not plan.kind:
-            problems.append(
-                f"Typen ”{row.kind[:40]}” finns inte; skriv Stadsdelsförvaltning, "
-                "Fackförvaltning, Förening eller Övrig."
-                if row.kind
-                else "Typ saknas (Stadsdelsförvaltning, Fackförvaltning, Förening eller Övrig)."
-            )
-        if row.organisation_number:
-            try:
-                plan.organisation_number = normalise_organisation_number(row.organisation_number)
-            except ValidationError as error:
-                problems.append(error.messages[0])
-        elif plan.kind == Recipient.Kind.ASSOCIATION:
-            problems.append("En förening måste ha ett organisationsnummer.")
-        plan.valid_from = _date(row.valid_from, "Giltig från", problems)
-        plan.valid_to = _date(row.valid_to, "Giltig till", problems)
-        if plan.valid_from and plan.valid_to and plan.valid_to < plan.valid_from:
-            problems.append("Giltig till ligger före giltig från.")
+        _check_values(plan, kinds)
         plan.existing = existing.get(key) if row.name else None
         plans.append(plan)
+    _check_successors(plans, existing, in_file)
+    for plan in plans:
+        if plan.existing is not None and not plan.problems:
+            plan.changes = _changes(plan)
+    return RecipientImportPlan(plans)
 
+
+def _check_values(plan: RowPlan, kinds: dict[str, str]) -> None:
+    """The row's kind, organisation number and dates, converted, or its problems."""
+    row, problems = plan.row, plan.problems
+    plan.kind = kinds.get(row.kind.lower(), "")
+    if not plan.kind:
+        problems.append(
+            f"Typen ”{row.kind[:40]}” finns inte; skriv Stadsdelsförvaltning, "
+            "Fackförvaltning, Förening eller Övrig."
+            if row.kind
+            else "Typ saknas (Stadsdelsförvaltning, Fackförvaltning, Förening eller Övrig)."
+        )
+    if row.organisation_number:
+        try:
+            plan.organisation_number = normalise_organisation_number(row.organisation_number)
+        except ValidationError as error:
+            problems.append(error.messages[0])
+    elif plan.kind == Recipient.Kind.ASSOCIATION:
+        problems.append("En förening måste ha ett organisationsnummer.")
+    plan.valid_from = _date(row.valid_from, "Giltig från", problems)
+    plan.valid_to = _date(row.valid_to, "Giltig till", problems)
+    if plan.valid_from and plan.valid_to and plan.valid_to < plan.valid_from:
+        problems.append("Giltig till ligger före giltig från.")
+
+
+def _check_successors(
+    plans: list[RowPlan], existing: dict[str, Recipient], in_file: dict[str, int]
+) -> None:
+    """Each named successor must exist (in the file or already), and none may form a cycle."""
     names = set(existing) | set(in_file)
     successors = {plan.row.name.casefold(): plan.row.successor.casefold() for plan in plans}
     for plan in plans:
@@ -170,11 +185,6 @@ def recipient_import_plan(
             )
         elif _cycle(plan.row.name.casefold(), successors, existing):
             plan.problems.append("Efterträdarna bildar en cirkel; någon måste vara den sista.")
-
-    for plan in plans:
-        if plan.existing is not None and not plan.problems:
-            plan.changes = _changes(plan)
-    return RecipientImportPlan(plans)
 
 
 def _cycle(start: str, in_file: dict[str, str], existing: dict[str, Recipient]) -> bool:

@@ -19,7 +19,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from config.untrusted import workbook_check
-from funds.spreadsheets import ImportFileError, _check_container
+from funds.xlsx import ImportFileError, check_container
 
 MAX_FILE_BYTES = 1024 * 1024
 # A municipality has tens of recipients, the largest about a hundred; a thousand rows (empty
@@ -148,7 +148,7 @@ def read_recipient_rows(name: str, data: bytes) -> list[SheetRow]:
 
 
 def _read_xlsx(data: bytes) -> list[SheetRow]:
-    _check_container(data)
+    check_container(data)
     workbook_check(data, ImportFileError)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)

@@ -3,8 +3,6 @@ first agreement, and its recipients (list, add, edit, import from a sheet)."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -32,6 +30,7 @@ from funds.onboarding.recipients import (
     recipients_import,
 )
 from funds.onboarding.sheets import SheetRow
+from funds.pages import PREVIEW_EXPIRED, PendingPreview
 
 ADMIN_ROLES = {Membership.Role.ADMINISTRATOR}
 
@@ -215,8 +214,8 @@ def recipient_edit(
 IMPORT_TEMPLATE = "onboarding/recipient_import.html"
 
 
-def _import_key(organisation: Organisation) -> str:
-    return f"recipient_import:{organisation.pk}"
+def _pending(request: HttpRequest, organisation: Organisation) -> PendingPreview:
+    return PendingPreview(request, f"recipient_import:{organisation.pk}")
 
 
 @login_required
@@ -229,60 +228,48 @@ def recipient_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "save":
         return _import_save(request, organisation)
     form = RecipientImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, IMPORT_TEMPLATE, {**context, "form": form}, status=422)
-        name, rows = form.cleaned_data["file"]
-        plan = recipient_import_plan(organisation=organisation, rows=rows)
-        token = secrets.token_urlsafe(24)
-        request.session[_import_key(organisation)] = {
-            "token": token,
-            "name": name[:200],
-            "rows": [row.as_list() for row in rows],
-            "fingerprint": plan.fingerprint,
-        }
-        return render(
-            request,
-            IMPORT_TEMPLATE,
-            {**context, "plan": plan, "filename": name, "token": token},
-        )
-    return render(request, IMPORT_TEMPLATE, {**context, "form": form})
+    if request.method != "POST":
+        return render(request, IMPORT_TEMPLATE, {**context, "form": form})
+    if not form.is_valid():
+        return render(request, IMPORT_TEMPLATE, {**context, "form": form}, status=422)
+    name, rows = form.cleaned_data["file"]
+    plan = recipient_import_plan(organisation=organisation, rows=rows)
+    token = _pending(request, organisation).keep(
+        name=name[:200], rows=[row.as_list() for row in rows], fingerprint=plan.fingerprint
+    )
+    context.update(plan=plan, filename=name, token=token)
+    return render(request, IMPORT_TEMPLATE, context)
 
 
 def _import_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    key = _import_key(organisation)
-    pending = request.session.get(key)
+    pending = _pending(request, organisation)
+    previewed = pending.posted()
     context = {"organisation": organisation}
-    if not pending or request.POST.get("token") != pending.get("token"):
-        context.update(
-            form=RecipientImportForm(),
-            error_list=[
-                "Förhandsgranskningen har gått ut eller gäller en annan fil. Inget sparades. "
-                "Ladda upp filen igen."
-            ],
-        )
+    if previewed is None:
+        context.update(form=RecipientImportForm(), error_list=[PREVIEW_EXPIRED])
         return render(request, IMPORT_TEMPLATE, context, status=409)
-    rows = [SheetRow.from_list(values) for values in pending["rows"]]
+    rows = [SheetRow.from_list(values) for values in previewed["rows"]]
     try:
         result = recipients_import(
-            organisation=organisation, rows=rows, fingerprint=pending["fingerprint"]
+            organisation=organisation, rows=rows, fingerprint=previewed["fingerprint"]
         )
     except (ImportOutdated, ValidationError) as error:
         plan = recipient_import_plan(organisation=organisation, rows=rows)
-        pending["fingerprint"] = plan.fingerprint
-        request.session.modified = True
+        pending.update(fingerprint=plan.fingerprint)
         message = (
             "Mottagarna har ändrats sedan förhandsgranskningen. Inget sparades; kontrollera "
             "raderna nedan och spara igen."
             if isinstance(error, ImportOutdated)
             else " ".join(error.messages)
         )
-        context.update(plan=plan, filename=pending["name"], token=pending["token"], error=message)
+        context.update(
+            plan=plan, filename=previewed["name"], token=previewed["token"], error=message
+        )
         return render(request, IMPORT_TEMPLATE, context, status=409)
-    del request.session[key]
+    pending.forget()
     messages.success(
         request,
-        f"Filen {pending['name']} är importerad: {result.created} nya och "
+        f"Filen {previewed['name']} är importerad: {result.created} nya och "
         f"{result.updated} ändrade mottagare.",
     )
     return redirect("recipient_list", code=organisation.code)

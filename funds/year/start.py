@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from funds.allocations import allocation_set
+from funds.allocation.rollover import scale_exact
+from funds.allocation.workflows import allocation_set
 from funds.models import (
     ZERO,
     Agreement,
@@ -36,7 +37,6 @@ from funds.national.loader import (
     survey_categories_copy_source,
     survey_categories_ensure,
 )
-from funds.rollover import scale_exact
 from funds.year.lineage import national_translation
 
 
@@ -128,7 +128,19 @@ def year_start_plan(
         )
         return plan
 
-    source = plan.source
+    _plan_areas(plan, total)
+    _plan_gone_recipients(plan)
+    plan.categories = category_origin(year)
+    if plan.categories.startswith("Inga"):
+        plan.attention.append(plan.categories + ".")
+    _plan_partnerships(plan)
+    return plan
+
+
+def _plan_areas(plan: YearStartPlan, total: Decimal | None) -> None:
+    """The earlier year's areas as proposals: the national area that carries each on, and
+    its share of `total` (none without one)."""
+    source, year = plan.source, plan.year
     national = NationalAgreement.objects.filter(year=year).first()
     plan.title = national.title if national else f"Stimulansmedel psykisk hälsa {year}"
     if national is None:
@@ -175,6 +187,10 @@ def year_start_plan(
     if not previous_areas:
         plan.attention.append(f"{source.year} har inga prioriterade områden att föra över.")
 
+
+def _plan_gone_recipients(plan: YearStartPlan) -> None:
+    """Recipients with money in the earlier year that do not exist in the new one."""
+    source, year = plan.source, plan.year
     gone = (
         Recipient.objects.filter(
             allocations__priority_area__agreement=source, allocations__amount__gt=0
@@ -188,12 +204,6 @@ def year_start_plan(
             continue
         successor = f"; efterträdare: {recipient.successor.name}" if recipient.successor_id else ""
         plan.attention.append(f"Mottagaren {recipient.name} finns inte {year}{successor}.")
-
-    plan.categories = category_origin(year)
-    if plan.categories.startswith("Inga"):
-        plan.attention.append(plan.categories + ".")
-    _plan_partnerships(plan)
-    return plan
 
 
 def _plan_partnerships(plan: YearStartPlan) -> None:
@@ -267,9 +277,8 @@ def year_start(
                 title=plan.title,
                 status=Agreement.Status.DRAFT,
             )
-            areas = {}
-            for proposal in plan.areas:
-                areas[proposal.number] = PriorityArea.objects.create(
+            areas = {
+                proposal.number: PriorityArea.objects.create(
                     agreement=agreement,
                     number=proposal.number,
                     name=proposal.name,
@@ -279,28 +288,35 @@ def year_start(
                     own_priority_reason=proposal.own_priority_reason,
                     previous_area=proposal.previous,
                 )
+                for proposal in plan.areas
+            }
             try:
                 survey_categories_ensure(year)
             except ReferenceDataError as error:
                 raise ValidationError(str(error), code="categories") from None
-            for proposal in plan.partnerships:
-                area = areas[proposal.area_number]
-                recipient = proposal.partnership.recipient
-                current = Allocation.objects.filter(priority_area=area, recipient=recipient).first()
-                allocation_set(
-                    area=area,
-                    recipient=recipient,
-                    amount=(current.amount if current else ZERO) + proposal.amount,
-                    expected_version=current.version if current else 0,
-                    user=user,
-                    reason=_partnership_reason(proposal.partnership),
-                )
+            _partnerships_allocate(plan, areas, user)
     except IntegrityError:
         raise ValidationError(
             f"{organisation} har redan en överenskommelse för {year}. Inget ändrades.",
             code="refused",
         ) from None
     return agreement, plan
+
+
+def _partnerships_allocate(plan: YearStartPlan, areas: dict[int, PriorityArea], user) -> None:
+    """The IOP partnerships' yearly amounts as draft allocations, added to what is there."""
+    for proposal in plan.partnerships:
+        area = areas[proposal.area_number]
+        recipient = proposal.partnership.recipient
+        current = Allocation.objects.filter(priority_area=area, recipient=recipient).first()
+        allocation_set(
+            area=area,
+            recipient=recipient,
+            amount=(current.amount if current else ZERO) + proposal.amount,
+            expected_version=current.version if current else 0,
+            user=user,
+            reason=_partnership_reason(proposal.partnership),
+        )
 
 
 def _partnership_reason(partnership: Partnership) -> str:

@@ -28,6 +28,7 @@ from funds.models import (
     SurveyCategory,
     SurveyCategorySet,
 )
+from funds.pages import workflow_run
 from funds.year.areas import AreaConflict, areas_editable, mapping_editable, priority_area_save
 from funds.year.forms import (
     AllocationPrioritiesForm,
@@ -44,6 +45,8 @@ from funds.year.reference import national_agreement_add, survey_categories_set
 from funds.year.start import category_origin, year_start, year_start_plan
 from plans.access import organisation_for_user, require_role
 from plans.models import PlanPriority
+
+YEAR_START = "funds/year/year_start.html"
 
 # --- Priority areas and their national mapping --------------------------------------------
 
@@ -107,6 +110,12 @@ def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
+AREA_CONFLICT = (
+    "Någon annan har ändrat området medan du redigerade. Inget av det du skrev sparades; "
+    "formuläret visar nu det som är sparat."
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_area_edit(
@@ -114,64 +123,69 @@ def agreement_area_edit(
 ) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     area = get_object_or_404(PriorityArea, pk=area_id, agreement=agreement) if area_id else None
-    if not mapping_editable(agreement) or (area is None and not areas_editable(agreement)):
-        messages.error(
-            request,
-            "Året är avslutat och kan inte ändras."
-            if not mapping_editable(agreement)
-            else f"{year} är beslutat: inga nya områden kan läggas till.",
-        )
+    refusal = _area_edit_refusal(agreement, adding=area is None)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("agreement_areas", code=code, year=year)
-    form_args = {
-        "agreement": agreement,
-        "national_areas": _national_areas(year),
-        "previous_areas": _earlier_areas(agreement),
-        "full": areas_editable(agreement),
-    }
-    error, status = "", 200
-    if request.method == "POST":
-        form = AreaForm(request.POST, **form_args)
-        if form.is_valid():
-            try:
-                saved = priority_area_save(
-                    agreement=agreement,
-                    area=area,
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    data=form.area_input(),
-                )
-            except AreaConflict as conflict:
-                error = (
-                    "Någon annan har ändrat området medan du redigerade. Inget av det du skrev "
-                    "sparades; formuläret visar nu det som är sparat."
-                )
-                form = AreaForm(initial=AreaForm.initial_for(conflict.current), **form_args)
-                area = conflict.current
-                status = 409
-            except ValidationError as refused:
-                error, status = " ".join(refused.messages), 422
-            else:
-                messages.success(request, f"Området {saved.number}. {saved.name} är sparat.")
-                return redirect("agreement_areas", code=code, year=year)
-        else:
-            status = 422
-    else:
+    form_args = _area_form_args(agreement)
+    if request.method != "POST":
         initial = (
             AreaForm.initial_for(area) if area else {"number": agreement.priority_areas.count() + 1}
         )
-        form = AreaForm(initial=initial, **form_args)
-    return render(
-        request,
-        "funds/year/agreement_area_form.html",
-        {
-            "agreement": agreement,
-            "organisation": agreement.organisation,
-            "area": area,
-            "form": form,
-            "error": error,
-            "full": areas_editable(agreement),
-        },
-        status=status,
-    )
+        return _area_page(request, agreement, area, AreaForm(initial=initial, **form_args))
+    form = AreaForm(request.POST, **form_args)
+    if not form.is_valid():
+        return _area_page(request, agreement, area, form, status=422)
+    try:
+        saved = priority_area_save(
+            agreement=agreement,
+            area=area,
+            expected_version=form.cleaned_data.get("version") or 0,
+            data=form.area_input(),
+        )
+    except AreaConflict as conflict:
+        form = AreaForm(initial=AreaForm.initial_for(conflict.current), **form_args)
+        return _area_page(request, agreement, conflict.current, form, AREA_CONFLICT, 409)
+    except ValidationError as refused:
+        return _area_page(request, agreement, area, form, " ".join(refused.messages), 422)
+    messages.success(request, f"Området {saved.number}. {saved.name} är sparat.")
+    return redirect("agreement_areas", code=code, year=year)
+
+
+def _area_edit_refusal(agreement: Agreement, *, adding: bool) -> str:
+    if not mapping_editable(agreement):
+        return "Året är avslutat och kan inte ändras."
+    if adding and not areas_editable(agreement):
+        return f"{agreement.year} är beslutat: inga nya områden kan läggas till."
+    return ""
+
+
+def _area_form_args(agreement: Agreement) -> dict:
+    return {
+        "agreement": agreement,
+        "national_areas": _national_areas(agreement.year),
+        "previous_areas": _earlier_areas(agreement),
+        "full": areas_editable(agreement),
+    }
+
+
+def _area_page(
+    request: HttpRequest,
+    agreement: Agreement,
+    area: PriorityArea | None,
+    form: AreaForm,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "area": area,
+        "form": form,
+        "error": error,
+        "full": areas_editable(agreement),
+    }
+    return render(request, "funds/year/agreement_area_form.html", context, status=status)
 
 
 # --- Starting a year ---------------------------------------------------------------------
@@ -190,38 +204,27 @@ def year_start_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {"organisation": organisation, "years": years}
     if not years:
-        return render(request, "funds/year/year_start.html", context)
+        return render(request, YEAR_START, context)
     data = request.POST if request.method == "POST" else None
-    initial = {"year": years[0] + 1, "from_year": years[0]}
     if request.method == "GET" and "year" in request.GET:
         data = request.GET
-    form = YearStartForm(data, years=years, initial=initial)
+    form = YearStartForm(data, years=years, initial={"year": years[0] + 1, "from_year": years[0]})
     context["form"] = form
     if data is None or not form.is_valid():
-        return render(
-            request, "funds/year/year_start.html", context, status=422 if form.errors else 200
-        )
-    arguments = {
-        "organisation": organisation,
-        "year": form.cleaned_data["year"],
-        "from_year": form.cleaned_data["from_year"],
-        "total": form.cleaned_data["total"],
-    }
+        return render(request, YEAR_START, context, status=422 if form.errors else 200)
+    arguments = {"organisation": organisation, **form.cleaned_data}
     if request.method == "POST" and "start" in request.POST:
-        try:
-            agreement, _plan = year_start(**arguments, user=request.user)
-        except ValidationError as refused:
-            context["error"] = " ".join(refused.messages)
-        else:
+        started, context["error"] = workflow_run(lambda: year_start(**arguments, user=request.user))
+        if started is not None:
             messages.success(
                 request,
-                f"{agreement.year} är skapat som utkast. Kontrollera områdena och deras "
+                f"{started[0].year} är skapat som utkast. Kontrollera områdena och deras "
                 "koppling till nationella områden.",
             )
-            return redirect("agreement_areas", code=code, year=agreement.year)
+            return redirect("agreement_areas", code=code, year=started[0].year)
     context["plan"] = year_start_plan(**arguments)
     status = 409 if context.get("error") or context["plan"].refusal else 200
-    return render(request, "funds/year/year_start.html", context, status=status)
+    return render(request, YEAR_START, context, status=status)
 
 
 # --- IOP partnerships --------------------------------------------------------------------
@@ -283,11 +286,7 @@ def allocation_priorities(
         pk=allocation_id,
         priority_area__agreement=agreement,
     )
-    queryset = (
-        PlanPriority.objects.for_organisation(agreement.organisation)
-        .select_related("goal_area__plan")
-        .order_by("goal_area__plan__title", "goal_area__number", "number")
-    )
+    queryset = _plan_priorities(agreement)
     editable = can_edit(agreement) and agreement.is_editable
     form = AllocationPrioritiesForm(
         request.POST if request.method == "POST" else None,
@@ -315,6 +314,15 @@ def allocation_priorities(
             "has_priorities": queryset.exists(),
         },
         status=422 if form.errors else 200,
+    )
+
+
+def _plan_priorities(agreement: Agreement):
+    """The organisation's plan priorities, every plan's, in the order the page lists them."""
+    return (
+        PlanPriority.objects.for_organisation(agreement.organisation)
+        .select_related("goal_area__plan")
+        .order_by("goal_area__plan__title", "goal_area__number", "number")
     )
 
 

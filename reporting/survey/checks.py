@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
-from funds.followups import REQUIRED_GROUPS, STATE_LABELS
+from funds.followup.rules import REQUIRED_GROUPS, STATE_LABELS
 from funds.models import (
     ZERO,
     Agreement,

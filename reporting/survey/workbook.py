@@ -53,7 +53,7 @@ from openpyxl.utils import get_column_letter
 
 from funds.balance import AgreementBalance, BalanceLine
 from funds.models import Agreement, Intervention, SurveyCategory
-from funds.spreadsheets import XLSX_CONTENT_TYPE
+from funds.xlsx import XLSX_CONTENT_TYPE
 from reporting.survey.checks import (
     CHUNK,
     SurveyCheck,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import BinaryIO, Protocol
 
-from funds.spreadsheets import MONEY_FORMAT
+from funds.xlsx import MONEY_FORMAT
 
 FONT = "Arial"
 FONT_SIZE = 10

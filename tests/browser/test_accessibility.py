@@ -28,7 +28,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from funds.allocations import agreement_decide, allocation_set
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import Allocation, FollowUp
 from reporting.demo import decision_demo_load
 from tests.browser.support import (

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from funds.allocations import agreement_decide, allocation_set
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import Allocation, AllocationChange, PriorityArea, Recipient
 from tests.browser.support import (
     BROMMA,

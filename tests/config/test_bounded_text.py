@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from config.fields import BoundedTextField
-from funds.forms_followup import InterventionForm, ReturnForm
+from funds.followup.forms import InterventionForm, ReturnForm
 from funds.models import Organisation
 from tests import factories as f
 

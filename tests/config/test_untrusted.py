@@ -14,8 +14,9 @@ from django.core.exceptions import BadRequest
 from django.urls import reverse
 
 from config.untrusted import MB, body_limit, json_loads_bounded, workbook_check
+from funds.allocation.upload import COLUMNS, read_import_rows
 from funds.onboarding.sheets import read_recipient_rows
-from funds.spreadsheets import COLUMNS, ImportFileError, read_import_rows
+from funds.xlsx import ImportFileError
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_body_is_refused_by_its_length_before_it_is_read(client, path, length,
 def test_the_upload_limits_cover_the_documented_file_sizes():
     from calls.models import MAX_ATTACHMENT_BYTES
     from funds.onboarding.sheets import MAX_FILE_BYTES as RECIPIENT_FILE_BYTES
-    from funds.spreadsheets import MAX_FILE_BYTES as IMPORT_FILE_BYTES
+    from funds.xlsx import MAX_FILE_BYTES as IMPORT_FILE_BYTES
     from reporting.logos import MAX_LOGO_BYTES
 
     assert body_limit("/ansokningar/1/bilagor/") > MAX_ATTACHMENT_BYTES + 64 * 1024

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from funds.allocations import (
+from funds.allocation.workflows import (
     AllocationConflict,
     agreement_advance,
     agreement_decide,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from funds.spreadsheets import COLUMNS, MAX_SHEET_ROWS
+from funds.allocation.upload import COLUMNS, MAX_SHEET_ROWS
 from tests.funds.test_spreadsheets import save, snapshot, upload, year  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,9 @@ def test_the_save_uses_the_rows_parsed_at_preview(client, year):  # noqa: F811
     rows |= {(2, 3): "Suicidprevention", (2, 4): 649999.5, (2, 5): ""}
     preview = upload(client, agr, sparse_workbook(rows))
     assert preview.status_code == 200
-    with mock.patch("funds.spreadsheets.load_workbook", side_effect=AssertionError("parsed twice")):
+    with mock.patch(
+        "funds.allocation.upload.load_workbook", side_effect=AssertionError("parsed twice")
+    ):
         response = save(client, agr, preview)
     assert response.status_code == 302
     assert agr.priority_areas.get(name="Suicidprevention").allocations.get(

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from funds.allocations import agreement_decide
+from funds.allocation.upload import COLUMNS
+from funds.allocation.workflows import agreement_decide
 from funds.models import Allocation, AllocationChange, Recipient
-from funds.spreadsheets import COLUMNS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db import DataError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from funds.allocations import REASON_MAX_LENGTH, allocation_set
+from funds.allocation.workflows import REASON_MAX_LENGTH, allocation_set
 from funds.models import Agreement, Allocation, AllocationChange, NationalAgreement, Recipient
 from tests import factories as f
 

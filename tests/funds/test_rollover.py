@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
+from funds.allocation.rollover import allocations_roll_over, scale_exact
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
-from funds.rollover import allocations_roll_over, scale_exact
 from tests import factories as f
 from tests.funds import demo_names as demo
 

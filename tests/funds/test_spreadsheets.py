@@ -12,15 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from funds.allocations import agreement_decide, allocation_set
+from funds.allocation.imports import allocations_import_plan
+from funds.allocation.upload import COLUMNS, MAX_ROWS, SheetRow
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import Agreement, Allocation, AllocationChange, Recipient
-from funds.spreadsheets import (
-    COLUMNS,
-    MAX_ROWS,
-    XLSX_CONTENT_TYPE,
-    SheetRow,
-    allocations_import_plan,
-)
+from funds.xlsx import XLSX_CONTENT_TYPE
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

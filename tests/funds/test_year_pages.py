@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from funds.allocations import agreement_decide
+from funds.allocation.workflows import agreement_decide
 from funds.models import (
     Agreement,
     NationalAgreement,

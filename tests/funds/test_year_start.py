@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from funds.allocations import agreement_decide, allocation_set
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import (
     Agreement,
     Allocation,

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from funds.forms_followup import MAX_INTERVENTIONS, InterventionForm
+from funds.followup.forms import MAX_INTERVENTIONS, InterventionForm
 from funds.models import Agreement, FollowUp, FollowUpChange, Intervention
 from tests import factories as f
 

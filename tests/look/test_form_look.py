@@ -9,8 +9,8 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 
 from config.forms import SiteFormRenderer, SwedishDateField
+from funds.followup.forms import DeadlineForm, RepaymentForm
 from funds.forms import RecipientAddForm
-from funds.forms_followup import DeadlineForm, RepaymentForm
 from tests import factories as f
 
 

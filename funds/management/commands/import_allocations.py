@@ -1,6 +1,7 @@
 """`manage.py import_allocations`: the browser's Excel upload, from the command line.
 
-Same reader, same checks, same all-or-nothing save as the upload page (funds/spreadsheets.py).
+Same reader, same checks, same all-or-nothing save as the upload page
+(funds/allocation/imports.py).
 """
 
 from pathlib import Path
@@ -9,20 +10,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from funds.commands import agreement_for_command
-from funds.money import format_kr
-from funds.spreadsheets import (
-    MAX_FILE_BYTES,
-    ImportFileError,
+from funds.allocation.imports import (
     ImportOutdated,
     ImportPlan,
     ImportRefused,
-    SheetRow,
     allocations_import,
     allocations_import_plan,
     import_refusal,
-    read_import_rows,
 )
+from funds.allocation.upload import SheetRow, read_import_rows
+from funds.commands import agreement_for_command
+from funds.money import format_kr
+from funds.xlsx import MAX_FILE_BYTES, ImportFileError
 
 
 class Command(BaseCommand):

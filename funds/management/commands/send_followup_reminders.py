@@ -10,7 +10,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from funds.followups import follow_up_reminders_send
+from funds.followup.reminders import follow_up_reminders_send
 
 MAX_DAYS = 365
 

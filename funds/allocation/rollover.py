@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 
-from funds.allocations import AllocationConflict, allocation_set
+from funds.allocation.workflows import AllocationConflict, allocation_set
 from funds.models import ZERO, Agreement, Allocation, PriorityArea, Recipient
 from funds.money import ORE, format_kr
 from funds.year.lineage import area_predecessors
@@ -48,6 +49,20 @@ def previous_agreement(current: Agreement) -> Agreement | None:
     return Agreement.objects.filter(
         organisation_id=current.organisation_id, year=current.year - 1
     ).first()
+
+
+def rollover_areas(
+    *, previous: Agreement, current: Agreement
+) -> tuple[list[PriorityArea], list[PriorityArea]]:
+    """The previous year's areas (with what was allocated in each) and the current year's,
+    in number order: the two sides of the mapping the coordinator chooses."""
+    previous_areas = list(
+        PriorityArea.objects.filter(agreement=previous)
+        .annotate(allocated=Sum("allocations__amount"))
+        .order_by("number")
+    )
+    current_areas = list(PriorityArea.objects.filter(agreement=current).order_by("number"))
+    return previous_areas, current_areas
 
 
 def rollover_refusal(*, previous: Agreement | None, current: Agreement) -> str | None:
@@ -153,84 +168,113 @@ def allocations_roll_over(
         refusal = rollover_refusal(previous=previous, current=current)
         if refusal:
             raise ValidationError(refusal, code="refused")
-
-        old_areas = {area.pk: area for area in PriorityArea.objects.filter(agreement=previous)}
-        new_areas = {
-            area.pk: area
-            for area in PriorityArea.objects.filter(agreement=current).order_by("number")
-        }
-        for area in new_areas.values():
-            area.agreement = current  # allocation_set reads it; no query per cell
-        if not set(mapping) <= set(old_areas) or not {
-            target for target in mapping.values() if target is not None
-        } <= set(new_areas):
-            raise ValidationError("Okänt prioriterat område i överföringen.", code="mapping")
-
-        recipients = {
-            recipient.pk: recipient
-            for recipient in Recipient.objects.filter(organisation_id=current.organisation_id)
-        }
-        carried: dict[int, dict[Recipient, Decimal]] = {pk: {} for pk in new_areas}
-        not_carried = []
-        for allocation in Allocation.objects.filter(
-            priority_area__agreement=previous, amount__gt=0
-        ).order_by("priority_area__number", "recipient__name"):
-            target = mapping.get(allocation.priority_area_id)
-            if target is None:
-                continue
-            recipient = recipients[allocation.recipient_id]
-            heir = _heir(recipient, recipients, current.year)
-            if heir is None:
-                not_carried.append(
-                    f"{recipient.name} ({old_areas[allocation.priority_area_id].name}): "
-                    f"{format_kr(allocation.amount)} – mottagaren finns inte {current.year} "
-                    "och har ingen efterträdare."
-                )
-                continue
-            carried[target][heir] = carried[target].get(heir, ZERO) + allocation.amount
-
+        old_areas, new_areas = _mapped_areas(previous, current, mapping)
+        carried, not_carried = _carried(previous, current, mapping, old_areas, new_areas)
         # Only cells emptied to 0 can exist here (rollover_refusal); name their version.
         versions = {
             (allocation.priority_area_id, allocation.recipient_id): allocation.version
             for allocation in Allocation.objects.filter(priority_area__agreement=current)
         }
-        reason = f"Överfört från {previous.year}"
-        outcomes = []
-        for area_pk, area in new_areas.items():
-            sources = carried[area_pk]
-            amounts = scale_exact(sources, area.granted) if scale and sources else sources
-            written = 0
-            for recipient in sorted(amounts, key=lambda r: (r.name, r.pk)):
-                if not amounts[recipient]:
-                    continue
-                try:
-                    allocation_set(
-                        area=area,
-                        recipient=recipient,
-                        amount=amounts[recipient],
-                        expected_version=versions.get((area.pk, recipient.pk), 0),
-                        user=user,
-                        reason=reason,
-                    )
-                except AllocationConflict:
-                    raise ValidationError(
-                        f"Någon har börjat fördela {current.year} under tiden. Inget fördes "
-                        "över; ladda om sidan och försök igen.",
-                        code="conflict",
-                    ) from None
-                written += 1
-            outcomes.append(
-                AreaOutcome(
-                    area=area,
-                    carried=sum(sources.values(), ZERO),
-                    allocated=sum(amounts.values(), ZERO),
-                    recipients=written,
-                )
+        outcomes = [
+            _area_write(
+                area, carried[area.pk], scale=scale, versions=versions, user=user, previous=previous
             )
+            for area in new_areas.values()
+        ]
     return RolloverResult(
         previous=previous,
         current=current,
         scaled=scale,
         areas=outcomes,
         not_carried=not_carried,
+    )
+
+
+def _mapped_areas(
+    previous: Agreement, current: Agreement, mapping: dict[int, int | None]
+) -> tuple[dict[int, PriorityArea], dict[int, PriorityArea]]:
+    """The two years' areas by id, after checking that the mapping names only them."""
+    old_areas = {area.pk: area for area in PriorityArea.objects.filter(agreement=previous)}
+    new_areas = {
+        area.pk: area for area in PriorityArea.objects.filter(agreement=current).order_by("number")
+    }
+    for area in new_areas.values():
+        area.agreement = current  # allocation_set reads it; no query per cell
+    if not set(mapping) <= set(old_areas) or not {
+        target for target in mapping.values() if target is not None
+    } <= set(new_areas):
+        raise ValidationError("Okänt prioriterat område i överföringen.", code="mapping")
+    return old_areas, new_areas
+
+
+def _carried(
+    previous: Agreement,
+    current: Agreement,
+    mapping: dict[int, int | None],
+    old_areas: dict[int, PriorityArea],
+    new_areas: dict[int, PriorityArea],
+) -> tuple[dict[int, dict[Recipient, Decimal]], list[str]]:
+    """The previous year's money per new area and heir, and the lines of what had nowhere to
+    go (a recipient gone without a successor)."""
+    recipients = {
+        recipient.pk: recipient
+        for recipient in Recipient.objects.filter(organisation_id=current.organisation_id)
+    }
+    carried: dict[int, dict[Recipient, Decimal]] = {pk: {} for pk in new_areas}
+    not_carried = []
+    for allocation in Allocation.objects.filter(
+        priority_area__agreement=previous, amount__gt=0
+    ).order_by("priority_area__number", "recipient__name"):
+        target = mapping.get(allocation.priority_area_id)
+        if target is None:
+            continue
+        recipient = recipients[allocation.recipient_id]
+        heir = _heir(recipient, recipients, current.year)
+        if heir is None:
+            not_carried.append(
+                f"{recipient.name} ({old_areas[allocation.priority_area_id].name}): "
+                f"{format_kr(allocation.amount)} – mottagaren finns inte {current.year} "
+                "och har ingen efterträdare."
+            )
+            continue
+        carried[target][heir] = carried[target].get(heir, ZERO) + allocation.amount
+    return carried, not_carried
+
+
+def _area_write(
+    area: PriorityArea,
+    sources: dict[Recipient, Decimal],
+    *,
+    scale: bool,
+    versions: dict[tuple[int, int], int],
+    user,
+    previous: Agreement,
+) -> AreaOutcome:
+    """Write one new area's allocations through allocation_set, scaled to its grant if asked."""
+    amounts = scale_exact(sources, area.granted) if scale and sources else sources
+    written = 0
+    for recipient in sorted(amounts, key=lambda r: (r.name, r.pk)):
+        if not amounts[recipient]:
+            continue
+        try:
+            allocation_set(
+                area=area,
+                recipient=recipient,
+                amount=amounts[recipient],
+                expected_version=versions.get((area.pk, recipient.pk), 0),
+                user=user,
+                reason=f"Överfört från {previous.year}",
+            )
+        except AllocationConflict:
+            raise ValidationError(
+                f"Någon har börjat fördela {area.agreement.year} under tiden. Inget fördes "
+                "över; ladda om sidan och försök igen.",
+                code="conflict",
+            ) from None
+        written += 1
+    return AreaOutcome(
+        area=area,
+        carried=sum(sources.values(), ZERO),
+        allocated=sum(amounts.values(), ZERO),
+        recipients=written,
     )

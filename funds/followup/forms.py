@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django import forms
 
 from config.forms import SwedishDateField
-from funds.followups import OPTIONAL_GROUPS, OTHER_LABEL, InterventionInput
+from funds.followup.rules import OPTIONAL_GROUPS, OTHER_LABEL
+from funds.followup.workflows import InterventionInput
 from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
 

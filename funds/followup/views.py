@@ -4,6 +4,8 @@ role (403), then, for reporters, the recipient's lineage (404 for other recipien
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,24 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
 from funds.balance import agreement_balance
-from funds.followups import (
-    DONE_STATES,
-    NOT_STARTED,
-    OPEN_STATUSES,
-    STATE_LABELS,
-    FollowUpConflict,
-    FollowUpIncomplete,
-    Missing,
-    follow_up_allow_overspend,
-    follow_up_approve,
-    follow_up_deadline_set,
-    follow_up_return,
-    follow_up_save_draft,
-    follow_up_state,
-    follow_up_submit,
-    repayment_record,
-)
-from funds.forms_followup import (
+from funds.followup.forms import (
     INTERVENTION_PREFIX,
     BoardFilterForm,
     DeadlineForm,
@@ -47,6 +32,26 @@ from funds.forms_followup import (
     intervention_formset,
     interventions_to_save,
 )
+from funds.followup.repayments import repayment_record
+from funds.followup.rules import (
+    DONE_STATES,
+    NOT_STARTED,
+    OPEN_STATUSES,
+    STATE_LABELS,
+    FollowUpIncomplete,
+    Missing,
+    follow_up_state,
+    setup_blockers,
+)
+from funds.followup.workflows import (
+    FollowUpConflict,
+    follow_up_allow_overspend,
+    follow_up_approve,
+    follow_up_deadline_set,
+    follow_up_return,
+    follow_up_save_draft,
+    follow_up_submit,
+)
 from funds.models import (
     Agreement,
     Allocation,
@@ -59,6 +64,7 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import format_kr
+from funds.pages import workflow_post
 from plans.models import PlanPriority
 
 REPORTER = Membership.Role.REPORTER
@@ -159,25 +165,6 @@ def _form_context(
     }
 
 
-def setup_blockers(agreement: Agreement) -> list[str]:
-    """What in the coordinator's set-up keeps any report of the year from being submitted,
-    said once for the whole form rather than as a failure per insats."""
-    blockers = []
-    if agreement.status == Agreement.Status.DRAFT:
-        blockers.append(
-            f"Fördelningen för {agreement.year} är inte beslutad än. Redovisningen öppnar när "
-            "samordnaren har beslutat fördelningen."
-        )
-    if not SurveyCategory.objects.filter(year=agreement.year).exists():
-        blockers.append(
-            f"Enkätkategorierna för {agreement.year} saknas, så insatserna kan inte "
-            "kategoriseras och redovisningen kan inte skickas in. Samordnaren får dem genom "
-            "att starta året (Starta nytt år), eller en administratör lägger in dem under "
-            "Referensdata."
-        )
-    return blockers
-
-
 ROW_NOT_ADDED = "Raden kunde inte läggas till. Ladda om sidan och försök igen."
 
 
@@ -204,65 +191,105 @@ def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
     return errors
 
 
-@login_required
-def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year, REPORT_READERS)
-    allocation = _get_allocation_for_user(request, agreement, allocation_id)
-    follow_up = FollowUp.objects.filter(allocation=allocation).first()
+@dataclass
+class _ReportPage:
+    """The reporter's form page of one allocation: the forms it builds and how it renders."""
+
+    request: HttpRequest
+    agreement: Agreement
+    allocation: Allocation
+    categories: dict
+    priorities: list[PlanPriority]
+
+    @classmethod
+    def load(cls, request: HttpRequest, agreement: Agreement, allocation: Allocation):
+        return cls(request, agreement, allocation, *_form_choices(agreement))
+
+    def forms(self, follow_up: FollowUp | None, data=None) -> tuple[FollowUpForm, object]:
+        return (
+            FollowUpForm.for_follow_up(follow_up, data),
+            intervention_formset(follow_up, self.categories, data, priorities=self.priorities),
+        )
+
+    def render(
+        self,
+        follow_up: FollowUp | None,
+        forms: tuple[FollowUpForm, object] | None = None,
+        *,
+        errors: list[Missing] | None = None,
+        status: int = 200,
+        **extra,
+    ) -> HttpResponse:
+        form, formset = forms or self.forms(follow_up)
+        context = _form_context(
+            self.agreement, self.allocation, follow_up, form, formset, errors=errors
+        )
+        return render(self.request, FORM, {**context, **extra}, status=status)
+
+    def back(self) -> HttpResponse:
+        agreement = self.agreement
+        return redirect(
+            "followup_edit",
+            code=agreement.organisation.code,
+            year=agreement.year,
+            allocation_id=self.allocation.pk,
+        )
+
+
+def _form_choices(agreement: Agreement) -> tuple[dict, list[PlanPriority]]:
+    """The year's enkät categories by group and the organisation's plan priorities."""
     categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
     priorities = list(
         PlanPriority.objects.for_organisation(agreement.organisation)
         .select_related("goal_area")
         .order_by("goal_area__number", "number")
     )
-    if request.method != "POST":
-        context = _form_context(
-            agreement,
-            allocation,
-            follow_up,
-            FollowUpForm.for_follow_up(follow_up),
-            intervention_formset(follow_up, categories, priorities=priorities),
-        )
-        return render(request, FORM, context)
+    return categories, priorities
 
+
+@login_required
+def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
+    agreement = agreement_for_user(request, code, year, REPORT_READERS)
+    allocation = _get_allocation_for_user(request, agreement, allocation_id)
+    page = _ReportPage.load(request, agreement, allocation)
+    follow_up = FollowUp.objects.filter(allocation=allocation).first()
+    if request.method != "POST":
+        return page.render(follow_up)
     require_role(agreement, REPORT_WRITERS)
     adding = "add" in request.POST
     refusal = intervention_count_refusal(request.POST, adding=int(adding))
     if refusal:
         return _refused(refusal)
     if adding:
-        # "Lägg till insats" without JavaScript: the same form with one more empty row,
-        # nothing saved (with htmx, followup_intervention_new adds the row in place).
-        data = request.POST.copy()
-        total = f"{INTERVENTION_PREFIX}-TOTAL_FORMS"
-        try:
-            data[total] = str(int(data.get(total, "")) + 1)
-        except ValueError:
-            return _refused(ROW_NOT_ADDED)
-        context = _form_context(
-            agreement,
-            allocation,
-            follow_up,
-            FollowUpForm.for_follow_up(follow_up, data),
-            intervention_formset(follow_up, categories, data, priorities=priorities),
-        )
-        return render(request, FORM, context)
-    form = FollowUpForm.for_follow_up(follow_up, request.POST)
-    formset = intervention_formset(follow_up, categories, request.POST, priorities=priorities)
+        return _row_added(page, follow_up)
+    form, formset = page.forms(follow_up, request.POST)
     if not (form.is_valid() and formset.is_valid()):
-        context = _form_context(
-            agreement,
-            allocation,
-            follow_up,
-            form,
-            formset,
-            errors=_form_errors(form, formset),
+        return page.render(
+            follow_up, (form, formset), errors=_form_errors(form, formset), status=422
         )
-        return render(request, FORM, context, status=422)
+    return _draft_save(page, follow_up, form, formset)
 
+
+def _row_added(page: _ReportPage, follow_up: FollowUp | None) -> HttpResponse:
+    """ "Lägg till insats" without JavaScript: the same form with one more empty row, nothing
+    saved (with htmx, followup_intervention_new adds the row in place)."""
+    data = page.request.POST.copy()
+    total = f"{INTERVENTION_PREFIX}-TOTAL_FORMS"
+    try:
+        data[total] = str(int(data.get(total, "")) + 1)
+    except ValueError:
+        return _refused(ROW_NOT_ADDED)
+    return page.render(follow_up, page.forms(follow_up, data))
+
+
+def _draft_save(
+    page: _ReportPage, follow_up: FollowUp | None, form: FollowUpForm, formset
+) -> HttpResponse:
+    """Save the draft; then, if asked, submit it."""
+    request = page.request
     try:
         saved = follow_up_save_draft(
-            allocation=allocation,
+            allocation=page.allocation,
             expected_version=form.cleaned_data["version"],
             spent=form.cleaned_data["spent"],
             results=form.cleaned_data["results"],
@@ -275,40 +302,36 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
         data = request.POST.copy()
         data["version"] = str(conflict.current_version)
         current = conflict.current
-        spent = format_kr(current.spent) if current and current.spent is not None else "inget"
-        message = (
-            "Någon annan har ändrat redovisningen medan du redigerade (förbrukat belopp är nu "
-            f"{spent}). Inget av det du skrev sparades. Ladda om sidan för att se den "
-            "senaste versionen, eller spara igen för att ersätta den med dina uppgifter."
-        )
-        context = _form_context(
-            agreement,
-            allocation,
-            current,
-            FollowUpForm.for_follow_up(current, data),
-            intervention_formset(current, categories, data, priorities=priorities),
-            errors=[Missing(message, "id_spent")],
-        )
-        return render(request, FORM, context, status=409)
+        errors = [Missing(_conflict_message(current), "id_spent")]
+        return page.render(current, page.forms(current, data), errors=errors, status=409)
     except ValidationError as error:
-        context = _form_context(
-            agreement,
-            allocation,
-            follow_up,
-            form,
-            formset,
-            errors=[Missing(m, "id_spent") for m in error.messages],
-        )
-        return render(request, FORM, context, status=422)
-
+        errors = [Missing(m, "id_spent") for m in error.messages]
+        return page.render(follow_up, (form, formset), errors=errors, status=422)
     if "submit" not in request.POST:
         messages.success(request, "Utkastet är sparat.")
-        return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
-    blockers = setup_blockers(agreement)
+        return page.back()
+    return _submit(page, saved)
+
+
+def _conflict_message(current: FollowUp | None) -> str:
+    spent = format_kr(current.spent) if current and current.spent is not None else "inget"
+    return (
+        "Någon annan har ändrat redovisningen medan du redigerade (förbrukat belopp är nu "
+        f"{spent}). Inget av det du skrev sparades. Ladda om sidan för att se den "
+        "senaste versionen, eller spara igen för att ersätta den med dina uppgifter."
+    )
+
+
+def _submit(page: _ReportPage, saved: FollowUp) -> HttpResponse:
+    """Submit the saved draft, or show it as stored with what stops the submission."""
+    request = page.request
+    blockers = setup_blockers(page.agreement)
     try:
         if blockers:
             raise FollowUpIncomplete([Missing(message, "installningar") for message in blockers])
-        follow_up_submit(allocation=allocation, expected_version=saved.version, user=request.user)
+        follow_up_submit(
+            allocation=page.allocation, expected_version=saved.version, user=request.user
+        )
     except FollowUpIncomplete as error:
         missing = error.missing
     except FollowUpConflict:
@@ -318,19 +341,10 @@ def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int
         missing = [Missing(m, "id_spent") for m in error.messages]
     else:
         messages.success(request, "Redovisningen är inskickad till samordnaren.")
-        return redirect("followup_edit", code=code, year=year, allocation_id=allocation.pk)
+        return page.back()
     # The draft is saved; show it as stored, so the numbers in the messages match.
     saved = FollowUp.objects.get(pk=saved.pk)
-    context = _form_context(
-        agreement,
-        allocation,
-        saved,
-        FollowUpForm.for_follow_up(saved),
-        intervention_formset(saved, categories, priorities=priorities),
-        errors=missing,
-    )
-    context["incomplete"] = True
-    return render(request, FORM, context, status=422)
+    return page.render(saved, errors=missing, status=422, incomplete=True)
 
 
 @login_required
@@ -471,58 +485,60 @@ def followup_deadline(request: HttpRequest, code: str, year: int) -> HttpRespons
 def repayments(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Repayments from recipients and to the state, with the balance they must make good."""
     agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
-    areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
-    recipients = list(
-        Recipient.objects.filter(allocations__priority_area__agreement=agreement)
-        .distinct()
-        .order_by("name")
-    )
     form = RepaymentForm(
         request.POST if request.method == "POST" else None,
-        areas=areas,
-        recipients=recipients,
+        areas=list(PriorityArea.objects.filter(agreement=agreement).order_by("number")),
+        recipients=list(
+            Recipient.objects.filter(allocations__priority_area__agreement=agreement)
+            .distinct()
+            .order_by("name")
+        ),
         initial={"paid_on": timezone.localdate()},
     )
-    status = 200
     if request.method == "POST":
         require_role(agreement, EDITOR_ROLES)
-        if form.is_valid():
-            area = form.area_obj
-            area.agreement = agreement
-            try:
-                repayment = repayment_record(
-                    area=area,
-                    kind=form.cleaned_data["kind"],
-                    amount=form.cleaned_data["amount"],
-                    paid_on=form.cleaned_data["paid_on"],
-                    recipient=form.recipient_obj,
-                    reference=form.cleaned_data["reference"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, f"Återbetalningen på {format_kr(repayment.amount)} är registrerad."
-                )
-                return redirect("repayments", code=code, year=year)
-        status = 422
-    return render(
-        request,
-        "funds/followup_repayments.html",
-        {
-            "agreement": agreement,
-            "organisation": agreement.organisation,
-            "form": form,
-            "balance": agreement_balance(agreement),
-            "repayments": Repayment.objects.filter(priority_area__agreement=agreement)
-            .select_related("priority_area", "recipient", "recorded_by")
-            .order_by("paid_on", "pk"),
-            "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
-            # Before follow-up nobody has reported what was spent: allocated money is not
-            # unspent money, and nothing is yet owed to anyone.
-            "follow_up_started": agreement.status
-            in (Agreement.Status.FOLLOW_UP, Agreement.Status.CLOSED),
-        },
-        status=status,
+    repayment = workflow_post(
+        request, form, lambda data: _repayment_record(request, agreement, form, data)
     )
+    if repayment is not None:
+        messages.success(
+            request, f"Återbetalningen på {format_kr(repayment.amount)} är registrerad."
+        )
+        return redirect("repayments", code=code, year=year)
+    context = _repayments_context(agreement)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "funds/followup_repayments.html", {**context, "form": form}, status=status
+    )
+
+
+def _repayment_record(
+    request: HttpRequest, agreement: Agreement, form: RepaymentForm, data: dict
+) -> Repayment:
+    area = form.area_obj
+    area.agreement = agreement
+    return repayment_record(
+        area=area,
+        kind=data["kind"],
+        amount=data["amount"],
+        paid_on=data["paid_on"],
+        recipient=form.recipient_obj,
+        reference=data["reference"],
+        user=request.user,
+    )
+
+
+def _repayments_context(agreement: Agreement) -> dict:
+    return {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "balance": agreement_balance(agreement),
+        "repayments": Repayment.objects.filter(priority_area__agreement=agreement)
+        .select_related("priority_area", "recipient", "recorded_by")
+        .order_by("paid_on", "pk"),
+        "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
+        # Before follow-up nobody has reported what was spent: allocated money is not
+        # unspent money, and nothing is yet owed to anyone.
+        "follow_up_started": agreement.status
+        in (Agreement.Status.FOLLOW_UP, Agreement.Status.CLOSED),
+    }

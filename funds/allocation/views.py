@@ -20,19 +20,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from config.untrusted import json_loads_bounded
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit, require_role
-from funds.allocations import (
-    AllocationConflict,
-    CellChange,
-    CellRefused,
-    SetResult,
-    allocation_comment_set,
-    allocation_set,
-    allocations_set_many,
-)
-from funds.forms_matrix import CommentForm, MatrixViewForm, ReasonForm
-from funds.matrix import (
+from funds.allocation.edits import INCOMPLETE, ZERO, cell_save, cells_save, posted_cells
+from funds.allocation.forms import CommentForm, MatrixViewForm, ReasonForm
+from funds.allocation.matrix import (
     GROUP_LABELS,
     AreaColumn,
     Cell,
@@ -49,15 +40,19 @@ from funds.matrix import (
     matrix_totals,
     row_total,
 )
+from funds.allocation.workflows import (
+    AllocationConflict,
+    CellChange,
+    CellRefused,
+    SetResult,
+    allocation_comment_set,
+    allocations_set_many,
+)
 from funds.models import Agreement, Allocation, PriorityArea, Recipient
-from funds.money import format_kr, parse_amount
+from funds.money import format_kr
 
 MATRIX = "funds/allocation_matrix.html"
-ZERO = Decimal("0.00")
-INCOMPLETE = "Formuläret var ofullständigt. Ladda om sidan och försök igen."
 UNDO_REASON = "Ångrar föregående ändring"
-# More than any organisation's matrix has cells (300 recipients × 8 areas is 2 400).
-MAX_BATCH_CELLS = 10_000
 
 
 def _reason_key(agreement: Agreement) -> str:
@@ -121,21 +116,6 @@ def _undo_remember(
     ]
     if entries:
         request.session[_undo_key(agreement)] = entries
-
-
-def _conflict_message(conflict: AllocationConflict, typed: str) -> str:
-    current = format_kr(conflict.current_amount) if conflict.current else "inget belopp"
-    return (
-        f"Någon annan har ändrat beloppet till {current} medan du redigerade. "
-        f"Ditt värde ({typed or 'tomt'}) sparades inte."
-    )
-
-
-def _refusal(error: ValidationError | AllocationConflict, typed: str) -> tuple[str, str]:
-    """(message, code) of a refused cell."""
-    if isinstance(error, AllocationConflict):
-        return _conflict_message(error, typed), "conflict"
-    return error.messages[0], error.code or ""
 
 
 def _page(
@@ -207,111 +187,28 @@ def _matrix_save(
     changed cells (a paste, or values typed but not yet saved).
     """
     try:
-        posted = _posted_cells(request)
+        posted = posted_cells(request.POST)
     except (ValueError, TypeError):
         messages.error(request, INCOMPLETE)
         return _back(agreement, request)
-    if len(posted) > MAX_BATCH_CELLS:
-        messages.error(
-            request, f"Inget sparades: högst {MAX_BATCH_CELLS} celler kan sparas på en gång."
-        )
-        return _back(agreement, request)
-    areas = {area.pk: area for area in matrix_areas(agreement)}
-    recipients = Recipient.objects.filter(organisation=agreement.organisation).in_bulk(
-        {recipient_id for _, recipient_id in posted}
+    outcome = cells_save(
+        agreement=agreement,
+        posted=posted,
+        user=request.user,
+        reason=_session_reason(request, agreement),
     )
-    current = {
-        (a.priority_area_id, a.recipient_id): a
-        for a in Allocation.objects.filter(
-            priority_area__agreement=agreement, recipient__in=recipients
-        ).order_by()
-    }
-    changes: list[CellChange] = []
-    typed_at: dict[str, str] = {}
-    errors: dict[str, tuple[str, str, str]] = {}  # cell key -> (label, message, code)
-    for (area_id, recipient_id), (typed, version) in posted.items():
-        area, recipient = areas.get(area_id), recipients.get(recipient_id)
-        if area is None or recipient is None:
-            messages.error(request, f"Inget sparades. En cell finns inte i tabellen. {INCOMPLETE}")
-            return _back(agreement, request)
-        change_key = f"{area_id}-{recipient_id}"
-        label = f"{recipient.name} × {area.number}. {area.name}"
-        try:
-            amount = parse_amount(typed) if typed else ZERO
-            expected = int(version)
-        except ValidationError as error:
-            typed_at[change_key] = typed
-            errors[change_key] = (label, error.messages[0], error.code or "")
-            continue
-        except ValueError:
-            typed_at[change_key] = typed
-            errors[change_key] = (label, INCOMPLETE, "incomplete")
-            continue
-        stored = current.get((area_id, recipient_id))
-        if amount == (stored.amount if stored else ZERO):
-            continue
-        typed_at[change_key] = typed
-        changes.append(CellChange(area, recipient, amount, expected))
-    done: list[tuple[CellChange, SetResult]] = []
-    if not errors and changes:
-        try:
-            done = allocations_set_many(
-                changes=changes,
-                user=request.user,
-                reason=_session_reason(request, agreement),
-            )
-        except CellRefused as refused:
-            change_key = f"{refused.change.area.pk}-{refused.change.recipient.pk}"
-            message, code = _refusal(refused.error, typed_at[change_key])
-            errors[change_key] = (refused.change.label, message, code)
-    if errors:
+    if outcome.refusal:
+        messages.error(request, outcome.refusal)
+        return _back(agreement, request)
+    if outcome.errors:
         matrix = build_matrix(agreement, sort=sort, kind=kind)
-        for cell in matrix.cells():
-            if cell.key in typed_at:
-                cell.typed = typed_at[cell.key]
-            if cell.key in errors:
-                _, cell.error, cell.error_code = errors[cell.key]
-        label, message, _ = next(iter(errors.values()))
-        more = len(errors) - 1
-        messages.error(
-            request,
-            f"Inget sparades. {label}: {message}"
-            + (f" ({more} celler till har fel; de är markerade.)" if more else ""),
-        )
+        outcome.mark(matrix)
+        messages.error(request, outcome.summary())
         return _page(request, agreement, matrix, view_form, status=422)
-    _undo_remember(request, agreement, done)
-    saved = sum(1 for _, result in done if result.changed)
+    _undo_remember(request, agreement, outcome.done)
+    saved = outcome.saved
     messages.success(request, f"{saved} belopp sparades." if saved else "Inget hade ändrats.")
     return _back(agreement, request)
-
-
-def _posted_cells(request: HttpRequest) -> dict[tuple[int, int], tuple[str, str]]:
-    """(area id, recipient id) -> (typed, version) of every posted cell. Raises ValueError
-    for a malformed post.
-
-    Without JavaScript the whole form posts amount-<area>-<recipient> and
-    version-<area>-<recipient> fields; the page's script posts only the changed cells as one
-    JSON field, "celler" ([[key, typed, version], ...]), so a large pasted block is not cut
-    off by the limit on the number of form fields.
-    """
-    if "celler" in request.POST:
-        rows = json_loads_bounded(request.POST["celler"], max_depth=2)
-        if not isinstance(rows, list):
-            raise ValueError("celler")
-        fields = {}
-        for row in rows[: MAX_BATCH_CELLS + 1]:
-            key, typed, version = row
-            fields[f"amount-{key}"] = str(typed)
-            fields[f"version-{key}"] = str(version)
-    else:
-        fields = request.POST
-    posted = {}
-    for name, typed in fields.items():
-        if name.startswith("amount-"):
-            area_id, recipient_id = map(int, name.removeprefix("amount-").split("-"))
-            version = fields.get(f"version-{area_id}-{recipient_id}", "")
-            posted[area_id, recipient_id] = (typed.strip(), version)
-    return posted
 
 
 @login_required
@@ -319,34 +216,22 @@ def _posted_cells(request: HttpRequest) -> dict[tuple[int, int], tuple[str, str]
 def allocation_cell(
     request: HttpRequest, code: str, year: int, area_id: int, recipient_id: int
 ) -> HttpResponse:
-    """htmx: save one cell; answer with the cell and the totals it changed (out of band).
-
-    The totals come from aggregate queries on the agreement's sums and the cell's row: the
-    work does not grow with the size of the matrix.
-    """
+    """htmx: save one cell; answer with the cell and the totals it changed (out of band)."""
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     area = get_object_or_404(PriorityArea, pk=area_id, agreement=agreement)
     recipient = get_object_or_404(Recipient, pk=recipient_id, organisation=agreement.organisation)
     area.agreement = agreement
     key = f"{area.pk}-{recipient.pk}"
     typed = request.POST.get(f"amount-{key}", "").strip()
-    result: SetResult | None = None
-    error = error_code = ""
-    try:
-        result = allocation_set(
-            area=area,
-            recipient=recipient,
-            amount=parse_amount(typed) if typed else ZERO,
-            expected_version=int(request.POST.get(f"version-{key}", "0")),
-            user=request.user,
-            reason=_session_reason(request, agreement),
-        )
-    except (ValidationError, AllocationConflict) as refused:
-        error, error_code = _refusal(refused, typed)
-    except ValueError:
-        error, error_code = INCOMPLETE, "incomplete"
-    changed = result is not None and result.changed
-    if changed:
+    result, error, error_code = cell_save(
+        area=area,
+        recipient=recipient,
+        typed=typed,
+        version=request.POST.get(f"version-{key}", "0"),
+        user=request.user,
+        reason=_session_reason(request, agreement),
+    )
+    if result is not None and result.changed:
         _undo_remember(request, agreement, [(CellChange(area, recipient, ZERO, 0), result)])
     if not request.htmx:
         if error:
@@ -359,31 +244,37 @@ def allocation_cell(
     cell = Cell(area, recipient, allocation, typed=typed if error else None)
     cell.error, cell.error_code = error, error_code
     html = cell_content_html(cell, True, _cell_urls(agreement))
-    if changed:
-        # Only the row and the column: the agreement-wide totals follow in the page's
-        # summary request (allocation_matrix with ?del=summor), once the edits pause.
-        page_query = urlsplit(request.htmx.current_url or "").query
-        by_kind = column_by_kind(area)
-        column = AreaColumn(area, sum(by_kind.values(), ZERO))
-        subtotal = Subtotal(area, by_kind.get(recipient.kind, ZERO))
-        context = {
-            "agreement": agreement,
-            "organisation": agreement.organisation,
-            "row": Row(recipient, [], total=row_total(agreement, recipient)),
-            "group": KindGroup(recipient.kind, GROUP_LABELS[recipient.kind], [], [subtotal]),
-            "subtotal": subtotal,
-            "column": column,
-            "oob": True,
-            "editable": True,
-            "undo_count": _undo_count(request, agreement),
-            # The undo button brings the user back to the order and filter on the page.
-            "query": f"?{page_query}" if page_query else "",
-        }
-        html += render_to_string(f"{MATRIX}#cell_answer", context, request)
-        response = HttpResponse(html)
-        trigger_client_event(response, "matrixChanged")
-        return response
-    return HttpResponse(html)
+    if result is None or not result.changed:
+        return HttpResponse(html)
+    response = HttpResponse(html + _cell_totals_html(request, agreement, area, recipient))
+    trigger_client_event(response, "matrixChanged")
+    return response
+
+
+def _cell_totals_html(
+    request: HttpRequest, agreement: Agreement, area: PriorityArea, recipient: Recipient
+) -> str:
+    """The changed cell's row and column totals, out of band: aggregate queries on the row
+    and the column, so the work does not grow with the size of the matrix. The
+    agreement-wide totals follow in the page's summary request (allocation_matrix with
+    ?del=summor), once the edits pause."""
+    page_query = urlsplit(request.htmx.current_url or "").query
+    by_kind = column_by_kind(area)
+    subtotal = Subtotal(area, by_kind.get(recipient.kind, ZERO))
+    context = {
+        "agreement": agreement,
+        "organisation": agreement.organisation,
+        "row": Row(recipient, [], total=row_total(agreement, recipient)),
+        "group": KindGroup(recipient.kind, GROUP_LABELS[recipient.kind], [], [subtotal]),
+        "subtotal": subtotal,
+        "column": AreaColumn(area, sum(by_kind.values(), ZERO)),
+        "oob": True,
+        "editable": True,
+        "undo_count": _undo_count(request, agreement),
+        # The undo button brings the user back to the order and filter on the page.
+        "query": f"?{page_query}" if page_query else "",
+    }
+    return render_to_string(f"{MATRIX}#cell_answer", context, request)
 
 
 @login_required

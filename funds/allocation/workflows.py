@@ -20,7 +20,7 @@ from funds.money import MAX_AMOUNT, format_kr
 # The decided-year reason is stored in the append-only trail: bounded here, in the form and in
 # the database (AllocationChange.reason is a CharField of this length).
 REASON_MAX_LENGTH = 500
-COMMENT_MAX_LENGTH = 2000  # as in the Excel import (funds/spreadsheets.py)
+COMMENT_MAX_LENGTH = 2000  # as in the Excel import (funds/allocation/upload.py)
 
 
 def reason_check(reason: str) -> str:
@@ -69,6 +69,72 @@ def allocation_set(
     change outside the matrix (e.g. "calls.application:42") in the audit row.
     """
     agreement = area.agreement
+    reason = _check_change(agreement, recipient, amount, reason)
+    try:
+        with transaction.atomic():
+            # The row lock makes the version check and the write one step: a second editor
+            # waits here and then sees the new version, so no update is lost.
+            current = (
+                Allocation.objects.select_for_update()
+                .filter(priority_area=area, recipient=recipient)
+                .first()
+            )
+            if (current.version if current else 0) != expected_version:
+                raise AllocationConflict(current)
+            if current is not None and current.amount == amount:
+                return SetResult(current, changed=False, old_amount=current.amount)
+            if current is None and amount == 0:
+                empty = Allocation(
+                    priority_area=area, recipient=recipient, amount=amount, version=0
+                )
+                return SetResult(empty, changed=False)
+            allocation, old_amount = _write(
+                area, recipient, amount, current, user=user, reason=reason, source=source
+            )
+    except IntegrityError:
+        # Two editors created the same cell at once: the unique constraint let one win.
+        raise AllocationConflict(
+            Allocation.objects.filter(priority_area=area, recipient=recipient).first()
+        ) from None
+    return SetResult(allocation, changed=True, old_amount=old_amount)
+
+
+def _write(
+    area: PriorityArea,
+    recipient: Recipient,
+    amount: Decimal,
+    current: Allocation | None,
+    *,
+    user,
+    reason: str,
+    source: str,
+) -> tuple[Allocation, Decimal | None]:
+    """Create the cell's allocation, or give it the new amount as a new version, and write
+    the audit row; returns the allocation and the amount it had (None for a new one)."""
+    if current is None:
+        allocation = Allocation.objects.create(
+            priority_area=area, recipient=recipient, amount=amount
+        )
+        old_amount = None
+    else:
+        allocation, old_amount = current, current.amount
+        current.amount = amount
+        current.version += 1
+        current.save(update_fields=["amount", "version", "updated_at"])
+    AllocationChange.objects.create(
+        allocation=allocation,
+        changed_by=user,
+        old_amount=old_amount,
+        new_amount=amount,
+        reason=reason,
+        is_amendment=area.agreement.changes_need_reason,
+        source=source,
+    )
+    return allocation, old_amount
+
+
+def _check_change(agreement: Agreement, recipient: Recipient, amount: Decimal, reason: str) -> str:
+    """Refuse a change the year's lifecycle or the cell does not allow; the reason, stripped."""
     reason = reason_check(reason)
     if not agreement.is_editable:
         raise ValidationError("Året är avslutat och kan inte ändras.", code="closed")
@@ -84,53 +150,7 @@ def allocation_set(
         )
     if amount < 0 or amount > MAX_AMOUNT:
         raise ValidationError("Beloppet är inte tillåtet.", code="range")
-
-    try:
-        with transaction.atomic():
-            # The row lock makes the version check and the write one step: a second editor
-            # waits here and then sees the new version, so no update is lost.
-            current = (
-                Allocation.objects.select_for_update()
-                .filter(priority_area=area, recipient=recipient)
-                .first()
-            )
-            if (current.version if current else 0) != expected_version:
-                raise AllocationConflict(current)
-            if current is not None and current.amount == amount:
-                return SetResult(current, changed=False, old_amount=current.amount)
-            if current is None:
-                if amount == 0:
-                    return SetResult(
-                        Allocation(
-                            priority_area=area, recipient=recipient, amount=amount, version=0
-                        ),
-                        changed=False,
-                    )
-                allocation = Allocation.objects.create(
-                    priority_area=area, recipient=recipient, amount=amount
-                )
-                old_amount = None
-            else:
-                old_amount = current.amount
-                current.amount = amount
-                current.version += 1
-                current.save(update_fields=["amount", "version", "updated_at"])
-                allocation = current
-            AllocationChange.objects.create(
-                allocation=allocation,
-                changed_by=user,
-                old_amount=old_amount,
-                new_amount=amount,
-                reason=reason,
-                is_amendment=agreement.changes_need_reason,
-                source=source,
-            )
-    except IntegrityError:
-        # Two editors created the same cell at once: the unique constraint let one win.
-        raise AllocationConflict(
-            Allocation.objects.filter(priority_area=area, recipient=recipient).first()
-        ) from None
-    return SetResult(allocation, changed=True, old_amount=old_amount)
+    return reason
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Follow-up (redovisning): reports and their review, repayments, reminders."""

@@ -1,0 +1,378 @@
+"""Workflows of the follow-up (redovisning): reporting and review.
+
+Every write locks the allocation's row first, so the version check and the write are one
+step: a second editor waits and then sees the new version (no lost update). Every change of
+money is recorded in FollowUpChange.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from funds.followup.rules import (
+    DONE_STATES,
+    EDITABLE_STATES,
+    OPEN_STATUSES,
+    OPTIONAL_GROUPS,
+    FollowUpIncomplete,
+    Missing,
+    follow_up_missing,
+)
+from funds.models import (
+    ZERO,
+    Agreement,
+    Allocation,
+    FollowUp,
+    FollowUpChange,
+    Intervention,
+    SurveyCategory,
+)
+from funds.money import MAX_AMOUNT, format_kr
+from plans.models import PlanPriority
+
+
+class FollowUpConflict(Exception):
+    """Someone else changed the follow-up since the caller read it; nothing was saved."""
+
+    def __init__(self, current: FollowUp | None) -> None:
+        self.current = current
+        super().__init__("The follow-up changed since it was read.")
+
+    @property
+    def current_version(self) -> int:
+        return self.current.version if self.current else 0
+
+
+@dataclass(frozen=True)
+class InterventionInput:
+    """One insats as the reporter typed it; pk is None for a new one."""
+
+    name: str
+    pk: int | None = None
+    description: str = ""
+    responsible_unit: str = ""
+    amount_spent: Decimal | None = None
+    results: str = ""
+    category_ids: frozenset[int] = field(default_factory=frozenset)
+    # Optional groups answered "Nej" (no option chosen). Groups with a chosen category are
+    # answered anyway.
+    answered_groups: frozenset[str] = field(default_factory=frozenset)
+    # None leaves the links as they are (the form offered no plan priorities).
+    plan_priority_ids: frozenset[int] | None = None
+
+
+def _lock(allocation: Allocation) -> tuple[Allocation, FollowUp | None]:
+    """Lock the allocation's row and read its follow-up: all follow-up writes queue here."""
+    locked = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("priority_area__agreement", "recipient")
+        .get(pk=allocation.pk)
+    )
+    follow_up = FollowUp.objects.select_for_update().filter(allocation=locked).first()
+    if follow_up is not None:
+        follow_up.allocation = locked
+    return locked, follow_up
+
+
+def _check_open(agreement: Agreement) -> None:
+    if agreement.status == Agreement.Status.CLOSED:
+        raise ValidationError("Året är avslutat och redovisningen kan inte ändras.", code="closed")
+    if agreement.status not in OPEN_STATUSES:
+        raise ValidationError(
+            f"Fördelningen för {agreement.year} är inte beslutad än; redovisningen öppnar "
+            "när den är beslutad.",
+            code="not_decided",
+        )
+
+
+def _check_version(follow_up: FollowUp | None, expected_version: int) -> None:
+    if (follow_up.version if follow_up else 0) != expected_version:
+        raise FollowUpConflict(follow_up)
+
+
+def _check_spent(allocation: Allocation, follow_up: FollowUp | None, spent: Decimal) -> None:
+    if spent < 0 or spent > MAX_AMOUNT:
+        raise ValidationError("Beloppet är inte tillåtet.", code="range")
+    if spent > allocation.amount and not (follow_up and follow_up.overspend_approved):
+        raise ValidationError(
+            f"Förbrukat belopp ({format_kr(spent)}) är större än det fördelade beloppet "
+            f"({format_kr(allocation.amount)}). Det går bara om samordnaren har godkänt "
+            "ett överskridande.",
+            code="overspent",
+        )
+
+
+def follow_up_save_draft(
+    *,
+    allocation: Allocation,
+    expected_version: int,
+    spent: Decimal | None,
+    results: str,
+    interventions: Sequence[InterventionInput],
+    user,
+) -> FollowUp:
+    """Save the report as it is, complete or not. `expected_version` is 0 when no follow-up
+    exists yet. Interventions left out of `interventions` are removed.
+
+    Raises ValidationError (Swedish) for a refused save and FollowUpConflict for a stale one.
+    """
+    try:
+        with transaction.atomic():
+            allocation, follow_up = _lock(allocation)
+            category_groups = _check_draft(
+                allocation, follow_up, expected_version, spent, interventions
+            )
+            old_spent = follow_up.spent if follow_up else None
+            created = follow_up is None
+            if created:
+                follow_up = FollowUp.objects.create(
+                    allocation=allocation, spent=spent, results=results.strip()
+                )
+            else:
+                follow_up.spent = spent
+                follow_up.results = results.strip()
+                follow_up.version += 1
+                follow_up.save(update_fields=["spent", "results", "version", "updated_at"])
+            detail = _save_interventions(follow_up, interventions, category_groups)
+            if created or old_spent != spent or detail:
+                FollowUpChange.objects.create(
+                    follow_up=follow_up,
+                    action=FollowUpChange.Action.SAVED,
+                    changed_by=user,
+                    old_spent=old_spent,
+                    new_spent=spent,
+                    detail="\n".join(detail),
+                )
+    except IntegrityError:
+        # Two first saves at once: the one-to-one constraint let one of them win.
+        raise FollowUpConflict(FollowUp.objects.filter(allocation=allocation).first()) from None
+    return follow_up
+
+
+def _check_draft(
+    allocation: Allocation,
+    follow_up: FollowUp | None,
+    expected_version: int,
+    spent: Decimal | None,
+    interventions: Sequence[InterventionInput],
+) -> dict[int, str]:
+    """Refuse a draft that cannot be saved; return the group of every chosen category."""
+    agreement = allocation.priority_area.agreement
+    _check_open(agreement)
+    _check_version(follow_up, expected_version)
+    if follow_up is not None and follow_up.status in DONE_STATES:
+        raise ValidationError(
+            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
+            code="locked",
+        )
+    if spent is not None:
+        _check_spent(allocation, follow_up, spent)
+    return _check_interventions(agreement, interventions)
+
+
+def _check_interventions(
+    agreement: Agreement, interventions: Sequence[InterventionInput]
+) -> dict[int, str]:
+    """Refuse what cannot be saved; return the group of every chosen category."""
+    for number, item in enumerate(interventions, start=1):
+        if not item.name.strip():
+            raise ValidationError(f"Insats {number} saknar namn.", code="name")
+        if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
+            raise ValidationError(f"Insats {number}: beloppet är inte tillåtet.", code="range")
+    wanted = set().union(*(item.category_ids for item in interventions))
+    known = dict(
+        SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list("pk", "group")
+    )
+    if wanted - set(known):
+        raise ValidationError(
+            f"En vald kategori hör inte till enkäten för {agreement.year}.", code="category"
+        )
+    optional = set(OPTIONAL_GROUPS)
+    for number, item in enumerate(interventions, start=1):
+        if not item.answered_groups <= optional:
+            raise ValidationError(f"Insats {number}: okänd frågegrupp.", code="group")
+    return known
+
+
+def _save_interventions(
+    follow_up: FollowUp, interventions: Sequence[InterventionInput], category_groups: dict[int, str]
+) -> list[str]:
+    """Create, update and remove interventions; return one line per change of money."""
+    existing = {obj.pk: obj for obj in follow_up.interventions.all()}
+    detail = []
+    kept = set()
+    for item in interventions:
+        values = _intervention_values(item, category_groups)
+        amount = values["amount_spent"]
+        if item.pk is None:
+            intervention = Intervention.objects.create(follow_up=follow_up, **values)
+            if amount:
+                detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
+        else:
+            intervention = existing.get(item.pk)
+            if intervention is None:
+                raise ValidationError(
+                    "En av insatserna har tagits bort av någon annan. Ladda om sidan.",
+                    code="gone",
+                )
+            if intervention.amount_spent != amount:
+                detail.append(
+                    f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
+                    f"{format_kr(amount)}"
+                )
+            for name, value in values.items():
+                setattr(intervention, name, value)
+            intervention.save()
+            kept.add(intervention.pk)
+        intervention.categories.set(item.category_ids)
+        if item.plan_priority_ids is not None:
+            intervention.plan_priorities.set(
+                PlanPriority.objects.for_organisation(
+                    follow_up.allocation.recipient.organisation_id
+                ).filter(pk__in=item.plan_priority_ids)
+            )
+    for pk, intervention in existing.items():
+        if pk in kept:
+            continue
+        if intervention.amount_spent:
+            detail.append(
+                f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"
+            )
+        intervention.categories.clear()
+        intervention.plan_priorities.clear()
+        intervention.delete()
+    return detail
+
+
+def _intervention_values(item: InterventionInput, category_groups: dict[int, str]) -> dict:
+    """The model fields of one insats as typed, stripped; no amount counts as 0 kr."""
+    return {
+        "name": item.name.strip(),
+        "description": item.description.strip(),
+        "responsible_unit": item.responsible_unit.strip(),
+        "amount_spent": item.amount_spent if item.amount_spent is not None else ZERO,
+        "results": item.results.strip(),
+        "answered_groups": sorted(
+            {category_groups[pk] for pk in item.category_ids} | item.answered_groups
+        ),
+    }
+
+
+def follow_up_submit(*, allocation: Allocation, expected_version: int, user) -> FollowUp:
+    """Draft or returned → submitted, when nothing is missing (else FollowUpIncomplete)."""
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_open(allocation.priority_area.agreement)
+        _check_version(follow_up, expected_version)
+        if follow_up is None:
+            raise FollowUpIncomplete([Missing("Redovisningen är inte påbörjad.", "id_spent")])
+        if follow_up.status not in EDITABLE_STATES:
+            raise ValidationError(
+                f"Redovisningen är redan {follow_up.get_status_display().lower()}.", code="state"
+            )
+        missing = follow_up_missing(follow_up)
+        if missing:
+            raise FollowUpIncomplete(missing)
+        follow_up.status = FollowUp.Status.SUBMITTED
+        follow_up.submitted_at = timezone.now()
+        _bump(follow_up, "status", "submitted_at")
+        _record(follow_up, FollowUpChange.Action.SUBMITTED, user)
+    return follow_up
+
+
+def follow_up_return(
+    *, allocation: Allocation, expected_version: int, comment: str, user
+) -> FollowUp:
+    """Submitted → returned, with the coordinator's comment for the reporter."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            "Skriv en kommentar som säger vad rapportören ska rätta.", code="comment"
+        )
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_open(allocation.priority_area.agreement)
+        _check_version(follow_up, expected_version)
+        if follow_up is None or follow_up.status != FollowUp.Status.SUBMITTED:
+            raise ValidationError("Bara en inskickad redovisning kan återsändas.", code="state")
+        follow_up.status = FollowUp.Status.RETURNED
+        follow_up.coordinator_comment = comment
+        _bump(follow_up, "status", "coordinator_comment")
+        _record(follow_up, FollowUpChange.Action.RETURNED, user, comment=comment)
+    return follow_up
+
+
+def follow_up_approve(*, allocation: Allocation, expected_version: int, user) -> FollowUp:
+    """Submitted → approved. The completeness check runs again: the rules may have changed
+    (an overspend exception withdrawn, categories edited) since the submission."""
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_open(allocation.priority_area.agreement)
+        _check_version(follow_up, expected_version)
+        if follow_up is None or follow_up.status != FollowUp.Status.SUBMITTED:
+            raise ValidationError("Bara en inskickad redovisning kan godkännas.", code="state")
+        missing = follow_up_missing(follow_up)
+        if missing:
+            raise FollowUpIncomplete(missing)
+        follow_up.status = FollowUp.Status.APPROVED
+        follow_up.approved_at = timezone.now()
+        _bump(follow_up, "status", "approved_at")
+        _record(follow_up, FollowUpChange.Action.APPROVED, user)
+    return follow_up
+
+
+def follow_up_allow_overspend(*, allocation: Allocation, reason: str, user) -> FollowUp:
+    """The coordinator's approved exception: the reporter may then report more spent than
+    allocated. Does not change the version: it changes nothing the reporter typed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Ange skälet till att överskridandet godkänns.", code="reason")
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_open(allocation.priority_area.agreement)
+        if follow_up is None:
+            follow_up = FollowUp.objects.create(allocation=allocation)
+        elif follow_up.status in DONE_STATES:
+            raise ValidationError(
+                "Redovisningen är redan inskickad; återsänd den först.", code="state"
+            )
+        follow_up.overspend_approved = True
+        follow_up.overspend_reason = reason
+        follow_up.save(update_fields=["overspend_approved", "overspend_reason", "updated_at"])
+        _record(follow_up, FollowUpChange.Action.OVERSPEND_APPROVED, user, comment=reason)
+    return follow_up
+
+
+def _bump(follow_up: FollowUp, *fields: str) -> None:
+    follow_up.version += 1
+    follow_up.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _record(follow_up: FollowUp, action: str, user, comment: str = "") -> None:
+    FollowUpChange.objects.create(
+        follow_up=follow_up,
+        action=action,
+        changed_by=user,
+        old_spent=follow_up.spent,
+        new_spent=follow_up.spent,
+        comment=comment,
+    )
+
+
+def follow_up_deadline_set(*, agreement: Agreement, deadline: datetime.date) -> Agreement:
+    if deadline.year < agreement.year:
+        raise ValidationError(
+            f"Sista dag kan inte ligga före {agreement.year}.", code="deadline_range"
+        )
+    if agreement.status == Agreement.Status.CLOSED:
+        raise ValidationError("Året är avslutat.", code="closed")
+    Agreement.objects.filter(pk=agreement.pk).update(follow_up_deadline=deadline)
+    agreement.follow_up_deadline = deadline
+    return agreement
