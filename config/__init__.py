@@ -1,0 +1,1 @@
+"""The site: settings, URLs, middleware, error pages and what every app shares."""

@@ -1,3 +1,5 @@
+"""The site's URLs: every app's pages, the admin, the health check and error pages."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

@@ -1,0 +1,1 @@
+"""Funds: organisations, agreements, allocation, follow-up and repayment of the stimulus money."""

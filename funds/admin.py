@@ -1,3 +1,5 @@
+"""The Django admin of funds, for site staff."""
+
 from django.contrib import admin
 from django.db import models
 

@@ -1,3 +1,5 @@
+"""The funds app's configuration; loads national reference data after every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 

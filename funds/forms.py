@@ -1,3 +1,5 @@
+"""Forms of the year overview: the decision of a year and a new recipient from the matrix."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,0 +1,1 @@
+"""Plans: handlingsplaner with goal areas, priorities, activities, goals and indicators."""

@@ -1,3 +1,5 @@
+"""The Django admin of plans, for site staff."""
+
 from django.contrib import admin
 
 from plans.models import (

@@ -1,3 +1,5 @@
+"""The plans app's configuration."""
+
 from django.apps import AppConfig
 
 

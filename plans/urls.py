@@ -1,3 +1,5 @@
+"""URLs of plans: the plans, their priorities and indicators."""
+
 from django.urls import path
 
 from plans import views

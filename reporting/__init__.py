@@ -1,0 +1,1 @@
+"""Reporting: the tjänsteutlåtande, the national enkät, open data, coverage and backups."""

@@ -1,3 +1,5 @@
+"""Forms of reporting: the tjänsteutlåtande's text and header, the organisation's settings."""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,5 @@
+"""URLs of reporting: the tjänsteutlåtande, the enkät, coverage and open data."""
+
 from django.urls import path
 
 from reporting import views

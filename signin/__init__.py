@@ -1,0 +1,1 @@
+"""Sign-in: passwords with lockout, the organisation's identity provider (OIDC), idle sessions."""

@@ -1,3 +1,5 @@
+"""The signin app's configuration."""
+
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 

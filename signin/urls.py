@@ -1,3 +1,5 @@
+"""URLs of signing in and out, and of locked accounts."""
+
 from django.urls import path
 
 from signin import views

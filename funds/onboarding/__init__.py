@@ -1,0 +1,1 @@
+"""Onboarding without the admin: organisations, agreements, recipients and members."""

@@ -1,3 +1,5 @@
+"""Template filters that name people as users read them."""
+
 from django import template
 
 register = template.Library()

@@ -1,0 +1,1 @@
+"""Management commands of funds: demo, imports, reference data, starting a year."""

@@ -1,3 +1,5 @@
+"""`manage.py load_demo_documents`: the demo's tjänsteutlåtanden."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from funds.demo.rows import DemoDataError
