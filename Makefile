@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 HOST_PORT ?= 127.0.0.1:8000
+# The suite runs in parallel, one PostgreSQL test database per worker (pytest-django names
+# them test_<db>_gw0, _gw1 …); a file's tests stay together in one worker, so module and
+# session fixtures (one live server, one browser, one demo dump per worker) are built once.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help install install-dev run test lint format
 
@@ -52,7 +56,7 @@ test: install-dev
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=example.se \
 	  DATABASE_URL="$$url" $(PY) manage.py check --deploy --fail-level WARNING; \
 	echo "== the whole suite on PostgreSQL"; \
-	DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15; \
 	echo "== smoke run on SQLite"; \
 	DATABASE_URL="sqlite:///$$(mktemp -d)/smoke.sqlite3" $(VENV)/bin/pytest -m smoke
 

@@ -88,12 +88,12 @@ def test_nothing_is_attached_after_the_deadline(draft):
 
 
 def refusal(data: bytes) -> tuple[str, float]:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         attachment_check(data)
     except ValidationError as refused:
-        return refused.code, time.perf_counter() - started
-    return "accepted", time.perf_counter() - started
+        return refused.code, time.process_time() - started
+    return "accepted", time.process_time() - started
 
 
 HOSTILE = {

@@ -18,14 +18,13 @@ from funds.allocation.upload import COLUMNS, read_import_rows
 from funds.onboarding.sheets import read_recipient_rows
 from funds.xlsx import ImportFileError
 from tests import factories as f
+from tests.cost import cpu_seconds
 
 pytestmark = pytest.mark.django_db
 
 
 def timed(call):
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
+    return cpu_seconds(call)
 
 
 @pytest.mark.parametrize(
@@ -151,9 +150,9 @@ def test_a_workbook_with_oversized_parts_is_refused_before_parsing(name):
     assert len(data) < 2 * MB
     for read in (read_import_rows, lambda d: read_recipient_rows("mottagare.xlsx", d)):
         with pytest.raises(ImportFileError, match="Filen är för stor") as refused:
-            timed_read = time.perf_counter()
+            timed_read = time.process_time()
             read(data)
-        assert time.perf_counter() - timed_read < 1, refused
+        assert time.process_time() - timed_read < 1, refused
 
 
 def test_an_ordinary_workbook_passes():

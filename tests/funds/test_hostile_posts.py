@@ -5,7 +5,6 @@ normal save of a valid value) within a second, never a 500, and a refusal change
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from django.urls import reverse
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from funds.models import Agreement, Allocation, AllocationChange, FollowUp
 from tests import factories as f
+from tests.cost import cpu_seconds
 
 pytestmark = pytest.mark.django_db
 HYPOTHESIS = settings(
@@ -60,9 +60,7 @@ def state():
 
 def timed(call):
     call()  # warm: imports and template compilation are not what the bound is about
-    start = time.perf_counter()
-    response = call()
-    return response, time.perf_counter() - start
+    return cpu_seconds(call)
 
 
 @HYPOTHESIS

@@ -8,7 +8,6 @@ takes milliseconds); they catch work proportional to a hostile size, not jitter.
 from __future__ import annotations
 
 import io
-import time
 from decimal import Decimal
 from unittest import mock
 
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from funds.allocation.upload import COLUMNS, MAX_SHEET_ROWS
+from tests.cost import cpu_seconds
 from tests.funds.test_spreadsheets import save, snapshot, upload, year  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,7 @@ def timed_upload(client, agr, data: bytes):
     if "upload" not in _warm:
         upload(client, agr, sparse_workbook({(2, 1): "uppvärmning"}))
         _warm.add("upload")
-    start = time.perf_counter()
-    response = upload(client, agr, data)
-    return response, time.perf_counter() - start
+    return cpu_seconds(lambda: upload(client, agr, data))
 
 
 def test_one_row_at_the_bottom_of_the_sheet_is_refused_at_once(client, year):  # noqa: F811

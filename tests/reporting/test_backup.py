@@ -64,5 +64,6 @@ def test_a_dump_that_differs_from_the_live_data_is_reported(year, issued, tmp_pa
         call_command("backup_verify", str(dump), stdout=StringIO())
     # The scratch database is gone afterwards.
     with connection.cursor() as cursor:
-        cursor.execute("select count(*) from pg_database where datname like %s", ["%restorecheck"])
+        scratch = f"{connection.settings_dict['NAME']}_restorecheck"
+        cursor.execute("select count(*) from pg_database where datname = %s", [scratch])
         assert cursor.fetchone()[0] == 0

@@ -22,11 +22,11 @@ def svg(body: str, head: str = SVG_HEAD) -> bytes:
 
 
 def refused(data: bytes) -> str:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         logo_check(data)
     except ValidationError as error:
-        assert time.perf_counter() - started < 1
+        assert time.process_time() - started < 1
         return error.code
     return "accepted"
 
