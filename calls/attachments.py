@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 
 from calls.models import MAX_ATTACHMENT_BYTES
+
+if TYPE_CHECKING:
+    import pikepdf
 
 PDF_MAGIC = b"%PDF-"
 # Limits that keep the check linear and under a second for any file within the size limit
@@ -106,6 +109,8 @@ def _refuse(code: str) -> ValidationError:
 
 def _check_action(action: pikepdf.Object) -> None:
     """An automatic action (/OpenAction, an /AA entry): a destination in this document."""
+    import pikepdf
+
     if isinstance(action, pikepdf.Array):
         return  # an explicit destination: [page /Fit] and the like
     if (
@@ -120,6 +125,8 @@ def _check_action(action: pikepdf.Object) -> None:
 def _canonical(item: pikepdf.Object) -> bytes:
     """qpdf's text of the object (a stream's dictionary, never its data), strings removed.
     Names are written unescaped there (/J#61vaScript is /JavaScript)."""
+    import pikepdf
+
     if isinstance(item, pikepdf.Stream):
         item = item.stream_dict
     return _STRING.sub(b"()", item.unparse(resolved=True))
@@ -137,6 +144,8 @@ def _check_object(item: pikepdf.Object) -> None:
 
 
 def _inspect(data: bytes) -> None:
+    import pikepdf  # qpdf loads with the first attachment, not when the app starts
+
     # No recovery: a damaged cross-reference table would make qpdf scan the whole file
     # object by object; such a file is refused (re-saving it repairs it).
     try:

@@ -20,7 +20,6 @@ from reporting.models import CARRIED_META_FIELDS, PROSE_FIELDS, DecisionDocument
 from reporting.pdf import ACCESSIBLE, ARCHIVAL, render_pdf
 from reporting.rendering import decision_document_html, decision_document_rendering
 from reporting.review import review_carry, review_update
-from reporting.word import rendering_docx
 
 # The name of the national programme: the same for every organisation; editable per document.
 DEFAULTS = {"programme": "Uppdrag Psykisk Hälsa"}
@@ -138,6 +137,14 @@ def decision_document_pdf(
         variant=ARCHIVAL if archival else ACCESSIBLE,
         resources=logo_resources(document.organisation),
     )
+
+
+def rendering_docx(rendering) -> bytes:
+    """reporting.word's Word file of `rendering`: python-docx loads with the first Word file,
+    not when the app starts."""
+    from reporting import word
+
+    return word.rendering_docx(rendering)
 
 
 def decision_document_docx(document: DecisionDocument, agreement: Agreement) -> bytes:

@@ -15,17 +15,14 @@ come from the system through fontconfig; the stylesheet names them.
 Any error while rendering, of whatever class, becomes PdfRenderError with a Swedish message;
 config.middleware turns it into a page, and a workflow that renders inside its transaction
 is rolled back by it.
+
+WeasyPrint itself (half a second to import) is loaded by reporting/pdf_engine.py on the
+first render, not when the URLconf imports the views.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
-from urllib.parse import unquote, urlsplit
-
-from django.contrib.staticfiles import finders
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
@@ -47,34 +44,6 @@ class PdfRenderError(RuntimeError):
         )
 
 
-class StaticFilesOnly(URLFetcher):
-    """Serve /static/ paths from the app's static files and the given resources; refuse
-    every other URL. A refusal leaves the resource out (fail_on_errors=False: WeasyPrint
-    logs it as a warning instead of raising FatalURLFetchingError)."""
-
-    def __init__(self, resources: dict[str, tuple[bytes, str]] | None = None) -> None:
-        super().__init__(allowed_protocols={"https"}, fail_on_errors=False)
-        self.resources = resources or {}
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}/" == BASE_URL and parts.path in self.resources:
-            body, content_type = self.resources[parts.path]
-            return URLFetcherResponse(url, body, {"Content-Type": content_type})
-        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(
-            STATIC_PREFIX
-        ):
-            raise ValueError(f"PDF rendering may not fetch {url}")
-        relative = unquote(parts.path.removeprefix(STATIC_PREFIX))
-        path = finders.find(relative) if ".." not in relative.split("/") else None
-        if not path:
-            raise ValueError(f"No static file {relative!r}")
-        with open(path, "rb") as file:
-            body = file.read()
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
-
-
 def render_pdf(
     html: str,
     *,
@@ -87,8 +56,9 @@ def render_pdf(
     renderer besides the static files: the organisation's logo, held in the database.
     Raises PdfRenderError for any failure."""
     try:
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly(resources))
-        return document.write_pdf(pdf_variant=variant, pdf_tags=True)
-    except (Exception, FatalURLFetchingError, RecursionError) as error:
+        from reporting import pdf_engine
+
+        return pdf_engine.write_pdf(html, variant=variant, resources=resources)
+    except (Exception, RecursionError) as error:  # WeasyPrint's fetch errors: see pdf_engine
         logger.exception("PDF rendering failed")
         raise PdfRenderError() from error

@@ -180,10 +180,12 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         # Row by row through each row's own cells: `table.cell(r, c)` rebuilds the whole
         # table's cell list on every call, which made a 1 000-recipient table quadratic.
-        for row_index, (table_row, (cells, strong)) in enumerate(zip(table.rows, rows)):
+        for row_index, (table_row, (cells, strong)) in enumerate(
+            zip(table.rows, rows, strict=True)
+        ):
             if row_index == 0 and strong:
                 _repeat_header(table_row)
-            for target, cell in zip(table_row.cells, cells):
+            for target, cell in zip(table_row.cells, cells, strict=False):
                 paragraph = target.paragraphs[0]
                 self.inline(paragraph, cell, bold=strong)
                 _strip(paragraph)

@@ -11,10 +11,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-log = logging.getLogger(__name__)
+from signin.refusal import REFUSAL_SESSION_KEY
 
-# Why a sign-in was refused, kept in the session for the refusal page (signin.views.refused).
-REFUSAL_SESSION_KEY = "signin_refusal"
+log = logging.getLogger(__name__)
 
 
 class InvitedStaffBackend(OIDCAuthenticationBackend):

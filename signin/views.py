@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc import views as oidc_views
 
-from signin.backends import REFUSAL_SESSION_KEY
+from signin.refusal import REFUSAL_SESSION_KEY
 
 LOCAL_PASSWORDS_OFF = (
     "Inloggning med lösenord är avstängd här. Logga in med organisationens konto i stället."

@@ -12,7 +12,6 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils import translation
-from openpyxl import load_workbook
 
 from config.untrusted import workbook_check
 from funds.models import Recipient
@@ -147,6 +146,8 @@ def read_import_rows(data: bytes) -> list[SheetRow]:
     check_container(data)
     workbook_check(data, ImportFileError)
     try:
+        from openpyxl import load_workbook  # imported when a workbook arrives, not at start-up
+
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise ImportFileError(UNREADABLE) from None

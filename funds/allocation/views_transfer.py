@@ -19,7 +19,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user
-from funds.allocation.export import allocations_export, xlsx_filename
 from funds.allocation.forms import ImportSaveForm, ImportUploadForm, RolloverForm, UploadedSheet
 from funds.allocation.imports import (
     ImportOutdated,
@@ -52,6 +51,8 @@ ROLLOVER_TEMPLATE = "funds/allocation_rollover.html"
 @login_required
 @require_GET
 def allocation_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    from funds.allocation.export import allocations_export, xlsx_filename  # openpyxl: lazily
+
     agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
     response = HttpResponse(allocations_export(agreement=agreement), content_type=XLSX_CONTENT_TYPE)
     response.headers["Content-Disposition"] = content_disposition_header(

@@ -16,8 +16,6 @@ import io
 from dataclasses import dataclass
 from io import BytesIO
 
-from openpyxl import load_workbook
-
 from config.untrusted import workbook_check
 from funds.xlsx import ImportFileError, check_container
 
@@ -151,6 +149,8 @@ def _read_xlsx(data: bytes) -> list[SheetRow]:
     check_container(data)
     workbook_check(data, ImportFileError)
     try:
+        from openpyxl import load_workbook  # imported when a workbook arrives, not at start-up
+
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise ImportFileError(_UNREADABLE) from None

@@ -49,7 +49,6 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
-from openpyxl.utils import get_column_letter
 
 from funds.balance import AgreementBalance, BalanceLine
 from funds.models import Agreement, Intervention, SurveyCategory
@@ -521,6 +520,8 @@ def _write_about(
     sheet.append([])
     sheet.append([_bold(f"Kategorilistor {agreement.year}")])
     sheet.append([_bold(label) for label in ("Grupp", "Kategori", "Kolumn")])
+    from openpyxl.utils import get_column_letter  # only here: not loaded at start-up
+
     labels = group_labels()
     first_category_column = len(COLUMNS_BEFORE_CATEGORIES) + 1
     for index, category in enumerate(check.categories):
