@@ -214,6 +214,97 @@ def measure(size: int, *, trace: bool, writer: str) -> dict:
     }
 
 
+def plain_export(size: int) -> dict:
+    """The baseline: a plain xlsxwriter script in constant-memory mode writing the same
+    insats rows (the same cells: the text columns, one Ja/Nej/Ej besvarat per category, the
+    amount) from the app's own query, one sheet per route, with no formats, print set-up,
+    summary or check. In the same kind of fresh, warmed-up process as `measure`."""
+    _setup()
+    import xlsxwriter
+
+    from funds.models import Agreement
+    from reporting.survey.checks import survey_check
+    from reporting.survey.workbook import _intervention_rows, _routes_with_areas
+
+    agreement = Agreement.objects.select_related("organisation").get(
+        organisation__code=_code(size), year=YEAR
+    )
+    check = survey_check(agreement)  # the category list and routes, outside the timing
+    positions = [(category.pk, category.group) for category in check.categories]
+    groups_of = dict(positions)
+    _warm_up()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rows = 0
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        book = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": False})
+        for route, area_ids in _routes_with_areas(check):
+            sheet = book.add_worksheet(route[:31])
+            for number, row in enumerate(_intervention_rows(agreement, area_ids)):
+                pk, area_id, number_, area, recipient, kind, unit, name, text = row[:9]
+                category_ids, answered_groups, amount, results, status = row[9:]
+                chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
+                answered = {groups_of.get(i) for i in chosen} | set(answered_groups or ())
+                cells = [name, pk, f"{number_}. {area}", recipient, kind, unit, text]
+                cells += [
+                    ("Ja" if c in chosen else "Nej") if g in answered else "Ej besvarat"
+                    for c, g in positions
+                ]
+                cells += [amount, results, status]
+                for column, value in enumerate(cells):
+                    if isinstance(value, str):
+                        sheet.write_string(number, column, value)
+                    elif value is not None:
+                        sheet.write_number(number, column, value)
+                rows += 1
+        book.close()
+        exported = time.perf_counter() - started
+        file_size = output.tell()
+    return {
+        "writer": "plain xlsxwriter",
+        "size": size,
+        "rows": rows,
+        "export_s": round(exported, 2),
+        "file_kib": file_size // 1024,
+        "maxrss_before_mib": round(rss_before / 1024, 1),
+        "maxrss_after_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def versus(size: int, others: list[str], rounds: int) -> None:
+    """The app's export (this checkout and every other checkout given) and the plain script,
+    each in a fresh process, interleaved round after round; medians with min–max."""
+    targets = {"plain xlsxwriter script": [__file__, "--plain", str(size)]}
+    targets["app export, this checkout"] = [__file__, "--measure", str(size)]
+    for other in others:
+        script = str(Path(other) / "benchmarks" / "survey_export.py")
+        targets[f"app export, {other}"] = [script, "--measure", str(size)]
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, command in targets.items():
+            runs[name].append(json.loads(_run(command)))
+    load_after = os.getloadavg()
+    base = sorted(r["export_s"] for r in runs["plain xlsxwriter script"])[rounds // 2]
+    base_rss = sorted(
+        r["maxrss_after_mib"] - r["maxrss_before_mib"] for r in runs["plain xlsxwriter script"]
+    )[rounds // 2]
+    print(
+        f"{size} insatser, {rounds} interleaved rounds, "
+        f"load {load_before[0]:.2f} → {load_after[0]:.2f}"
+    )
+    print("| target | export s (min–max) | ÷ plain | peak RSS growth MiB | ÷ plain |")
+    print("|---|---|---|---|---|")
+    for name, results in runs.items():
+        times = sorted(r["export_s"] for r in results)
+        growth = sorted(r["maxrss_after_mib"] - r["maxrss_before_mib"] for r in results)
+        median, rss = times[rounds // 2], growth[rounds // 2]
+        print(
+            f"| {name} | {median:.2f} ({times[0]:.2f}–{times[-1]:.2f}) | {median / base:.2f}× "
+            f"| {rss:.1f} | {rss / max(base_rss, 0.1):.2f}× |"
+        )
+
+
 def _trimmed(row: tuple) -> tuple:
     """A row as read back: money as exact kronor (a float or an int, whichever the writer
     wrote), without the empty cells a read-only reader pads to the declared dimension
@@ -287,6 +378,13 @@ def compare(size: int, directory: Path) -> dict:
     }
 
 
+def _run(command: list[str]) -> str:
+    result = subprocess.run(
+        [sys.executable, *command], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 def _child(*args: str) -> str:
     done = subprocess.run(  # noqa: S603 - this very script, with our own arguments
         [sys.executable, __file__, *args], check=True, capture_output=True, text=True
@@ -302,7 +400,16 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--writer", choices=WRITERS, default="xlsxwriter", help=argparse.SUPPRESS)
     parser.add_argument("--compare", type=int, help="compare the writers' files at this size")
+    parser.add_argument("--plain", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--versus", type=int, help="the export beside a plain xlsxwriter script at this size"
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("others", nargs="*", help="other checkouts to interleave (--versus)")
     args = parser.parse_args()
+    if args.plain:
+        print(json.dumps(plain_export(args.plain)))
+        return
     if args.generate:
         generate(args.generate)
         return
@@ -316,6 +423,10 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if args.versus:
+        _child("--generate", str(args.versus))
+        versus(args.versus, args.others, args.rounds)
+        return
     if args.compare:
         _child("--generate", str(args.compare))
         with tempfile.TemporaryDirectory() as directory:

@@ -71,8 +71,15 @@ class PageSetup:
     pages_wide: int = 1
 
 
+_LEAD_CHARACTERS = frozenset(FORMULA_LEADS)
+
+
 def needs_quote_prefix(text: str) -> bool:
-    return text.startswith(FORMULA_LEADS) or text.lstrip().startswith(FORMULA_LEADS)
+    """Whether a spreadsheet would read `text` as a formula (after any leading space)."""
+    first = text[:1]
+    if first in _LEAD_CHARACTERS:
+        return True
+    return first.isspace() and text.lstrip()[:1] in _LEAD_CHARACTERS
 
 
 def header_height(labels: list[str], widths: list[float]) -> float:
@@ -223,7 +230,13 @@ class _XlsxwriterSheet:
         ws, book, row = self.sheet, self.book, self.row
         if row + 1 == self.header_row:
             ws.set_row(row, self.header_height)
+        # Most cells are plain text (an insats row has one per category): the workbook's
+        # default format is already the sheet's font, so they carry no style of their own.
+        write_string, quoted = ws.write_string, book.format(None, True)
         for column, value in enumerate(values):
+            if value.__class__ is str:
+                write_string(row, column, value, quoted if needs_quote_prefix(value) else None)
+                continue
             style = None
             if isinstance(value, Styled):
                 value, style = value.value, value.style
