@@ -1,8 +1,11 @@
 """Loopback load test of the production server: gunicorn (2 workers, production settings)
-against PostgreSQL, 20 concurrent clients for 30 s per page, signed in as the demo's
-administrator. Django's admin index is the baseline: a page with almost no work of ours.
+against PostgreSQL holding the national-scale database (benchmarks/national.py) and the
+demo, 20 concurrent clients, signed in as the demo's administrator. Django's admin index is
+the baseline: a page with almost no work of ours.
 
-Bounded in count and time, loopback only:
+The pages are interleaved: each gets a slice of a few seconds in turn, round after round,
+so a change in the machine's load falls on all of them alike; the load average is printed
+before and after. Bounded in count and time, loopback only:
     DATABASE_URL=postgres://…/bench .venv/bin/python benchmarks/load.py [--seconds 30]
 Prints a Markdown table for docs/performance.md; no test asserts timings.
 """
@@ -26,11 +29,16 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+TYPICAL_CODE = "0160"  # benchmarks/national.py: a kommun of 100 recipients × 6 areas
+LARGE_CODE = "0199"  # … and the large one, 1 000 × 8
 PAGES = {
-    "Year overview /0180/2024/": "/0180/2024/",
-    "Allocation matrix /0180/2024/fordelning/": "/0180/2024/fordelning/",
+    "Year overview, typical kommun": f"/{TYPICAL_CODE}/2024/",
+    "Allocation matrix, typical kommun (100 × 6)": f"/{TYPICAL_CODE}/2024/fordelning/",
+    "Year overview, large kommun": f"/{LARGE_CODE}/2024/",
+    "Allocation matrix, large kommun (1 000 × 8)": f"/{LARGE_CODE}/2024/fordelning/",
     "Django admin index /admin/ (baseline)": "/admin/",
 }
+SLICE_SECONDS = 5.0
 
 
 def free_port() -> int:
@@ -87,6 +95,8 @@ def sign_in(port: int) -> dict[str, str]:
 
 
 def hammer(port: int, cookies: dict[str, str], path: str, clients: int, seconds: float):
+    """`clients` signed-in clients asking for `path` for `seconds`: (latencies ms, non-200,
+    elapsed s)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -112,9 +122,24 @@ def hammer(port: int, cookies: dict[str, str], path: str, clients: int, seconds:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    elapsed = time.monotonic() - began
-    q = statistics.quantiles(latencies, n=100)
-    return len(latencies) / elapsed, q[49], q[94], q[98], errors, len(latencies)
+    return latencies, errors, time.monotonic() - began
+
+
+def interleaved(port: int, cookies: dict[str, str], clients: int, seconds: float) -> dict:
+    """Every page a slice in turn until each has had `seconds`: per page (requests/s, p50,
+    p95, p99, non-200, requests)."""
+    rounds = max(1, round(seconds / SLICE_SECONDS))
+    gathered = {label: ([], 0, 0.0) for label in PAGES}
+    for _ in range(rounds):
+        for label, path in PAGES.items():
+            latencies, errors, elapsed = hammer(port, cookies, path, clients, SLICE_SECONDS)
+            before = gathered[label]
+            gathered[label] = (before[0] + latencies, before[1] + errors, before[2] + elapsed)
+    results = {}
+    for label, (latencies, errors, elapsed) in gathered.items():
+        q = statistics.quantiles(latencies, n=100)
+        results[label] = (len(latencies) / elapsed, q[49], q[94], q[98], errors, len(latencies))
+    return results
 
 
 def main() -> None:
@@ -140,6 +165,8 @@ def main() -> None:
     manage = [str(BIN / "python"), "manage.py"]
     for command in (["migrate", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    national = [str(BIN / "python"), "benchmarks/national.py"]
+    subprocess.run(national, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
         cwd=ROOT,
@@ -154,15 +181,20 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         cookies = sign_in(port)
-        print(f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s each")
+        for path in PAGES.values():
+            hammer(port, cookies, path, args.clients, 2)  # warm up the workers
+        load_before = os.getloadavg()[0]
+        measured = interleaved(port, cookies, args.clients, args.seconds)
+        load_after = os.getloadavg()[0]
+        print(
+            f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s per "
+            f"page in {SLICE_SECONDS:.0f} s slices, interleaved; load average "
+            f"{load_before:.2f} → {load_after:.2f}"
+        )
         print("| page | requests/s | p50 ms | p95 ms | p99 ms | requests | non-200 |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         results = {}
-        for label, path in PAGES.items():
-            hammer(port, cookies, path, args.clients, 2)  # warm up the workers
-            rps, p50, p95, p99, errors, count = hammer(
-                port, cookies, path, args.clients, args.seconds
-            )
+        for label, (rps, p50, p95, p99, errors, count) in measured.items():
             results[label] = rps
             row = [label, f"{rps:.1f}", f"{p50:.0f}", f"{p95:.0f}", f"{p99:.0f}", count, errors]
             print("| " + " | ".join(str(cell) for cell in row) + " |")
