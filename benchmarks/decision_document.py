@@ -20,15 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
-
-django.setup()
-
-
+# benchmarks.national sets Django up (settings, django.setup()) for every benchmark using it.
 from benchmarks.national import (  # noqa: E402
     LARGE,
     LARGE_CODE,
