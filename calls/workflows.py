@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from calls.access import conflicted_ids
 from calls.models import (
+    AccountLink,
     Application,
     BudgetRow,
     Call,
@@ -343,13 +345,14 @@ def review_submit(
 # --- Proposing -----------------------------------------------------------------------------
 
 
-def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
+def proposals_set(*, call: Call, amounts: dict[int, Decimal | None], user) -> None:
     """Set the coordinator's proposed amounts; refused as a whole if their sum exceeds the
-    money available."""
+    money available, or if `user` declared jäv for any of the call's applications."""
     with transaction.atomic():
         # Lock the call: two coordinators proposing at once would each check their own sum
         # against the stale other and together exceed the money available.
         call = Call.objects.select_for_update().get(pk=call.pk)
+        _decider_check(call, user)
         if call.status == Call.Status.DECIDED:
             raise ValidationError("Utlysningen är redan beslutad.", code="decided")
         applications = {a.pk: a for a in call.applications.submitted()}
@@ -378,6 +381,57 @@ def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
             Application.objects.filter(pk=pk).update(proposed_amount=amount)
 
 
+# --- Linking an account to a recipient ----------------------------------------------------
+
+
+def applicant_link(*, application: Application, user) -> Membership:
+    """The applicant's account becomes the reporter of the recipient the application's
+    organisationsnummer matched: only by this explicit, audited step, never by the match."""
+    with transaction.atomic():
+        # Lock the application: two coordinators linking at once write one audit row each
+        # only if both pass; the membership's unique constraint keeps one membership.
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("recipient", "applicant", "call")
+            .get(pk=application.pk)
+        )
+        recipient = application.recipient
+        if recipient is None:
+            raise ValidationError("Ansökan har ingen mottagare att koppla till.", code="none")
+        if application.pk in conflicted_ids(user, application.call):
+            raise ValidationError(
+                "Du har anmält jäv för ansökan. En annan samordnare måste koppla kontot.",
+                code="conflict",
+            )
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=application.applicant, organisation_id=recipient.organisation_id)
+            .first()
+        )
+        if membership is None:
+            membership = Membership(
+                user=application.applicant, organisation_id=recipient.organisation_id
+            )
+        elif membership.role != Membership.Role.GRANTEE:
+            raise ValidationError(
+                f"Kontot har redan rollen {membership.get_role_display().lower()} i "
+                f"organisationen. Ändra den under Användare.",
+                code="member",
+            )
+        membership.role = Membership.Role.REPORTER
+        membership.recipient = recipient
+        membership.save()
+        # A reporter sees every allocation of the recipient; the grant list is not needed.
+        membership.granted_allocations.clear()
+        AccountLink.objects.create(
+            application=application,
+            recipient=recipient,
+            account=application.applicant,
+            linked_by=user,
+        )
+    return membership
+
+
 # --- Deciding ------------------------------------------------------------------------------
 
 
@@ -400,7 +454,8 @@ def call_decide(
     user,
 ) -> CallDecision:
     """Record the decision; grants become allocations (recipient matched or created, the
-    audit row naming the application); grantees become reporters; letters are sent."""
+        audit row naming the application); each applicant granted money may report on that grant
+    only (a grantee); letters are sent."""
     with transaction.atomic():
         # Lock the call: a second decision (another tab) must wait and then be refused.
         call = (
@@ -408,6 +463,7 @@ def call_decide(
             .select_related("agreement__organisation", "priority_area")
             .get(pk=call.pk)
         )
+        _decider_check(call, user)
         applications = _decidable_applications(call, outcomes)
         decision = CallDecision.objects.create(
             call=call,
@@ -427,6 +483,33 @@ def call_decide(
     for application in applications.values():
         decision_letter_send(application=application, pdf=letters[application.pk])
     return decision
+
+
+def decider_refusal(call: Call, user) -> str:
+    """Why `user` may not decide (or propose amounts for) the call: jäv binds coordinators as
+    it binds reviewers, so another coordinator must. Empty when nothing stands in the way."""
+    conflicted = (
+        Application.objects.filter(
+            conflict_declarations__assignment__call=call,
+            conflict_declarations__assignment__reviewer=user,
+            conflict_declarations__has_conflict=True,
+        )
+        .order_by("pk")
+        .distinct()
+    )
+    names = ", ".join(str(application) for application in conflicted)
+    if not names:
+        return ""
+    return (
+        f"Du har anmält jäv för {names}. En annan samordnare måste föreslå belopp och "
+        f"besluta om utlysningen."
+    )
+
+
+def _decider_check(call: Call, user) -> None:
+    refusal = decider_refusal(call, user)
+    if refusal:
+        raise ValidationError(refusal, code="conflict")
 
 
 def _decidable_applications(call: Call, outcomes: list[Outcome]) -> dict[int, Application]:
@@ -491,17 +574,22 @@ def _grant(call: Call, application: Application, amount: Decimal, user) -> Recip
         f"{application.receipt_number}",
         source=application.audit_source,
     )
-    membership = Membership.objects.filter(
-        user=application.applicant, organisation=organisation
-    ).first()
-    if membership is None:
-        Membership.objects.create(
-            user=application.applicant,
-            organisation=organisation,
-            role=Membership.Role.REPORTER,
-            recipient=recipient,
-        )
+    allocation = Allocation.objects.get(priority_area=call.priority_area, recipient=recipient)
+    _grantee_add(application, allocation)
     return recipient
+
+
+def _grantee_add(application: Application, allocation: Allocation) -> None:
+    """The applicant may report on this grant and nothing else of the recipient: a matching
+    organisationsnummer is public, so it proves nothing about who the applicant speaks for.
+    A member with a role already keeps it; a coordinator links accounts explicitly."""
+    membership, _ = Membership.objects.get_or_create(
+        user=application.applicant,
+        organisation_id=allocation.recipient.organisation_id,
+        defaults={"role": Membership.Role.GRANTEE},
+    )
+    if membership.role == Membership.Role.GRANTEE:
+        membership.granted_allocations.add(allocation)
 
 
 def decision_letter_pdf(application: Application) -> bytes:
