@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -217,6 +217,20 @@ def application_budget_set(*, application: Application, rows: list[dict]) -> Non
     )
 
 
+def application_lock_for_edit(application: Application) -> Application:
+    """Lock the application's row for the rest of the transaction and refuse unless it still
+    takes changes: a draft save racing a submit must not put a submitted, receipted
+    application back to draft (the submit locks the same row)."""
+    current = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
+    if not current.is_editable:
+        raise ValidationError(edit_refusal(current), code="stale")
+    return current
+
+
 def edit_refusal(application: Application) -> str:
     """Why the application cannot change now (it is submitted, or the call no longer accepts)."""
     if application.status != Application.Status.DRAFT:
@@ -310,16 +324,22 @@ def assignments_set(*, call: Call, reviewers: list[User]) -> None:
 def conflict_declare(
     *, assignment: ReviewerAssignment, application: Application, has_conflict: bool, explanation
 ) -> ConflictDeclaration:
+    declared = ValidationError("Jäv är redan anmält för den här ansökan.", code="declared")
     if ConflictDeclaration.objects.filter(assignment=assignment, application=application).exists():
-        raise ValidationError("Jäv är redan anmält för den här ansökan.", code="declared")
+        raise declared
     if has_conflict and not explanation.strip():
         raise ValidationError("Beskriv kort varför du är jävig.", code="explanation")
-    return ConflictDeclaration.objects.create(
-        assignment=assignment,
-        application=application,
-        has_conflict=has_conflict,
-        explanation=explanation.strip(),
-    )
+    try:
+        # A double click passes the check above twice; the unique constraint keeps one.
+        with transaction.atomic():
+            return ConflictDeclaration.objects.create(
+                assignment=assignment,
+                application=application,
+                has_conflict=has_conflict,
+                explanation=explanation.strip(),
+            )
+    except IntegrityError:
+        raise declared from None
 
 
 def review_submit(
