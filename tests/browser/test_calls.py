@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
+from calls.accounts import email_verification_token
 from calls.models import (
     ApplicantProfile,
     Application,
@@ -24,7 +25,7 @@ from calls.models import (
     ConflictDeclaration,
     ReviewerAssignment,
 )
-from calls.workflows import email_verification_token, review_submit
+from calls.workflows import review_submit
 from funds.models import Membership, SurveyCategory
 from tests import factories as f
 from tests.browser.support import DESKTOP, area, describe_violations, run_axe, sign_in
