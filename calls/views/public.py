@@ -53,6 +53,7 @@ def applicant_register_view(request: HttpRequest) -> HttpResponse:
         form = RegisterForm(request.POST)
         if form.is_valid():
             accounts.applicant_register(
+                request=request,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
