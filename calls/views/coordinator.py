@@ -257,6 +257,8 @@ def _ranking_page(
         if row.application.pk in conflicted:
             # Jäv: the coordinator sees neither the score nor how many have reviewed it.
             row.weighted, row.reviews, row.conflict = None, None, True
+    # Nor its place: those rows go last (a stable sort keeps the others in score order).
+    rows.sort(key=lambda row: getattr(row, "conflict", False))
     context = {
         "refusal": decider_refusal(call, request.user),
         "call": call,

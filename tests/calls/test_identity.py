@@ -189,6 +189,7 @@ def test_a_removed_reviewer_loses_the_attachments_at_once(reviewed):
 def test_a_coordinator_with_jav_neither_sees_scores_nor_decides(reviewed):
     org, call, application = reviewed["org"], reviewed["call"], reviewed["application"]
     javig, other = f.user(org, "coordinator"), f.user(org, "coordinator")
+    kajen = f.application(call, organisation_name="Föreningen Kajen")
     assignment = ReviewerAssignment.objects.create(call=call, reviewer=javig)
     ConflictDeclaration.objects.create(
         assignment=assignment, application=application, has_conflict=True, explanation="Ordförande"
@@ -199,6 +200,10 @@ def test_a_coordinator_with_jav_neither_sees_scores_nor_decides(reviewed):
     assert client.get(reviewed["url"]).status_code == 404
     ranking = client.get(f"{base}rangordning/").content.decode()
     assert "Jäv" in ranking and "En annan samordnare måste" in ranking
+    # Last in the table, so its place tells nothing about its score.
+    assert ranking.index(f"ansokningar/{application.pk}/") > ranking.index(
+        f"ansokningar/{kajen.pk}/"
+    )
     posted = client.post(f"{base}rangordning/", {f"amount_{application.pk}": "1000"})
     assert posted.status_code == 400
     application.refresh_from_db()
@@ -213,5 +218,8 @@ def test_a_coordinator_with_jav_neither_sees_scores_nor_decides(reviewed):
     call.refresh_from_db()
     assert call.status == Call.Status.CLOSED
     # Another coordinator decides.
-    _decide(call, [Outcome(application.pk, False, Decimal("0"), "Utanför syftet")], other)
+    outcomes = [
+        Outcome(a.pk, False, Decimal("0"), "Utanför syftet") for a in call.applications.all()
+    ]
+    _decide(call, outcomes, other)
     assert Application.objects.get(pk=application.pk).status == Application.Status.REJECTED
