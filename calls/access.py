@@ -53,19 +53,44 @@ def is_editor(user, agreement: Agreement) -> bool:
     ).exists()
 
 
+def conflicted_ids(user, call: Call) -> set[int]:
+    """The call's applications for which `user` (reviewer or coordinator) declared jäv."""
+    return set(
+        ConflictDeclaration.objects.filter(
+            assignment__call=call, assignment__reviewer=user, has_conflict=True
+        ).values_list("application_id", flat=True)
+    )
+
+
+def cleared_editor(user, application: Application) -> bool:
+    """A coordinator of the organisation who has not declared jäv for this application."""
+    return is_editor(user, application.call.agreement) and application.pk not in conflicted_ids(
+        user, application.call
+    )
+
+
 def cleared_reviewer(user, application: Application) -> bool:
-    """Assigned to the call and has declared no jäv for this application."""
-    return ConflictDeclaration.objects.filter(
-        assignment__call_id=application.call_id,
-        assignment__reviewer=user,
-        application=application,
-        has_conflict=False,
+    """Still a member of the organisation, assigned to the call and has declared no jäv for
+    this application: removing the membership ends the access at once."""
+    member = Membership.objects.filter(
+        user=user,
+        organisation_id=application.call.agreement.organisation_id,
+        role__in=VIEWER_ROLES,
     ).exists()
+    return (
+        member
+        and ConflictDeclaration.objects.filter(
+            assignment__call_id=application.call_id,
+            assignment__reviewer=user,
+            application=application,
+            has_conflict=False,
+        ).exists()
+    )
 
 
 def viewable_application(request: HttpRequest, application_id: int) -> Application:
-    """For files: the applicant, the organisation's coordinators, or a reviewer cleared of
-    jäv for it. Everyone else gets 404, like the pages."""
+    """For files: the applicant, the organisation's coordinators, or a reviewer, each only
+    while a member and cleared of jäv for it. Everyone else gets 404, like the pages."""
     application = get_object_or_404(
         Application.objects.select_related("call__agreement__organisation"), pk=application_id
     )
@@ -73,7 +98,7 @@ def viewable_application(request: HttpRequest, application_id: int) -> Applicati
     if application.applicant_id == user.pk:
         return application
     if application.status != Application.Status.DRAFT and (
-        is_editor(user, application.call.agreement) or cleared_reviewer(user, application)
+        cleared_editor(user, application) or cleared_reviewer(user, application)
     ):
         return application
     raise Http404

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from config.fields import BoundedTextField
 from funds.models import (
     Agreement,
+    AppendOnly,
     PriorityArea,
     Recipient,
     SurveyCategory,
@@ -433,3 +434,31 @@ class DecisionLetter(models.Model):
 
     def __str__(self) -> str:
         return f"Beslutsbrev: {self.application}"
+
+
+class AccountLink(AppendOnly):
+    """A coordinator's decision that an applicant's account speaks for an existing recipient
+    (after checking it outside the system): the account becomes the recipient's reporter.
+    A matching organisationsnummer alone never does this. Never edited or deleted."""
+
+    application = models.ForeignKey(
+        Application, models.PROTECT, related_name="account_links", verbose_name=_("ansökan")
+    )
+    recipient = models.ForeignKey(
+        Recipient, models.PROTECT, related_name="account_links", verbose_name=_("mottagare")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("konto")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("kopplat av")
+    )
+    linked_at = models.DateTimeField(_("kopplat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("koppling av konto till mottagare")
+        verbose_name_plural = _("kopplingar av konton till mottagare")
+        ordering = ["-linked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.recipient}"

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from calls.models import Application, Call, Review, Score
 from funds.balance import BalanceLine, agreement_balance
-from funds.models import ZERO, Agreement, PriorityArea
+from funds.models import ZERO, Agreement, Membership, PriorityArea, Recipient
 
 
 def reserved_by_calls(agreement: Agreement) -> dict[int, Decimal]:
@@ -97,3 +97,17 @@ def submitted_reviews(application: Application) -> QuerySet[Review]:
         .select_related("assignment__reviewer")
         .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
     )
+
+
+def recipient_suggestion(application: Application) -> Recipient | None:
+    """The existing recipient whose organisationsnummer the submitted application gave, while
+    the applicant's account is not linked to it. An organisationsnummer is public: this is a
+    suggestion for the coordinator to check, never proof of who the applicant speaks for."""
+    if application.status != Application.Status.SUBMITTED or application.recipient_id is None:
+        return None
+    linked = Membership.objects.filter(
+        user_id=application.applicant_id,
+        recipient_id=application.recipient_id,
+        role=Membership.Role.REPORTER,
+    ).exists()
+    return None if linked else application.recipient

@@ -53,6 +53,11 @@ urlpatterns = [
         coordinator.call_application,
         name="call_application",
     ),
+    path(
+        f"{CALL}ansokningar/<int:application_id>/koppla/",
+        coordinator.call_application_link,
+        name="call_application_link",
+    ),
     path(f"{CALL}rangordning/", coordinator.call_ranking, name="call_ranking"),
     path(f"{CALL}beslut/", coordinator.call_decision, name="call_decision"),
     path(f"{CALL}diarium.xlsx", coordinator.call_export_xlsx, name="call_export_xlsx"),

@@ -13,19 +13,16 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from calls.access import conflicted_ids
 from calls.models import (
+    AccountLink,
     Application,
     BudgetRow,
     Call,
@@ -102,56 +99,6 @@ def call_set_status(*, call: Call, status: str) -> Call:
     return call
 
 
-# --- Applicant accounts --------------------------------------------------------------------
-
-
-class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
-    """One-time: the token covers is_active, so it stops working once the account is active."""
-
-    key_salt = "calls.EmailVerificationTokenGenerator"
-
-    def _make_hash_value(self, user, timestamp) -> str:
-        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
-
-
-email_verification_token = EmailVerificationTokenGenerator()
-
-
-def applicant_register(*, email: str, name: str, phone: str, password: str) -> User:
-    """An inactive account and a one-time link to activate it, sent to the address."""
-    from calls.models import ApplicantProfile
-
-    first, _, last = name.strip().partition(" ")
-    with transaction.atomic():
-        user = User.objects.create_user(
-            username=email, email=email, password=password, first_name=first, last_name=last
-        )
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        ApplicantProfile.objects.create(user=user, phone=phone)
-    link = settings.SITE_URL + reverse(
-        "applicant_verify",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": email_verification_token.make_token(user),
-        },
-    )
-    send_mail(
-        "Bekräfta din e-postadress",
-        render_to_string("calls/email_verify.txt", {"user": user, "link": link}),
-        None,
-        [email],
-    )
-    return user
-
-
-def applicant_activate(*, user: User) -> None:
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    user.applicant_profile.verified_at = timezone.now()
-    user.applicant_profile.save(update_fields=["verified_at"])
-
-
 # --- Applying ------------------------------------------------------------------------------
 
 
@@ -213,6 +160,20 @@ def application_budget_set(*, application: Application, rows: list[dict]) -> Non
     BudgetRow.objects.bulk_create(
         BudgetRow(application=application, position=index, **row) for index, row in enumerate(rows)
     )
+
+
+def application_lock_for_edit(application: Application) -> Application:
+    """Lock the application's row for the rest of the transaction and refuse unless it still
+    takes changes: a draft save racing a submit must not put a submitted, receipted
+    application back to draft (the submit locks the same row)."""
+    current = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
+    if not current.is_editable:
+        raise ValidationError(edit_refusal(current), code="stale")
+    return current
 
 
 def edit_refusal(application: Application) -> str:
@@ -308,16 +269,22 @@ def assignments_set(*, call: Call, reviewers: list[User]) -> None:
 def conflict_declare(
     *, assignment: ReviewerAssignment, application: Application, has_conflict: bool, explanation
 ) -> ConflictDeclaration:
+    declared = ValidationError("Jäv är redan anmält för den här ansökan.", code="declared")
     if ConflictDeclaration.objects.filter(assignment=assignment, application=application).exists():
-        raise ValidationError("Jäv är redan anmält för den här ansökan.", code="declared")
+        raise declared
     if has_conflict and not explanation.strip():
         raise ValidationError("Beskriv kort varför du är jävig.", code="explanation")
-    return ConflictDeclaration.objects.create(
-        assignment=assignment,
-        application=application,
-        has_conflict=has_conflict,
-        explanation=explanation.strip(),
-    )
+    try:
+        # A double click passes the check above twice; the unique constraint keeps one.
+        with transaction.atomic():
+            return ConflictDeclaration.objects.create(
+                assignment=assignment,
+                application=application,
+                has_conflict=has_conflict,
+                explanation=explanation.strip(),
+            )
+    except IntegrityError:
+        raise declared from None
 
 
 def review_submit(
@@ -343,13 +310,14 @@ def review_submit(
 # --- Proposing -----------------------------------------------------------------------------
 
 
-def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
+def proposals_set(*, call: Call, amounts: dict[int, Decimal | None], user) -> None:
     """Set the coordinator's proposed amounts; refused as a whole if their sum exceeds the
-    money available."""
+    money available, or if `user` declared jäv for any of the call's applications."""
     with transaction.atomic():
         # Lock the call: two coordinators proposing at once would each check their own sum
         # against the stale other and together exceed the money available.
         call = Call.objects.select_for_update().get(pk=call.pk)
+        _decider_check(call, user)
         if call.status == Call.Status.DECIDED:
             raise ValidationError("Utlysningen är redan beslutad.", code="decided")
         applications = {a.pk: a for a in call.applications.submitted()}
@@ -378,6 +346,57 @@ def proposals_set(*, call: Call, amounts: dict[int, Decimal | None]) -> None:
             Application.objects.filter(pk=pk).update(proposed_amount=amount)
 
 
+# --- Linking an account to a recipient ----------------------------------------------------
+
+
+def applicant_link(*, application: Application, user) -> Membership:
+    """The applicant's account becomes the reporter of the recipient the application's
+    organisationsnummer matched: only by this explicit, audited step, never by the match."""
+    with transaction.atomic():
+        # Lock the application: two coordinators linking at once write one audit row each
+        # only if both pass; the membership's unique constraint keeps one membership.
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("recipient", "applicant", "call")
+            .get(pk=application.pk)
+        )
+        recipient = application.recipient
+        if recipient is None:
+            raise ValidationError("Ansökan har ingen mottagare att koppla till.", code="none")
+        if application.pk in conflicted_ids(user, application.call):
+            raise ValidationError(
+                "Du har anmält jäv för ansökan. En annan samordnare måste koppla kontot.",
+                code="conflict",
+            )
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=application.applicant, organisation_id=recipient.organisation_id)
+            .first()
+        )
+        if membership is None:
+            membership = Membership(
+                user=application.applicant, organisation_id=recipient.organisation_id
+            )
+        elif membership.role != Membership.Role.GRANTEE:
+            raise ValidationError(
+                f"Kontot har redan rollen {membership.get_role_display().lower()} i "
+                f"organisationen. Ändra den under Användare.",
+                code="member",
+            )
+        membership.role = Membership.Role.REPORTER
+        membership.recipient = recipient
+        membership.save()
+        # A reporter sees every allocation of the recipient; the grant list is not needed.
+        membership.granted_allocations.clear()
+        AccountLink.objects.create(
+            application=application,
+            recipient=recipient,
+            account=application.applicant,
+            linked_by=user,
+        )
+    return membership
+
+
 # --- Deciding ------------------------------------------------------------------------------
 
 
@@ -400,7 +419,8 @@ def call_decide(
     user,
 ) -> CallDecision:
     """Record the decision; grants become allocations (recipient matched or created, the
-    audit row naming the application); grantees become reporters; letters are sent."""
+        audit row naming the application); each applicant granted money may report on that grant
+    only (a grantee); letters are sent."""
     with transaction.atomic():
         # Lock the call: a second decision (another tab) must wait and then be refused.
         call = (
@@ -408,6 +428,7 @@ def call_decide(
             .select_related("agreement__organisation", "priority_area")
             .get(pk=call.pk)
         )
+        _decider_check(call, user)
         applications = _decidable_applications(call, outcomes)
         decision = CallDecision.objects.create(
             call=call,
@@ -427,6 +448,33 @@ def call_decide(
     for application in applications.values():
         decision_letter_send(application=application, pdf=letters[application.pk])
     return decision
+
+
+def decider_refusal(call: Call, user) -> str:
+    """Why `user` may not decide (or propose amounts for) the call: jäv binds coordinators as
+    it binds reviewers, so another coordinator must. Empty when nothing stands in the way."""
+    conflicted = (
+        Application.objects.filter(
+            conflict_declarations__assignment__call=call,
+            conflict_declarations__assignment__reviewer=user,
+            conflict_declarations__has_conflict=True,
+        )
+        .order_by("pk")
+        .distinct()
+    )
+    names = ", ".join(str(application) for application in conflicted)
+    if not names:
+        return ""
+    return (
+        f"Du har anmält jäv för {names}. En annan samordnare måste föreslå belopp och "
+        f"besluta om utlysningen."
+    )
+
+
+def _decider_check(call: Call, user) -> None:
+    refusal = decider_refusal(call, user)
+    if refusal:
+        raise ValidationError(refusal, code="conflict")
 
 
 def _decidable_applications(call: Call, outcomes: list[Outcome]) -> dict[int, Application]:
@@ -491,17 +539,22 @@ def _grant(call: Call, application: Application, amount: Decimal, user) -> Recip
         f"{application.receipt_number}",
         source=application.audit_source,
     )
-    membership = Membership.objects.filter(
-        user=application.applicant, organisation=organisation
-    ).first()
-    if membership is None:
-        Membership.objects.create(
-            user=application.applicant,
-            organisation=organisation,
-            role=Membership.Role.REPORTER,
-            recipient=recipient,
-        )
+    allocation = Allocation.objects.get(priority_area=call.priority_area, recipient=recipient)
+    _grantee_add(application, allocation)
     return recipient
+
+
+def _grantee_add(application: Application, allocation: Allocation) -> None:
+    """The applicant may report on this grant and nothing else of the recipient: a matching
+    organisationsnummer is public, so it proves nothing about who the applicant speaks for.
+    A member with a role already keeps it; a coordinator links accounts explicitly."""
+    membership, _ = Membership.objects.get_or_create(
+        user=application.applicant,
+        organisation_id=allocation.recipient.organisation_id,
+        defaults={"role": Membership.Role.GRANTEE},
+    )
+    if membership.role == Membership.Role.GRANTEE:
+        membership.granted_allocations.add(allocation)
 
 
 def decision_letter_pdf(application: Application) -> bytes:

@@ -313,6 +313,13 @@ AXES_VERBOSE = False
 # How many reverse proxies (load balancer, TLS terminator) append to X-Forwarded-For in front
 # of the app. 0: the client is REMOTE_ADDR and the header is ignored, since anyone can send it.
 SIGNIN_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# Password reset and sign-up verification mails per hour, per address and per client
+# (signin/ratelimit.py). Counted in the cache: per worker with the default local-memory
+# cache, so with N workers a client gets at most N times these (docs/operations.md).
+MAIL_LIMIT_PER_ADDRESS = env_int("DJANGO_MAIL_LIMIT_PER_ADDRESS", 3)
+MAIL_LIMIT_PER_CLIENT = env_int("DJANGO_MAIL_LIMIT_PER_CLIENT", 10)
+if min(MAIL_LIMIT_PER_ADDRESS, MAIL_LIMIT_PER_CLIENT) < 1:
+    raise ImproperlyConfigured("The DJANGO_MAIL_LIMIT_* values must be at least 1.")
 
 # Sessions end when the browser closes, or after this many minutes without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

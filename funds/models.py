@@ -148,6 +148,10 @@ class Membership(models.Model):
         COORDINATOR = "coordinator", _("Samordnare")
         REPORTER = "reporter", _("Rapportör")
         READER = "reader", _("Läsare")
+        # An applicant granted money after a call: reports on those grants and nothing else
+        # of the recipient (its other years, areas and plans) until a coordinator links the
+        # account to the recipient.
+        GRANTEE = "grantee", _("Bidragsmottagare")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,6 +171,13 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("mottagare"),
         help_text=_("Krävs för rapportörer: den mottagare de rapporterar för."),
+    )
+    granted_allocations = models.ManyToManyField(
+        "Allocation",
+        blank=True,
+        related_name="grantees",
+        verbose_name=_("beviljade fördelningar"),
+        help_text=_("För bidragsmottagare: de fördelningar kontot får redovisa."),
     )
 
     class Meta:

@@ -43,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "funds/no_agreement.html")
     code, year = agreement.organisation.code, agreement.year
     reporter = Membership.objects.filter(
-        user=request.user, organisation=agreement.organisation, role=Membership.Role.REPORTER
+        user=request.user,
+        organisation=agreement.organisation,
+        role__in=[Membership.Role.REPORTER, Membership.Role.GRANTEE],
     ).exists()
     return redirect("followup_list" if reporter else "year_overview", code=code, year=year)
 

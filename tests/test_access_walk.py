@@ -181,3 +181,100 @@ def test_public_open_data_pages_show_no_draft_year(client, victim):
     ):
         url = reverse(name, args=[victim["code"], victim["year"]])
         assert client.get(url).status_code == 404, name
+
+
+def _walk_refused(client, samples, allowed: set[str] = frozenset()) -> None:
+    """Every URL answers 403/404/405 to `client` (GET and POST), except the route names in
+    `allowed` (the caller's own pages, checked by the test itself)."""
+    for pattern, route in _patterns():
+        if pattern.name in PUBLIC or pattern.name in allowed:
+            continue
+        names = list(pattern.pattern.converters)
+        url = reverse(pattern.name, kwargs={k: samples[k] for k in names})
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (403, 404, 405), (route, method, response.status_code)
+
+
+def test_a_removed_member_sees_nothing_any_more(client, victim):
+    """A reviewer of the victim's call, cleared of jäv, whose membership is then removed."""
+    from calls.models import Application, ConflictDeclaration, ReviewerAssignment
+
+    org_id = Application.objects.get(pk=victim["application_id"]).call.agreement.organisation_id
+    reviewer = f.user()
+    membership = Membership.objects.create(
+        user=reviewer, organisation_id=org_id, role=Membership.Role.READER
+    )
+    assignment = ReviewerAssignment.objects.create(call_id=victim["call_id"], reviewer=reviewer)
+    ConflictDeclaration.objects.create(
+        assignment=assignment, application_id=victim["application_id"], has_conflict=False
+    )
+    client.force_login(reviewer)
+    attachment = f"/ansokningar/{victim['application_id']}/bilagor/{victim['attachment_id']}/"
+    assert client.get(attachment).status_code == 200
+    membership.delete()
+    _walk_refused(client, victim)
+
+
+def test_a_coordinator_with_jav_reaches_nothing_of_that_application(client, victim):
+    from calls.models import Application, ConflictDeclaration, ReviewerAssignment
+
+    application = Application.objects.get(pk=victim["application_id"])
+    coordinator = f.user(application.call.agreement.organisation, "coordinator")
+    assignment = ReviewerAssignment.objects.create(call_id=victim["call_id"], reviewer=coordinator)
+    ConflictDeclaration.objects.create(
+        assignment=assignment, application=application, has_conflict=True, explanation="Jäv"
+    )
+    client.force_login(coordinator)
+    for pattern, route in _patterns():
+        names = list(pattern.pattern.converters)
+        if "application_id" not in names:
+            continue
+        url = reverse(pattern.name, kwargs={k: victim[k] for k in names})
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (403, 404, 405), (route, method, response.status_code)
+            assert application.description not in response.content.decode(errors="replace")
+
+
+def test_a_grantee_matched_by_number_reaches_only_the_grant(client, victim):
+    """An applicant who applied with the victim recipient's organisationsnummer and was
+    granted money in another area: the grant's follow-up and nothing else."""
+    import datetime
+    from decimal import Decimal
+
+    from calls.models import Call
+    from calls.workflows import Outcome, call_decide
+    from funds.models import Agreement, Recipient
+
+    recipient = Recipient.objects.get(pk=victim["recipient_id"])
+    recipient.organisation_number = f.luhn_number("802333333")
+    recipient.save()
+    agreement = Agreement.objects.get(organisation__code=victim["code"], year=victim["year"])
+    call = f.call(f.area(agreement, "1000.00"), "100.00")
+    application = f.application(
+        call,
+        organisation_number=recipient.organisation_number,
+        recipient=recipient,
+        amount_requested=Decimal("100.00"),
+    )
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.CLOSED)
+    call.refresh_from_db()
+    call_decide(
+        call=call,
+        outcomes=[Outcome(application.pk, True, Decimal("100.00"), "Bra")],
+        registry_number="Dnr 1",
+        decided_on=datetime.date(2024, 4, 2),
+        announced_on=datetime.date(2024, 4, 3),
+        decided_by="Förvaltningschefen",
+        user=f.user(agreement.organisation, "coordinator"),
+    )
+    client.force_login(application.applicant)
+    # The list of the year's reports answers (it lists the grant); the recipient's own
+    # allocation, the sample, is 404 on every follow-up page. As an applicant the account
+    # still lists its own applications and may apply to the open call.
+    _walk_refused(
+        client, victim, allowed={"followup_list", "application_list", "application_start"}
+    )
+    listing = client.get(reverse("followup_list", args=[victim["code"], victim["year"]]))
+    assert f"/redovisning/{victim['allocation_id']}/" not in listing.content.decode()

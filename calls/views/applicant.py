@@ -19,6 +19,7 @@ from calls.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Application, Att
 from calls.pages import file_response
 from calls.workflows import (
     application_budget_set,
+    application_lock_for_edit,
     application_problems,
     application_submit,
     deadline_refusal,
@@ -90,11 +91,17 @@ def _application_page(
     )
 
 
-def _draft_save(form: ApplicationForm, budget: BudgetFormSet) -> None:
-    """The answers and the budget are saved together or not at all."""
-    with transaction.atomic():
-        form.save()
-        application_budget_set(application=form.instance, rows=budget_from(budget))
+def _draft_save(form: ApplicationForm, budget: BudgetFormSet) -> str:
+    """The answers and the budget are saved together or not at all, under the row lock;
+    returns why nothing was saved (submitted or closed meanwhile), or ""."""
+    try:
+        with transaction.atomic():
+            application_lock_for_edit(form.instance)
+            form.save()
+            application_budget_set(application=form.instance, rows=budget_from(budget))
+    except ValidationError as refused:
+        return refused.messages[0]
+    return ""
 
 
 @login_required
@@ -112,7 +119,10 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         return _application_page(request, application, form, budget, refusal=refusal)
     if not (form.is_valid() and budget.is_valid()):
         return _application_page(request, application, form, budget)
-    _draft_save(form, budget)
+    refusal = _draft_save(form, budget)
+    if refusal:
+        application.refresh_from_db()
+        return _application_page(request, application, form, budget, refusal=refusal)
     if request.POST.get("action") != "submit":
         messages.success(request, "Utkastet är sparat. Du kan fortsätta senare.")
         return redirect("application_edit", application_id=application.pk)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from calls import access
@@ -21,12 +22,20 @@ from calls.forms import (
 )
 from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
 from calls.pages import file_response, form_saved, year_context
-from calls.queries import call_available, ranking, reservation_lines, submitted_reviews
+from calls.queries import (
+    call_available,
+    ranking,
+    recipient_suggestion,
+    reservation_lines,
+    submitted_reviews,
+)
 from calls.workflows import (
+    applicant_link,
     assignments_set,
     call_decide,
     call_save,
     call_set_status,
+    decider_refusal,
     proposals_set,
 )
 from funds.access import VIEWER_ROLES, agreement_for_user, can_edit
@@ -175,13 +184,26 @@ def call_reviewers(request: HttpRequest, code: str, year: int, call_id: int) -> 
     return redirect("call_detail", code=code, year=year, call_id=call.pk)
 
 
+def _cleared_application(request: HttpRequest, call: Call, application_id: int) -> Application:
+    """A submitted application of the call, unless the coordinator declared jäv for it."""
+    application = get_object_or_404(
+        call.applications.submitted().select_related("recipient", "applicant"), pk=application_id
+    )
+    if application.pk in access.conflicted_ids(request.user, call):
+        raise PermissionDenied(
+            "Du har anmält jäv för den här ansökan och kan inte se den eller dess bedömningar."
+        )
+    return application
+
+
 @login_required
 @require_safe
 def call_application(
     request: HttpRequest, code: str, year: int, call_id: int, application_id: int
 ) -> HttpResponse:
     call = access.call_for_editor(request, code, year, call_id)
-    application = get_object_or_404(call.applications.submitted(), pk=application_id)
+    application = _cleared_application(request, call, application_id)
+    link_url = reverse("call_application_link", args=[code, year, call.pk, application.pk])
     return render(
         request,
         "calls/call_application.html",
@@ -191,7 +213,37 @@ def call_application(
             "application": application,
             "reviews": submitted_reviews(application),
             "show_contact": True,
+            "suggestion": recipient_suggestion(application),
+            "link_url": link_url,
+            "links": application.account_links.select_related("recipient", "linked_by"),
         },
+    )
+
+
+@login_required
+def call_application_link(
+    request: HttpRequest, code: str, year: int, call_id: int, application_id: int
+) -> HttpResponse:
+    """Confirm, then link the applicant's account to the recipient its number matched."""
+    call = access.call_for_editor(request, code, year, call_id)
+    application = _cleared_application(request, call, application_id)
+    if application.recipient is None:
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            applicant_link(application=application, user=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, f"Kontot är kopplat till {application.recipient.name} som rapportör."
+            )
+            return redirect("call_application", code, year, call.pk, application.pk)
+    context = {**year_context(call.agreement), "call": call, "application": application}
+    context.update(recipient=application.recipient, extra_errors=errors)
+    return render(
+        request, "calls/call_application_link.html", context, status=400 if errors else 200
     )
 
 
@@ -199,9 +251,16 @@ def _ranking_page(
     request: HttpRequest, call: Call, form: ProposalForm, status: int = 200
 ) -> HttpResponse:
     rows = ranking(call)
+    conflicted = access.conflicted_ids(request.user, call)
     for row in rows:
         row.field = form[f"amount_{row.application.pk}"]
+        if row.application.pk in conflicted:
+            # Jäv: the coordinator sees neither the score nor how many have reviewed it.
+            row.weighted, row.reviews, row.conflict = None, None, True
+    # Nor its place: those rows go last (a stable sort keeps the others in score order).
+    rows.sort(key=lambda row: getattr(row, "conflict", False))
     context = {
+        "refusal": decider_refusal(call, request.user),
         "call": call,
         "rows": rows,
         "requested_total": sum((r.application.amount_requested or ZERO for r in rows), ZERO),
@@ -226,7 +285,7 @@ def call_ranking(request: HttpRequest, code: str, year: int, call_id: int) -> Ht
     form = ProposalForm(request.POST, applications=applications)
 
     def save() -> None:
-        proposals_set(call=call, amounts=form.amounts())
+        proposals_set(call=call, amounts=form.amounts(), user=request.user)
 
     if form_saved(request, form, save, "De föreslagna beloppen är sparade."):
         return redirect("call_ranking", code=code, year=year, call_id=call.pk)
@@ -244,6 +303,7 @@ def _decision_page(
             "call": call,
             "form": form,
             "available": call_available(call),
+            "refusal": decider_refusal(call, request.user),
         },
         status=status,
     )
@@ -255,6 +315,8 @@ def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> H
     if call.status == Call.Status.DECIDED:
         return redirect("call_detail", code=code, year=year, call_id=call.pk)
     ranked = [row.application for row in ranking(call)]
+    for application in ranked:
+        application.suggestion = recipient_suggestion(application)
     if request.method != "POST":
         form = DecisionForm(applications=ranked, initial=DecisionForm.initial_for(call))
         return _decision_page(request, call, form)

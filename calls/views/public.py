@@ -12,10 +12,10 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_safe
 
-from calls import access, workflows
+from calls import access, accounts
+from calls.accounts import applicant_activate, email_verification_token
 from calls.forms import RegisterForm
 from calls.models import Application, Call
-from calls.workflows import applicant_activate, email_verification_token
 
 
 @require_safe
@@ -52,7 +52,8 @@ def applicant_register_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():
-            workflows.applicant_register(
+            accounts.applicant_register(
+                request=request,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -39,14 +40,17 @@ def _conflict_page(
     """Before anything else a reviewer declares whether they have a conflict of interest."""
     form = ConflictForm(request.POST or None)
     status = 200
+
+    def save() -> None:
+        conflict_declare(
+            assignment=assignment,
+            application=application,
+            has_conflict=form.cleaned_data["has_conflict"],
+            explanation=form.cleaned_data["explanation"],
+        )
+
     if request.method == "POST":
-        if form.is_valid():
-            conflict_declare(
-                assignment=assignment,
-                application=application,
-                has_conflict=form.cleaned_data["has_conflict"],
-                explanation=form.cleaned_data["explanation"],
-            )
+        if form_saved(request, form, save, "Din jävsdeklaration är sparad."):
             return redirect(request.path)
         status = 400
     return render(request, "calls/review_conflict.html", {**context, "form": form}, status=status)
@@ -95,6 +99,10 @@ def review_application(
     context = {**year_context(call.agreement), "call": call, "application": application}
     if declaration is None:
         return _conflict_page(request, assignment, application, context)
+    if request.method == "POST" and "has_conflict" in request.POST:
+        # The same declaration posted twice (a double click): the first one stands.
+        messages.info(request, "Jäv är redan anmält för den här ansökan.")
+        return redirect(request.path)
     if declaration.has_conflict:
         raise PermissionDenied(
             "Du har anmält jäv för den här ansökan och kan inte se eller bedöma den."

@@ -105,8 +105,8 @@ def _per_reporter(
     agreement: Agreement, allocations: list[Allocation], run: ReminderRun
 ) -> dict[int, tuple[Membership, list[Allocation]]]:
     """Each reporter with an e-mail address (by user id) and the allocations they report for:
-    their recipient's, and those of every unit merged into it. Allocations nobody reports
-    for are noted in `run`."""
+    their recipient's, and those of every unit merged into it; each grantee and the
+    allocations they were granted. Allocations nobody reports for are noted in `run`."""
     successor = dict(
         Recipient.objects.filter(organisation=agreement.organisation_id).values_list(
             "pk", "successor_id"
@@ -121,10 +121,20 @@ def _per_reporter(
         if membership.user.email:
             reporters[membership.recipient_id].append(membership)
 
+    # Grantees (after a call) are reminded of the allocations they were granted, only.
+    grantees: dict[int, list[Membership]] = defaultdict(list)
+    for grant in Membership.granted_allocations.through.objects.filter(
+        membership__organisation=agreement.organisation_id,
+        membership__role=Membership.Role.GRANTEE,
+        membership__user__is_active=True,
+    ).select_related("membership__user"):
+        if grant.membership.user.email:
+            grantees[grant.allocation_id].append(grant.membership)
+
     per_user: dict[int, tuple[Membership, list[Allocation]]] = {}
     for allocation in allocations:
         # The recipient's own reporters and those of every successor it was merged into.
-        found, current, seen = [], allocation.recipient_id, set()
+        found, current, seen = list(grantees.get(allocation.pk, [])), allocation.recipient_id, set()
         while current is not None and current not in seen:
             seen.add(current)
             found += reporters.get(current, [])

@@ -68,32 +68,29 @@ from funds.pages import workflow_post
 from plans.models import PlanPriority
 
 REPORTER = Membership.Role.REPORTER
-# Reporters and coordinators write reports; readers only read them.
-REPORT_WRITERS = EDITOR_ROLES | {REPORTER}
-REPORT_READERS = VIEWER_ROLES | {REPORTER}
+GRANTEE = Membership.Role.GRANTEE
+# Reporters, grantees and coordinators write reports; readers only read them.
+REPORT_WRITERS = EDITOR_ROLES | {REPORTER, GRANTEE}
+REPORT_READERS = VIEWER_ROLES | {REPORTER, GRANTEE}
 FORM = "funds/followup_form.html"
 BOARD = "funds/followup_board.html"
 
 
-def _visible_recipient_ids(request: HttpRequest, agreement: Agreement) -> set[int] | None:
-    """None for roles that see every recipient; a reporter sees their recipient and every
-    predecessor merged into it."""
-    if agreement.user_role != REPORTER:
-        return None
-    membership = Membership.objects.select_related("recipient").get(
-        user=request.user, organisation=agreement.organisation_id
-    )
-    return membership.recipient.lineage_ids()
-
-
 def _allocations(request: HttpRequest, agreement: Agreement) -> QuerySet[Allocation]:
+    """Every allocation of the year for roles that see every recipient; a reporter sees their
+    recipient's and every predecessor's merged into it; a grantee only the allocations their
+    granted applications made (never the recipient's other money or years)."""
     allocations = Allocation.objects.filter(priority_area__agreement=agreement).select_related(
         "recipient", "priority_area", "follow_up"
     )
-    ids = _visible_recipient_ids(request, agreement)
-    if ids is not None:
-        allocations = allocations.filter(recipient__in=ids)
-    return allocations
+    if agreement.user_role not in (REPORTER, GRANTEE):
+        return allocations
+    membership = Membership.objects.select_related("recipient").get(
+        user=request.user, organisation=agreement.organisation_id
+    )
+    if agreement.user_role == GRANTEE:
+        return allocations.filter(grantees=membership)
+    return allocations.filter(recipient__in=membership.recipient.lineage_ids())
 
 
 def _get_allocation_for_user(

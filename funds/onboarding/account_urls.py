@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from funds.onboarding.views_members import InvitationAcceptView
+from signin.ratelimit import LimitedPasswordResetForm
 
 urlpatterns = [
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -16,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(
             subject_template_name="registration/password_reset_subject.txt",
             email_template_name="registration/password_reset_email.txt",
+            form_class=LimitedPasswordResetForm,
         ),
         name="password_reset",
     ),

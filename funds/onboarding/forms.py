@@ -319,6 +319,10 @@ class RecipientImportForm(forms.Form):
 # --- Members -------------------------------------------------------------------------------
 
 
+# A grantee's access comes from a call's decision, never from an invitation or a role change.
+INVITABLE_ROLES = [c for c in Membership.Role.choices if c[0] != Membership.Role.GRANTEE]
+
+
 class _RoleMixin:
     def _setup_role(self, organisation: Organisation) -> None:
         self.fields["recipient"].queryset = Recipient.objects.filter(
@@ -339,7 +343,7 @@ class InviteForm(_RoleMixin, forms.Form):
     email = forms.EmailField(label="E-postadress", max_length=254)
     first_name = forms.CharField(label="Förnamn", max_length=150, required=False)
     last_name = forms.CharField(label="Efternamn", max_length=150, required=False)
-    role = forms.ChoiceField(label="Roll", choices=Membership.Role.choices)
+    role = forms.ChoiceField(label="Roll", choices=INVITABLE_ROLES)
     recipient = forms.ModelChoiceField(label="Mottagare", queryset=Recipient.objects.none())
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
@@ -367,7 +371,7 @@ class MembershipForm(_RoleMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._setup_role(self.instance.organisation)
-        self.fields["role"].choices = Membership.Role.choices
+        self.fields["role"].choices = INVITABLE_ROLES
 
     def clean(self) -> dict:
         return self._check_role(super().clean())

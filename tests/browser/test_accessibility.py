@@ -105,6 +105,7 @@ NOT_PAGES = {
     "call_edit": "axe and 320 px in tests/browser/test_calls.py",
     "call_detail": "axe and 320 px in tests/browser/test_calls.py",
     "call_application": "axe and 320 px in tests/browser/test_calls.py",
+    "call_application_link": "axe and 320 px in tests/browser/test_calls.py",
     "call_ranking": "axe and 320 px in tests/browser/test_calls.py",
     "call_decision": "axe and 320 px in tests/browser/test_calls.py",
     "review_list": "axe and 320 px in tests/browser/test_calls.py",

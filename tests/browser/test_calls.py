@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
+from calls.accounts import email_verification_token
 from calls.models import (
     ApplicantProfile,
     Application,
@@ -24,8 +25,8 @@ from calls.models import (
     ConflictDeclaration,
     ReviewerAssignment,
 )
-from calls.workflows import email_verification_token, review_submit
-from funds.models import Membership, SurveyCategory
+from calls.workflows import review_submit
+from funds.models import Membership, Recipient, SurveyCategory
 from tests import factories as f
 from tests.browser.support import DESKTOP, area, describe_violations, run_axe, sign_in
 
@@ -147,6 +148,12 @@ def test_call_pages_have_no_wcag_violations_and_fit_320_px(
     visit("call-detail-draft", f"/0180/2024/utlysningar/{draft.pk}/")
     visit("call-detail", base)
     visit("call-application", f"{base}ansokningar/{submitted.pk}/")
+    # The same organisationsnummer as a recipient the municipality has: a warning, and the
+    # page that links the account to it.
+    matched = Recipient.objects.filter(organisation=call.agreement.organisation).first()
+    Application.objects.filter(pk=submitted.pk).update(recipient=matched)
+    visit("call-application-matched", f"{base}ansokningar/{submitted.pk}/")
+    visit("call-application-link", f"{base}ansokningar/{submitted.pk}/koppla/")
     visit("call-ranking", f"{base}rangordning/")
     page.get_by_label(f"Föreslaget belopp till {submitted}").fill("999 999 999")
     page.get_by_role("button", name="Spara förslagen").click()

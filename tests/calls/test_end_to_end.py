@@ -263,7 +263,7 @@ def test_a_call_from_publication_to_decision(settings):
     )
     assert response.status_code == 302
 
-    # 5. The decision: allocations, audit rows, reporters and letters.
+    # 5. The decision: allocations, audit rows, grantees and letters.
     before = agreement_balance(agreement).total.allocated
     outbox_before = len(mail.outbox)
     response = coordinator.post(
@@ -294,8 +294,10 @@ def test_a_call_from_publication_to_decision(settings):
         assert allocation.amount == Decimal(amount)
         change = AllocationChange.objects.get(allocation=allocation)
         assert change.source == f"calls.application:{application.pk}"
-        assert Membership.objects.get(user=application.applicant).recipient == application.recipient
-        assert Membership.objects.get(user=application.applicant).role == "reporter"
+        # A grant gives the applicant this allocation to report on, never the recipient.
+        membership = Membership.objects.get(user=application.applicant)
+        assert membership.role == "grantee" and membership.recipient is None
+        assert list(membership.granted_allocations.all()) == [allocation]
     call.refresh_from_db()
     assert call.status == Call.Status.DECIDED
 

@@ -74,12 +74,12 @@ def test_proposals_never_exceed_what_the_area_still_has(area):
     # The matrix gives away money after the call was published: the call can hand out less.
     f.allocation(area, f.recipient(area.agreement.organisation), "250000.00")
     with pytest.raises(ValidationError, match="bara 150"):
-        proposals_set(call=call, amounts={one.pk: Decimal("150000.01")})
-    proposals_set(call=call, amounts={one.pk: Decimal("150000.00")})
+        proposals_set(call=call, amounts={one.pk: Decimal("150000.01")}, user=None)
+    proposals_set(call=call, amounts={one.pk: Decimal("150000.00")}, user=None)
     one.refresh_from_db()
     assert one.proposed_amount == Decimal("150000.00")
     with pytest.raises(ValidationError, match="större än det sökta"):
-        proposals_set(call=call, amounts={one.pk: Decimal("300000.01")})
+        proposals_set(call=call, amounts={one.pk: Decimal("300000.01")}, user=None)
 
 
 def _decide(call, outcomes, user=None):

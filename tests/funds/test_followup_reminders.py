@@ -107,3 +107,20 @@ def test_bad_arguments_fail_with_a_message(year, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert mail.outbox == []
+
+
+def test_a_grantee_is_reminded_of_the_grant_only(year):
+    from funds.models import Allocation, Membership
+
+    agr, _ = year
+    jarva = Allocation.objects.get(recipient__name="Järva")
+    grantee = f.user(email="forening@example.se")
+    membership = Membership.objects.create(
+        user=grantee, organisation=agr.organisation, role=Membership.Role.GRANTEE
+    )
+    grant = f.allocation(f.area(agr, name="Barn och unga"), jarva.recipient, "20000.00")
+    membership.granted_allocations.add(grant)
+    run("--today", "2025-02-01")
+    [message] = [m for m in mail.outbox if m.to == ["forening@example.se"]]
+    assert "Järva, Barn och unga: 20\u00a0000\u00a0kr" in message.body
+    assert "Suicidprevention" not in message.body and "Rinkeby-Kista" not in message.body

@@ -1,8 +1,9 @@
 """python manage.py backup_database --output FILE [--verify]
 
-Dumps the PostgreSQL database with pg_dump (custom format). With --verify the dump is at once
-restored into a scratch database and compared with the live data (every agreement's balance
-and every issued document's SHA-256); a difference exits non-zero.
+Dumps the PostgreSQL database with pg_dump (custom format) and writes its manifest beside it
+(FILE.manifest.json: the file's SHA-256, each table's row count and content hash, the schema's
+hash, all from the dump's own snapshot). With --verify the dump is at once checked against the
+manifest as backup_verify does; a difference exits non-zero.
 """
 
 from pathlib import Path
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify",
             action="store_true",
-            help="Läs tillbaka kopian i en tillfällig databas och jämför saldon och dokument.",
+            help="Läs tillbaka kopian i en tillfällig databas och jämför den med manifestet.",
         )
 
     def handle(self, *args, output: Path, verify: bool, **options) -> None:
@@ -37,6 +38,6 @@ class Command(BaseCommand):
             if not result.ok:
                 raise CommandError("Kopian stämmer inte:\n" + "\n".join(result.differences))
             self.stdout.write(
-                f"Kopian kontrollerad: {result.agreements} överenskommelser och "
-                f"{result.documents} utfärdade dokument stämmer exakt."
+                f"Kopian kontrollerad: {result.tables} tabeller med {result.rows} rader och "
+                f"{result.documents} utfärdade dokument stämmer med manifestet."
             )

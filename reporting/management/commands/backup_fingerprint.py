@@ -1,5 +1,6 @@
 """python manage.py backup_fingerprint: print the database's balances and document hashes as
-JSON (what `backup_verify` compares after a restore)."""
+JSON, to compare a restored database with the live one by hand (backup_verify compares a
+dump with its own manifest instead)."""
 
 import json
 

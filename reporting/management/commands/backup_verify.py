@@ -1,6 +1,6 @@
-"""python manage.py backup_verify FILE: restore a dump into a scratch database and compare it
-with the live data (balances to the öre, issued documents' SHA-256). Non-zero exit on any
-difference."""
+"""python manage.py backup_verify FILE: check a dump against its own manifest (FILE.manifest.json,
+written when it was taken): the file's SHA-256, then a restore into a scratch database and every
+table's row count and content hash and the schema's hash. Non-zero exit on any difference."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from reporting.backup import BackupError, backup_verify
 
 
 class Command(BaseCommand):
-    help = "Läser tillbaka en säkerhetskopia i en tillfällig databas och jämför den."
+    help = "Läser tillbaka en säkerhetskopia i en tillfällig databas och jämför den med manifestet."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("dump", type=Path)
@@ -25,6 +25,6 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError("Kopian stämmer inte:\n" + "\n".join(result.differences))
         self.stdout.write(
-            f"Kopian kontrollerad: {result.agreements} överenskommelser och "
-            f"{result.documents} utfärdade dokument stämmer exakt."
+            f"Kopian kontrollerad: {result.tables} tabeller med {result.rows} rader och "
+            f"{result.documents} utfärdade dokument stämmer med manifestet."
         )
