@@ -39,7 +39,11 @@ run: install
 	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
 	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+	@# The mail worker runs in the background for as long as the server does.
+	@export DJANGO_DEBUG=1 DJANGO_SITE_URL=http://$(HOST_PORT); \
+	  $(PY) manage.py mail_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST_PORT)
 
 test: install-dev
 	@set -euo pipefail; \
