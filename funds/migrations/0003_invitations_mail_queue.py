@@ -8,6 +8,34 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def memberships_without_password_to_invitations(apps, schema_editor):
+    """An invitation used to be a membership of a user with no usable password. Those not
+    yet accepted become open, already expired invitations (the coordinator sends a new one
+    from the member list); the membership goes, as nothing is granted before acceptance."""
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    Membership = apps.get_model("funds", "Membership")
+    Invitation = apps.get_model("funds", "Invitation")
+    pending = Membership.objects.filter(
+        user__password__startswith="!", user__last_login__isnull=True
+    ).exclude(user__email="").select_related("user")
+    for membership in pending:
+        user = membership.user
+        Invitation.objects.create(
+            organisation_id=membership.organisation_id,
+            email=user.email.lower(),
+            role=membership.role,
+            recipient_id=membership.recipient_id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            # A hash no token has: the coordinator sends a new invitation with a new link.
+            token_hash=get_random_string(64, "0123456789abcdef"),
+            expires_at=timezone.now(),
+        )
+        membership.delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -64,5 +92,8 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['organisation', '-created_at'], name='funds_maild_organis_d285b7_idx')],
                 'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('to'), 2000), name='funds_maildelivery_to_length'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 100000), name='funds_maildelivery_body_length'), models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('last_error'), 2000), name='funds_maildelivery_last_error_length')],
             },
+        ),
+        migrations.RunPython(
+            memberships_without_password_to_invitations, migrations.RunPython.noop
         ),
     ]

@@ -151,9 +151,11 @@ def invitation_account(invitation: Invitation):
     return user
 
 
-def invitation_accept(*, invitation: Invitation, password: str) -> Membership:
-    """Use the invitation: the account's new password, then the membership. The invitation
-    row is locked, so a double submit cannot use it twice."""
+def invitation_accept(*, invitation: Invitation, password: str | None) -> Membership:
+    """Use the invitation: the account's new password (None: no usable password, for single
+    sign-on only), then the membership. Changing the password hash ends every session of
+    the account (Django checks it on each request). The invitation row is locked, so a
+    double submit cannot use it twice."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -163,7 +165,10 @@ def invitation_accept(*, invitation: Invitation, password: str) -> Membership:
         if invitation is None:
             raise ValidationError("Inbjudan är redan använd eller har gått ut.", code="used")
         user = invitation_account(invitation)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.is_active = True
         user.save()
         membership, _ = Membership.objects.get_or_create(

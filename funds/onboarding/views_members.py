@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -188,7 +189,7 @@ def invitation_withdraw(request: HttpRequest, code: str, invitation_id: int) -> 
 def _accepted(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Signed in with the new password where passwords are used; else to the login page."""
     role = membership.get_role_display().lower()
-    if MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+    if not settings.LOCAL_PASSWORDS_ENABLED:
         messages.success(request, f"Du är nu {role} i {membership.organisation}. Logga in.")
         return redirect("login")
     login(request, membership.user, backend=MODEL_BACKEND)
@@ -199,18 +200,23 @@ def _accepted(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation link: a new password for the address's account (new or existing), then
-    the membership; other sessions of the account end with the old password."""
+    the membership; other sessions of the account end with the old password. With local
+    passwords off (single sign-on only) the person just accepts, and any password the
+    account had is removed."""
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(
             request, "registration/invitation_accept.html", {"validlink": False}, status=404
         )
     user = invitation_account(invitation)
-    form = SetPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    passwords = settings.LOCAL_PASSWORDS_ENABLED
+    data = request.POST if request.method == "POST" else None
+    form = SetPasswordForm(user, data) if passwords else Form(data)
+    if form.is_valid():
         try:
             membership = invitation_accept(
-                invitation=invitation, password=form.cleaned_data["new_password1"]
+                invitation=invitation,
+                password=form.cleaned_data["new_password1"] if passwords else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -221,6 +227,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "invitation": invitation,
         "existing": user.pk is not None,
+        "passwords": passwords,
         "invited_by": inviter_name(invitation.invited_by, invitation.organisation),
     }
     return render(

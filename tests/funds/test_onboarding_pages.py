@@ -11,6 +11,7 @@ from django.core import mail
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from funds.models import (
     Agreement,
@@ -22,6 +23,7 @@ from funds.models import (
     PriorityArea,
     Recipient,
 )
+from funds.onboarding.invitations import invitation_for_token
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +411,38 @@ def test_an_account_registered_in_advance_gains_nothing_and_loses_its_sessions(c
         request=HttpRequest(), username="kollega@example.se", password="angriparens-losen-1"
     )
     assert User.objects.filter(email__iexact="kollega@example.se").count() == 1
+
+
+def test_with_single_sign_on_only_the_link_accepts_without_a_password(client, org, settings):
+    settings.LOCAL_PASSWORDS_ENABLED = False
+    User.objects.create_user("sso@example.se", "sso@example.se", "angriparens-losen-1")
+    as_role(client, org, "admin")
+    invite(client, org, "sso@example.se", "reader")
+    link = _link(mail.outbox[0])
+    page = Client().get(link).content.decode()
+    assert "Tacka ja och gå med" in page and "new_password1" not in page
+    response = Client().post(link)
+    assert response.status_code == 302 and response.url == reverse("login")
+    user = User.objects.get(email="sso@example.se")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(user=user, organisation=org).role == "reader"
+
+
+def test_old_password_less_memberships_become_invitations_to_send_again(org):
+    """The migration: an invitation used to be a membership of a user without a password."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("funds.migrations.0003_invitations_mail_queue")
+    pending = User.objects.create(username="gammal@example.se", email="Gammal@example.se")
+    pending.set_unusable_password()
+    pending.save()
+    Membership.objects.create(user=pending, organisation=org, role="coordinator")
+    active = f.user(org, "reader", email="aktiv@example.se")
+    migration.memberships_without_password_to_invitations(apps, None)
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role) == ("gammal@example.se", "coordinator")
+    assert not Membership.objects.filter(user=pending).exists()
+    assert Membership.objects.filter(user=active).exists()
+    assert invitation_for_token("") is None and invitation.expires_at <= timezone.now()
