@@ -97,3 +97,16 @@ def submitted_reviews(application: Application) -> QuerySet[Review]:
         .select_related("assignment__reviewer")
         .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
     )
+
+
+def letter_states(call: Call) -> dict[int, str]:
+    """Each decided application's decision letter as the mail queue has it (köad, skickad,
+    misslyckad), by application id: the latest delivery of its letter."""
+    from funds.models import MailDelivery
+
+    deliveries = MailDelivery.objects.filter(
+        organisation_id=call.agreement.organisation_id,
+        kind=MailDelivery.Kind.DECISION_LETTER,
+        object_id__in=call.applications.values("pk"),
+    ).order_by("object_id", "created_at", "pk")
+    return {d.object_id: d.get_state_display() for d in deliveries.only("object_id", "state")}
