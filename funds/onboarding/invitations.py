@@ -36,12 +36,15 @@ def _hash(token: str) -> str:
 
 
 def inviter_name(user, organisation: Organisation) -> str:
-    """The inviting person as the mail names them: their full name, never a username."""
-    return (
-        user.get_full_name()
-        if user and user.get_full_name()
-        else f"En administratör i {organisation}"
-    )
+    """The inviting person as the mail names them: their full name, never a username; a
+    colleague without a name on the account by e-mail address."""
+    if user is None:
+        return f"En administratör i {organisation}"
+    if user.get_full_name():
+        return user.get_full_name()
+    if user.is_superuser:
+        return "Webbplatsens administratör"
+    return user.email or f"En administratör i {organisation}"
 
 
 def member_invite(

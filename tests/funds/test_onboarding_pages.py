@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
@@ -446,3 +447,47 @@ def test_old_password_less_memberships_become_invitations_to_send_again(org):
     assert not Membership.objects.filter(user=pending).exists()
     assert Membership.objects.filter(user=active).exists()
     assert invitation_for_token("") is None and invitation.expires_at <= timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_invitation_used_twice_at_once_gives_one_membership():
+    """Two submits of the accept form over two real connections, 10 rounds: one wins, the
+    other is told the invitation is used; never two accounts or memberships."""
+    import threading
+
+    from django.db import connection
+
+    from funds.onboarding.invitations import invitation_accept, member_invite
+
+    organisation = f.organisation(name="Raceby kommun")
+    inviter = f.user(organisation, "coordinator")
+    for round_ in range(10):
+        invitation = member_invite(
+            organisation=organisation,
+            email=f"ras{round_}@example.se",
+            role="reader",
+            recipient=None,
+            invited_by=inviter,
+        )
+        barrier, outcomes = threading.Barrier(2), []
+
+        def accept(password: str) -> None:
+            try:
+                barrier.wait()
+                invitation_accept(invitation=invitation, password=password)
+                outcomes.append("ok")
+            except ValidationError:
+                outcomes.append("used")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=accept, args=(p,)) for p in ("Lösen-ett-1", "Lösen-två-2")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["ok", "used"], round_
+        assert User.objects.filter(email=f"ras{round_}@example.se").count() == 1
+        assert Membership.objects.filter(user__email=f"ras{round_}@example.se").count() == 1
