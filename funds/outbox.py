@@ -124,20 +124,19 @@ def _failed(delivery: MailDelivery, error: Exception) -> None:
     delivery.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
 
 
-def mail_resend(*, delivery: MailDelivery) -> MailDelivery:
-    """ "Skicka igen": a failed (or still queued) mail is queued again now, with fresh attempts.
-    A sent one is not: the coordinator would be mailing the same letter twice."""
+def mail_resend(*, delivery: MailDelivery) -> bool:
+    """ "Skicka igen": a failed (or still queued) mail is queued again now, with fresh attempts;
+    False for a sent one, which is not: the coordinator would be mailing it twice."""
     with transaction.atomic():
         delivery = MailDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.state == MailDelivery.State.SENT:
-            return delivery
+            return False
         delivery.state = MailDelivery.State.QUEUED
         delivery.attempts = 0
         delivery.next_attempt_at = timezone.now()
         delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
         _enqueue(delivery.pk)
-    delivery.refresh_from_db()
-    return delivery
+    return True
 
 
 def mail_requeue_due() -> int:

@@ -37,11 +37,9 @@ def mail_list(request: HttpRequest, code: str) -> HttpResponse:
 def mail_resend_view(request: HttpRequest, code: str, delivery_id: int) -> HttpResponse:
     organisation = organisation_for_user(request, code, organisation_admin_roles())
     delivery = get_object_or_404(MailDelivery, pk=delivery_id, organisation=organisation)
-    delivery = mail_resend(delivery=delivery)
-    if delivery.state == MailDelivery.State.SENT:
-        messages.info(
-            request, f"{delivery.get_kind_display()} till {delivery.to} är redan skickad."
-        )
+    to = ", ".join(delivery.recipients())
+    if mail_resend(delivery=delivery):
+        messages.success(request, f"{delivery.get_kind_display()} till {to} är köad igen.")
     else:
-        messages.success(request, f"{delivery.get_kind_display()} till {delivery.to} är köad igen.")
+        messages.info(request, f"{delivery.get_kind_display()} till {to} är redan skickad.")
     return redirect("mail_list", code=code)

@@ -177,3 +177,22 @@ def test_a_rolled_back_change_queues_nothing_and_outsiders_see_no_mail(client):
     client.force_login(f.user(org, "reader"))
     assert client.post(reverse("mail_resend", args=[org.code, delivery.pk])).status_code == 403
     assert MailDelivery.objects.get().state == "failed" and connection.is_usable()
+
+
+@pytest.mark.django_db
+def test_skicka_igen_never_sends_a_sent_mail_twice(client):
+    from funds.outbox import mail_enqueue
+
+    org = f.organisation()
+    delivery = mail_enqueue(
+        organisation=org, kind="reminder", to=["r@example.se"], subject="Påminnelse", body="b"
+    )
+    delivery.refresh_from_db()
+    assert delivery.state == "sent" and len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<utskick-{delivery.pk}@")
+    client.force_login(f.user(org, "coordinator"))
+    response = client.post(reverse("mail_resend", args=[org.code, delivery.pk]), follow=True)
+    assert (
+        "Påminnelse om redovisning till r@example.se är redan skickad" in response.content.decode()
+    )
+    assert len(mail.outbox) == 1
