@@ -43,7 +43,11 @@ run: install
 	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
 	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+	@# The mail worker runs in the background for as long as the server does.
+	@export DJANGO_DEBUG=1 DJANGO_SITE_URL=http://$(HOST_PORT); \
+	  $(PY) manage.py mail_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST_PORT)
 
 test: install-dev
 	@set -euo pipefail; \
@@ -54,6 +58,7 @@ test: install-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	echo "== deploy checks with production settings"; \
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=example.se \
+	  DJANGO_SITE_URL=https://example.se \
 	  DATABASE_URL="$$url" $(PY) manage.py check --deploy --fail-level WARNING; \
 	echo "== the whole suite on PostgreSQL"; \
 	DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15; \

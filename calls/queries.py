@@ -111,3 +111,16 @@ def recipient_suggestion(application: Application) -> Recipient | None:
         role=Membership.Role.REPORTER,
     ).exists()
     return None if linked else application.recipient
+
+
+def letter_states(call: Call) -> dict[int, str]:
+    """Each decided application's decision letter as the mail queue has it (köad, skickad,
+    misslyckad), by application id: the latest delivery of its letter."""
+    from funds.models import MailDelivery
+
+    deliveries = MailDelivery.objects.filter(
+        organisation_id=call.agreement.organisation_id,
+        kind=MailDelivery.Kind.DECISION_LETTER,
+        object_id__in=call.applications.values("pk"),
+    ).order_by("object_id", "created_at", "pk")
+    return {d.object_id: d.get_state_display() for d in deliveries.only("object_id", "state")}

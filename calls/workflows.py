@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -37,8 +37,9 @@ from calls.models import (
 from calls.queries import area_free_money, call_available
 from funds.allocation.workflows import allocation_set
 from funds.identifiers import normalise_organisation_number
-from funds.models import ZERO, Allocation, Membership, PriorityArea, Recipient
+from funds.models import ZERO, Allocation, MailDelivery, Membership, PriorityArea, Recipient
 from funds.money import format_kr
+from funds.outbox import mail_enqueue, mail_sent
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +213,8 @@ def application_submit(*, application: Application) -> Application:
         application.status = Application.Status.SUBMITTED
         application.submitted_at = timezone.now()
         application.save()
-    _receipt_send(application)
+        # Queued with the submit: the receipt goes out once the submit has committed.
+        _receipt_send(application)
     return application
 
 
@@ -229,20 +231,19 @@ def recipient_match(application: Application) -> Recipient | None:
 
 
 def _receipt_send(application: Application) -> None:
-    recipients = {application.applicant.email, application.contact_email} - {""}
-    try:
-        send_mail(
-            f"Kvitto: ansökan {application.receipt_number} har kommit in",
-            render_to_string(
-                "calls/email_receipt.txt",
-                {"application": application, "call": application.call},
-            ),
-            None,
-            sorted(recipients),
-        )
-    except Exception:
-        # The application is in; a failed receipt must not undo it. The page shows it too.
-        logger.exception("Kvittot för ansökan %s kunde inte skickas", application.pk)
+    """Queue the receipt (funds/outbox.py): a mail server that is down delays it, never the
+    submit; the page shows the receipt number too."""
+    mail_enqueue(
+        organisation=application.call.agreement.organisation,
+        kind=MailDelivery.Kind.RECEIPT,
+        object_id=application.pk,
+        to=[application.applicant.email, application.contact_email],
+        subject=f"Kvitto: ansökan {application.receipt_number} har kommit in",
+        body=render_to_string(
+            "calls/email_receipt.txt",
+            {"application": application, "call": application.call},
+        ),
+    )
 
 
 # --- Attachments ---------------------------------------------------------------------------
@@ -442,11 +443,11 @@ def call_decide(
             _outcome_record(call, applications[outcome.application_id], outcome, user)
         call.status = Call.Status.DECIDED
         call.save(update_fields=["status"])
-        # Rendered before the commit: a letter that cannot be rendered (PdfRenderError)
-        # rolls the decision back instead of leaving it decided with no letters.
-        letters = {pk: decision_letter_pdf(a) for pk, a in applications.items()}
-    for application in applications.values():
-        decision_letter_send(application=application, pdf=letters[application.pk])
+        # Rendered and queued before the commit: a letter that cannot be rendered
+        # (PdfRenderError) rolls the decision back, and a committed decision has every
+        # letter queued for the worker (funds/outbox.py), whatever happens to this process.
+        for application in applications.values():
+            decision_letter_send(application=application)
     return decision
 
 
@@ -564,26 +565,30 @@ def decision_letter_pdf(application: Application) -> bytes:
 
 
 def decision_letter_send(*, application: Application, pdf: bytes | None = None) -> DecisionLetter:
-    """Render the letter once (unless `pdf` is it, already rendered), keep it, and e-mail it
-    as an attachment."""
+    """Render the letter once (unless `pdf` is it, already rendered), keep it, and queue it as
+    an e-mail attachment; the worker records when it went out (decision_letter_sent)."""
     if pdf is None:
         pdf = decision_letter_pdf(application)
-    letter, _ = DecisionLetter.objects.update_or_create(
-        application=application, defaults={"pdf": pdf, "sha256": sha256(pdf)}
-    )
-    to = application.contact_email or application.applicant.email
-    message = EmailMessage(
-        subject=f"Beslut om er ansökan: {application.call.title}",
-        body=render_to_string("calls/email_decision.txt", {"application": application}),
-        to=[to],
-    )
-    message.attach(f"beslut-{application.receipt_number}.pdf", pdf, "application/pdf")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Beslutsbrevet för ansökan %s kunde inte skickas", application.pk)
-        return letter
-    letter.sent_to = to
-    letter.sent_at = timezone.now()
-    letter.save(update_fields=["sent_to", "sent_at"])
+    with transaction.atomic():
+        letter, _ = DecisionLetter.objects.update_or_create(
+            application=application, defaults={"pdf": pdf, "sha256": sha256(pdf)}
+        )
+        mail_enqueue(
+            organisation=application.call.agreement.organisation,
+            kind=MailDelivery.Kind.DECISION_LETTER,
+            object_id=application.pk,
+            to=[application.contact_email or application.applicant.email],
+            subject=f"Beslut om er ansökan: {application.call.title}",
+            body=render_to_string("calls/email_decision.txt", {"application": application}),
+            attachment=(f"beslut-{application.receipt_number}.pdf", pdf, "application/pdf"),
+        )
     return letter
+
+
+@receiver(mail_sent)
+def decision_letter_sent(sender, delivery: MailDelivery, **kwargs) -> None:
+    """The letter's own record of where and when it went out, set when the mail is sent."""
+    if delivery.kind == MailDelivery.Kind.DECISION_LETTER:
+        DecisionLetter.objects.filter(application_id=delivery.object_id).update(
+            sent_to=delivery.to, sent_at=delivery.sent_at
+        )

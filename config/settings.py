@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     # The built-in widget templates, for the TemplatesSetting form renderer below.
     "django.forms",
     "django_htmx",
+    # The task queue's table (django.tasks' database backend): mails wait there for the worker.
+    "django_tasks_db",
     "plans",
     "funds",
     "reporting",
@@ -208,6 +210,21 @@ MAILERS = {
 # Absolute links in e-mails (reminders) start with this, e.g. https://medel.example.se
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# Mails and letters wait in the same PostgreSQL database as the change they announce (the
+# task row commits with it) until `manage.py db_worker` sends them (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Attempts per mail before it is shown as "misslyckad", and the wait before each retry
+# (doubled every time, from this many seconds).
+MAIL_MAX_ATTEMPTS = env_int("DJANGO_MAIL_MAX_ATTEMPTS", 5)
+MAIL_RETRY_SECONDS = env_int("DJANGO_MAIL_RETRY_SECONDS", 60)
+
+# The membership roles that administer their own organisation: invite, change and remove its
+# members and reviewers, and edit its settings and logo. Site staff (superusers) create
+# organisations and national reference data.
+ORGANISATION_ADMIN_ROLES = env_list("DJANGO_ORGANISATION_ADMIN_ROLES", ["admin", "coordinator"])
+# How long an invitation link works.
+INVITATION_DAYS = env_int("DJANGO_INVITATION_DAYS", 14)
 
 # Content Security Policy: nothing inline without the per-request nonce, nothing from elsewhere.
 SECURE_CSP = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Value
 from django.http import HttpRequest
@@ -53,6 +54,12 @@ def can_edit(agreement: Agreement) -> bool:
 # --- Organisation-level pages (onboarding: recipients, members, first agreement) ----------
 
 
+def organisation_admin_roles() -> set[str]:
+    """The roles that administer their own organisation (members, settings, logo, sent
+    mail): settings.ORGANISATION_ADMIN_ROLES, administrators and coordinators by default."""
+    return set(settings.ORGANISATION_ADMIN_ROLES)
+
+
 def organisation_for_user(
     request: HttpRequest, code: str, roles: set[str] | None = None
 ) -> Organisation:
@@ -71,6 +78,7 @@ def organisation_for_user(
     )
     if roles is not None and organisation.user_role not in roles:
         raise PermissionDenied("Din roll ger inte behörighet till den här sidan.")
+    organisation.can_administer = organisation.user_role in organisation_admin_roles()
     return organisation
 
 

@@ -1007,3 +1007,104 @@ class Partnership(models.Model):
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
+
+
+# --- Invitations and the mail queue (funds/onboarding/invitations.py, funds/outbox.py) -----
+
+
+class Invitation(models.Model):
+    """An invitation to one organisation for one e-mail address. Nothing is granted until the
+    link is used: then the account (new or existing) gets a new password and the membership.
+    Only the token's SHA-256 is stored, so the table does not hold usable links."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-postadress"))
+    role = models.CharField(_("roll"), max_length=20, choices=Membership.Role.choices)
+    recipient = models.ForeignKey(
+        "Recipient", models.CASCADE, null=True, blank=True, verbose_name=_("mottagare")
+    )
+    first_name = models.CharField(_("förnamn"), max_length=150, blank=True)
+    last_name = models.CharField(_("efternamn"), max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("inbjuden av"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gäller till"))
+    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        constraints = [
+            # One open invitation per address and organisation: a double submit is refused.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="reporter", recipient__isnull=False)
+                | (~Q(role="reporter") & Q(recipient__isnull=True)),
+                name="invitation_reporter_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.organisation})"
+
+
+class MailDelivery(models.Model):
+    """One e-mail waiting for, or done by, the task worker. Created in the same transaction as
+    the change it announces; the worker sends it, retries with a growing wait, and records
+    the outcome for the coordinator's list of sent mail."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("köad")
+        SENT = "sent", _("skickad")
+        FAILED = "failed", _("misslyckad")
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Inbjudan")
+        DECISION_LETTER = "decision_letter", _("Beslutsbrev")
+        RECEIPT = "receipt", _("Kvitto på ansökan")
+        REMINDER = "reminder", _("Påminnelse om redovisning")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="mail_deliveries",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    # What the mail is about (an application, an invitation), for the sender's hook.
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    to = BoundedTextField(_("till"), max_length=2000)
+    subject = models.CharField(_("ämne"), max_length=300)
+    body = BoundedTextField(_("text"), max_length=100_000)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
+    state = models.CharField(_("läge"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = BoundedTextField(_("senaste fel"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("köad"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("utskick")
+        verbose_name_plural = _("utskick")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} till {self.to}"
+
+    def recipients(self) -> list[str]:
+        return [address for address in self.to.split(",") if address]

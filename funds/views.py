@@ -40,7 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
         .first()
     )
     if agreement is None:
-        return render(request, "funds/no_agreement.html")
+        memberships = request.user.memberships.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        for membership in memberships:
+            membership.sees_overview = membership.role in VIEWER_ROLES
+        return render(request, "funds/no_agreement.html", {"memberships": memberships})
     code, year = agreement.organisation.code, agreement.year
     reporter = Membership.objects.filter(
         user=request.user,

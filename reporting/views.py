@@ -14,7 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
+from funds.access import (
+    EDITOR_ROLES,
+    VIEWER_ROLES,
+    agreement_for_user,
+    can_edit,
+    organisation_admin_roles,
+)
 from funds.models import Agreement, Membership, Organisation
 from reporting.documents import (
     DocumentConflict,
@@ -114,7 +120,7 @@ def decision_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "document": document,
             "form": form,
             "missing_settings": missing_settings(document),
-            "can_manage_settings": agreement.user_role == Membership.Role.ADMINISTRATOR,
+            "can_manage_settings": agreement.user_role in organisation_admin_roles(),
         },
         status=422 if form.errors else 200,
     )
@@ -233,8 +239,8 @@ def decision_docx(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 
 def _organisation_for_user(request: HttpRequest, code: str, *, admin: bool) -> Organisation:
-    """404 outside the user's organisations; with `admin`, 403 unless an administrator of
-    it (or a superuser)."""
+    """404 outside the user's organisations; with `admin`, 403 unless the user's role
+    administers it (settings.ORGANISATION_ADMIN_ROLES) or a superuser."""
     organisation = get_object_or_404(Organisation.objects.for_user(request.user), code=code)
     if admin and not request.user.is_superuser:
         role = (
@@ -242,8 +248,10 @@ def _organisation_for_user(request: HttpRequest, code: str, *, admin: bool) -> O
             .values_list("role", flat=True)
             .first()
         )
-        if role != Membership.Role.ADMINISTRATOR:
-            raise PermissionDenied("Bara organisationens administratörer ändrar inställningarna.")
+        if role not in organisation_admin_roles():
+            raise PermissionDenied(
+                "Bara organisationens administratörer och samordnare ändrar inställningarna."
+            )
     return organisation
 
 

@@ -9,3 +9,11 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Mails are queued for a worker in production (funds/outbox.py); here the task runs at
+    enqueue, in-process, so a test sees the mail in mail.outbox. tests/funds/test_outbox.py
+    runs a real worker process against the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

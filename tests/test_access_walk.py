@@ -7,10 +7,13 @@ know, the test fails and asks for a sample value, so nobody can forget it.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from funds.models import Membership
+from funds.models import Invitation, MailDelivery, Membership
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +118,17 @@ def victim():
         # Onboarding (funds/onboarding/): a member of the victim organisation.
         "membership_id": Membership.objects.create(
             user=f.user(), organisation=org, role=Membership.Role.READER
+        ).pk,
+        # An open invitation and a queued mail of the victim organisation.
+        "invitation_id": Invitation.objects.create(
+            organisation=org,
+            email="bjuden@example.se",
+            role=Membership.Role.READER,
+            token_hash="0" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        ).pk,
+        "delivery_id": MailDelivery.objects.create(
+            organisation=org, kind="receipt", to="a@example.se", subject="Offerkommunen", body="x"
         ).pk,
         "call_id": call.pk,
         "application_id": application.pk,

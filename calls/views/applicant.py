@@ -131,7 +131,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
     except ValidationError as error:
         problems = application_problems(application) or [("", m) for m in error.messages]
         return _application_page(request, application, form, budget, problems=problems)
-    messages.success(request, "Ansökan är inskickad. Ett kvitto har skickats med e-post.")
+    messages.success(request, "Ansökan är inskickad. Ett kvitto skickas till dig med e-post.")
     return redirect("application_edit", application_id=application.pk)
 
 

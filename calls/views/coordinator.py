@@ -24,6 +24,7 @@ from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignm
 from calls.pages import file_response, form_saved, year_context
 from calls.queries import (
     call_available,
+    letter_states,
     ranking,
     recipient_suggestion,
     reservation_lines,
@@ -38,7 +39,7 @@ from calls.workflows import (
     decider_refusal,
     proposals_set,
 )
-from funds.access import VIEWER_ROLES, agreement_for_user, can_edit
+from funds.access import VIEWER_ROLES, agreement_for_user, can_edit, organisation_admin_roles
 from funds.models import ZERO
 
 
@@ -125,7 +126,10 @@ def call_edit(request: HttpRequest, code: str, year: int, call_id: int) -> HttpR
 @require_safe
 def call_detail(request: HttpRequest, code: str, year: int, call_id: int) -> HttpResponse:
     call = access.call_for_editor(request, code, year, call_id)
-    applications = call.applications.submitted().order_by("submitted_at", "pk")
+    applications = list(call.applications.submitted().order_by("submitted_at", "pk"))
+    letters = letter_states(call) if call.status == Call.Status.DECIDED else None
+    for application in applications:
+        application.letter_state = (letters or {}).get(application.pk, "")
     drafts = call.applications.filter(status=Application.Status.DRAFT).count()
     assignments = ReviewerAssignment.objects.filter(call=call).select_related("reviewer")
     declarations = ConflictDeclaration.objects.filter(
@@ -148,6 +152,8 @@ def call_detail(request: HttpRequest, code: str, year: int, call_id: int) -> Htt
             ),
             "reserved": call.amount if call.reserves_money else None,
             "available": call_available(call),
+            "letters": letters,
+            "can_resend": call.agreement.user_role in organisation_admin_roles(),
         },
     )
 
@@ -325,7 +331,10 @@ def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> H
     def save() -> None:
         call_decide(call=call, outcomes=form.outcomes(), user=request.user, **form.decision())
 
-    done = "Beslutet är registrerat, fördelningarna skapade och breven skickade."
+    done = (
+        "Beslutet är registrerat och fördelningarna skapade. Beslutsbreven är köade och "
+        "skickas strax; läget står vid varje ansökan."
+    )
     if form_saved(request, form, save, done):
         return redirect("call_detail", code=code, year=year, call_id=call.pk)
     return _decision_page(request, call, form, status=400)

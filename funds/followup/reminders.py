@@ -9,13 +9,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
 from funds.followup.rules import DONE_STATES, OPEN_STATUSES, STATE_LABELS, follow_up_state
-from funds.models import Agreement, Allocation, FollowUpReminder, Membership, Recipient
+from funds.models import (
+    Agreement,
+    Allocation,
+    FollowUpReminder,
+    MailDelivery,
+    Membership,
+    Recipient,
+)
 from funds.money import format_kr
+from funds.outbox import mail_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +32,6 @@ class ReminderRun:
     emails: int = 0
     reminders: int = 0
     without_reporter: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
 
 
 def reminder_kind(deadline: datetime.date, today: datetime.date, days: int) -> str | None:
@@ -78,14 +84,15 @@ def _send_for_agreement(agreement: Agreement, kind: str, run: ReminderRun) -> No
     for membership, items in per_user.values():
         user = membership.user
         subject, body = _reminder_text(agreement, kind, user, items)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:
-            # One bad address must not stop the others; the allocations are retried
-            # tomorrow unless another reporter was reached.
-            logger.exception("Påminnelsen till %s kunde inte skickas", user.email)
-            run.failed.append(user.email)
-            continue
+        # Queued in this agreement's transaction with the FollowUpReminder rows below: the
+        # worker sends it and retries; its state is on the organisation's Utskick page.
+        mail_enqueue(
+            organisation=agreement.organisation,
+            kind=MailDelivery.Kind.REMINDER,
+            to=[user.email],
+            subject=subject,
+            body=body,
+        )
         run.emails += 1
         for allocation in items:
             reached[allocation.pk].append(user.email)

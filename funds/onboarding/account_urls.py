@@ -4,7 +4,7 @@ accepting an invitation. The URL names are Django's own, which its views reverse
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from funds.onboarding.views_members import InvitationAcceptView
+from funds.onboarding.views_members import invitation_accept_view
 from signin.ratelimit import LimitedPasswordResetForm
 
 urlpatterns = [
@@ -37,8 +37,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path(
-        "inbjudan/<uidb64>/<token>/",
-        InvitationAcceptView.as_view(),
+        "inbjudan/<str:token>/",
+        invitation_accept_view,
         name="invitation_accept",
     ),
 ]

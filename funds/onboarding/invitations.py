@@ -1,10 +1,11 @@
-"""Inviting people into an organisation by e-mail.
+"""Inviting people into an organisation by e-mail: nothing is granted until the link is used.
 
-An invitation is a user without a usable password plus a Membership; the e-mail carries a
-one-time link made with Django's `default_token_generator`, so no invitation table is
-needed: the token is bound to the user's password hash and last login, and stops working
-the moment the password is set (or after PASSWORD_RESET_TIMEOUT). Someone who already has
-an account (matched by e-mail) only gets the new membership and a notice.
+An invitation is a row (address, role, organisation, who invited) and a random one-time
+token, of which only the SHA-256 is stored. Using the link sets a new password for the
+account with that address (created then if there is none) and only then gives it the
+membership. So an account someone registered in advance with a future colleague's address
+gains nothing from the invitation: the colleague, who holds the link, chooses the password,
+and Django's session check ends every session signed in with the old one.
 
 The username is the e-mail address: it is what people type on the login page, and what a
 single sign-on provider's verified e-mail is matched against.
@@ -12,45 +13,38 @@ single sign-on provider's verified e-mail is matched against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
-from funds.models import Membership, Organisation, Recipient
+from funds.models import Invitation, MailDelivery, Membership, Organisation, Recipient
+from funds.outbox import mail_enqueue
 
 User = get_user_model()
 
 
-def is_invited(user) -> bool:
-    """Invited and not yet accepted: no password chosen, never logged in."""
-    return not user.has_usable_password() and user.last_login is None
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_link(*, user, request: HttpRequest) -> str:
-    path = reverse(
-        "invitation_accept",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return _absolute(path, request)
-
-
-@dataclass(frozen=True)
-class InviteResult:
-    membership: Membership
-    new_account: bool
+def inviter_name(user, organisation: Organisation) -> str:
+    """The inviting person as the mail names them: their full name, never a username; a
+    colleague without a name on the account by e-mail address."""
+    if user is None:
+        return f"En administratör i {organisation}"
+    if user.get_full_name():
+        return user.get_full_name()
+    if user.is_superuser:
+        return "Webbplatsens administratör"
+    return user.email or f"En administratör i {organisation}"
 
 
 def member_invite(
@@ -62,9 +56,8 @@ def member_invite(
     first_name: str = "",
     last_name: str = "",
     invited_by,
-    request: HttpRequest,
-) -> InviteResult:
-    """Give the person a membership (and an account if they have none) and e-mail them."""
+) -> Invitation:
+    """Record the invitation and queue its mail in one transaction."""
     email = email.strip().lower()
     if role == Membership.Role.REPORTER and recipient is None:
         raise ValidationError("En rapportör måste höra till en mottagare.", code="recipient")
@@ -72,45 +65,120 @@ def member_invite(
         raise ValidationError("Mottagaren hör till en annan organisation.", code="recipient")
     if role != Membership.Role.REPORTER:
         recipient = None
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(f"{email} är redan medlem i {organisation}.", code="member")
+    token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=email).order_by("pk").first()
-            new_account = user is None
-            if new_account:
-                user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-                user.set_unusable_password()
-                user.save()
-            membership = Membership.objects.create(
-                user=user, organisation=organisation, role=role, recipient=recipient
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=email,
+                role=role,
+                recipient=recipient,
+                first_name=first_name,
+                last_name=last_name,
+                invited_by=invited_by,
+                token_hash=_hash(token),
+                expires_at=_expiry(),
             )
+            _mail(invitation, token)
     except IntegrityError:
-        # The e-mail is already someone's username, or the person is already a member
-        # (a double submit): both are refused rather than half-done.
         raise ValidationError(
-            f"{email} är redan medlem i {organisation} eller används av ett annat konto.",
+            f"{email} har redan en inbjudan till {organisation} som inte är använd. "
+            "Skicka den igen från listan i stället.",
             code="exists",
         ) from None
-    invitation_send(membership=membership, request=request, invited_by=invited_by)
-    return InviteResult(membership, new_account)
+    return invitation
 
 
-def invitation_send(*, membership: Membership, request: HttpRequest, invited_by) -> None:
-    """The invitation e-mail: a one-time link for an invited user, a notice for someone who
-    already has a password."""
-    user = membership.user
+def invitation_resend(*, invitation: Invitation, invited_by) -> Invitation:
+    """A new link (the old one stops working) with a new expiry, and its mail queued."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError("Inbjudan är redan använd.", code="accepted")
+        invitation.token_hash = _hash(token)
+        invitation.expires_at = _expiry()
+        invitation.invited_by = invited_by
+        invitation.save(update_fields=["token_hash", "expires_at", "invited_by"])
+        _mail(invitation, token)
+    return invitation
+
+
+def _expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+
+def _mail(invitation: Invitation, token: str) -> None:
+    organisation = invitation.organisation
     context = {
-        "membership": membership,
-        "organisation": membership.organisation,
-        "user": user,
-        "invited_by": invited_by.get_full_name() or invited_by.username,
-        "link": invitation_link(user=user, request=request) if is_invited(user) else "",
-        "login_url": _absolute(reverse("login"), request),
+        "invitation": invitation,
+        "organisation": organisation,
+        "invited_by": inviter_name(invitation.invited_by, organisation),
+        "link": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token]),
+        "days": settings.INVITATION_DAYS,
     }
-    subject = f"Inbjudan till Stimulansmedel psykisk hälsa – {membership.organisation}"
-    body = render_to_string("onboarding/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    mail_enqueue(
+        organisation=organisation,
+        kind=MailDelivery.Kind.INVITATION,
+        object_id=invitation.pk,
+        to=[invitation.email],
+        subject=f"Inbjudan till Stimulansmedel psykisk hälsa – {organisation}",
+        body=render_to_string("onboarding/email/invitation.txt", context),
+    )
 
 
-def _absolute(path: str, request: HttpRequest) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+def invitation_for_token(token: str) -> Invitation | None:
+    """The open, unexpired invitation the link belongs to, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "recipient", "invited_by")
+        .filter(token_hash=_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def invitation_account(invitation: Invitation):
+    """The account the invitation will be given to: the existing one with the address, or a
+    new, unsaved one."""
+    user = User.objects.filter(email__iexact=invitation.email).order_by("pk").first()
+    if user is None:
+        user = User(
+            username=invitation.email,
+            email=invitation.email,
+            first_name=invitation.first_name,
+            last_name=invitation.last_name,
+        )
+    return user
+
+
+def invitation_accept(*, invitation: Invitation, password: str | None) -> Membership:
+    """Use the invitation: the account's new password (None: no usable password, for single
+    sign-on only), then the membership. Changing the password hash ends every session of
+    the account (Django checks it on each request). The invitation row is locked, so a
+    double submit cannot use it twice."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
+        if invitation is None:
+            raise ValidationError("Inbjudan är redan använd eller har gått ut.", code="used")
+        user = invitation_account(invitation)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.is_active = True
+        user.save()
+        membership, _ = Membership.objects.get_or_create(
+            user=user,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role, "recipient": invitation.recipient},
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership

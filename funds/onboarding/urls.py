@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funds.onboarding import views, views_members
+from funds.onboarding import views, views_members, views_outbox
 
 urlpatterns = [
     path("organisationer/", views.organisation_list, name="organisation_list"),
@@ -26,8 +26,19 @@ urlpatterns = [
         name="member_remove",
     ),
     path(
-        "<str:code>/anvandare/<int:membership_id>/skicka-igen/",
-        views_members.member_resend,
-        name="member_resend",
+        "<str:code>/anvandare/inbjudan/<int:invitation_id>/skicka-igen/",
+        views_members.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "<str:code>/anvandare/inbjudan/<int:invitation_id>/aterkalla/",
+        views_members.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("<str:code>/utskick/", views_outbox.mail_list, name="mail_list"),
+    path(
+        "<str:code>/utskick/<int:delivery_id>/skicka-igen/",
+        views_outbox.mail_resend_view,
+        name="mail_resend",
     ),
 ]

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, organisation_for_user, require_superuser
-from funds.models import Agreement, Membership, NationalArea, Organisation, PriorityArea, Recipient
+from funds.models import Agreement, NationalArea, Organisation, PriorityArea, Recipient
 from funds.onboarding.forms import (
     AgreementCreateForm,
     AreaFormSet,
@@ -31,9 +31,6 @@ from funds.onboarding.recipients import (
 )
 from funds.onboarding.sheets import SheetRow
 from funds.pages import PREVIEW_EXPIRED, PendingPreview
-
-ADMIN_ROLES = {Membership.Role.ADMINISTRATOR}
-
 
 # --- Organisations (site administrators) ---------------------------------------------------
 
@@ -80,9 +77,7 @@ def organisation_overview(request: HttpRequest, code: str) -> HttpResponse:
         recipients=Count("recipients", distinct=True),
         members=Count("memberships", distinct=True),
         invited=Count(
-            "memberships",
-            filter=Q(memberships__user__last_login__isnull=True),
-            distinct=True,
+            "invitations", filter=Q(invitations__accepted_at__isnull=True), distinct=True
         ),
     )
     agreements = list(
@@ -106,7 +101,7 @@ def organisation_overview(request: HttpRequest, code: str) -> HttpResponse:
             "agreements": agreements,
             "counts": counts,
             "can_edit": organisation.user_role in EDITOR_ROLES,
-            "is_admin": organisation.user_role in ADMIN_ROLES,
+            "is_admin": organisation.can_administer,
         },
     )
 

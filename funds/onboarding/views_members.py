@@ -1,27 +1,41 @@
-"""An organisation's members: list, invite, change role, re-send the invitation, remove; and
-the invited person's page where they choose their password (Django's token machinery)."""
+"""An organisation's members and invitations: list, invite, change role, re-send or withdraw an
+invitation, remove; and the page where the invited person uses the link."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from funds.access import organisation_for_user
-from funds.models import Membership, Organisation
+from funds.access import organisation_admin_roles, organisation_for_user
+from funds.models import Invitation, Membership, Organisation
 from funds.onboarding.forms import InviteForm, MembershipForm
-from funds.onboarding.invitations import invitation_send, is_invited, member_invite
+from funds.onboarding.invitations import (
+    invitation_accept,
+    invitation_account,
+    invitation_for_token,
+    invitation_resend,
+    inviter_name,
+    member_invite,
+)
 
-ADMIN_ROLES = {Membership.Role.ADMINISTRATOR}
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _admin_organisation(request: HttpRequest, code: str) -> Organisation:
+    return organisation_for_user(request, code, organisation_admin_roles())
 
 
 def _membership(request: HttpRequest, code: str, membership_id: int) -> Membership:
-    organisation = organisation_for_user(request, code, ADMIN_ROLES)
+    organisation = _admin_organisation(request, code)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "recipient"),
         pk=membership_id,
@@ -31,13 +45,23 @@ def _membership(request: HttpRequest, code: str, membership_id: int) -> Membersh
     return membership
 
 
+def _invitation(request: HttpRequest, code: str, invitation_id: int) -> Invitation:
+    organisation = _admin_organisation(request, code)
+    return get_object_or_404(
+        Invitation.objects.select_related("organisation"),
+        pk=invitation_id,
+        organisation=organisation,
+        accepted_at__isnull=True,
+    )
+
+
 def _own(request: HttpRequest, membership: Membership) -> bool:
     """Nobody changes or removes their own membership: an administrator could lock the
     organisation out of its own user page."""
     if membership.user_id == request.user.pk:
         messages.error(
             request,
-            "Du kan inte ändra eller ta bort ditt eget medlemskap. Be en annan administratör.",
+            "Du kan inte ändra eller ta bort ditt eget medlemskap. Be en kollega.",
         )
         return True
     return False
@@ -45,51 +69,47 @@ def _own(request: HttpRequest, membership: Membership) -> bool:
 
 @login_required
 def member_list(request: HttpRequest, code: str) -> HttpResponse:
-    organisation = organisation_for_user(request, code, ADMIN_ROLES)
-    memberships = list(
+    organisation = _admin_organisation(request, code)
+    memberships = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "recipient")
         .order_by("role", "user__email", "user__username")
     )
-    for membership in memberships:
-        membership.invited = is_invited(membership.user)
+    invitations = (
+        Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True)
+        .select_related("recipient", "invited_by")
+        .order_by("email")
+    )
     return render(
         request,
         "onboarding/member_list.html",
-        {"organisation": organisation, "memberships": memberships},
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "invitations": invitations,
+            "now": timezone.now(),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_invite_view(request: HttpRequest, code: str) -> HttpResponse:
-    organisation = organisation_for_user(request, code, ADMIN_ROLES)
+    organisation = _admin_organisation(request, code)
     form = InviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            result = member_invite(
-                organisation=organisation,
-                email=data["email"],
-                role=data["role"],
-                recipient=data["recipient"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                invited_by=request.user,
-                request=request,
+            invitation = member_invite(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            role = result.membership.get_role_display().lower()
-            if result.new_account:
-                text = f"En inbjudan har skickats till {data['email']} ({role})."
-            else:
-                text = (
-                    f"{data['email']} har redan ett konto och har fått behörighet som {role} "
-                    f"i {organisation}. Ett meddelande har skickats."
-                )
-            messages.success(request, text)
+            messages.success(
+                request,
+                f"En inbjudan till {invitation.email} ({invitation.get_role_display().lower()}) "
+                "är köad för utskick. Behörigheten gäller när länken i mejlet har använts.",
+            )
             return redirect("member_list", code=organisation.code)
     return render(
         request,
@@ -123,7 +143,6 @@ def member_edit(request: HttpRequest, code: str, membership_id: int) -> HttpResp
             "organisation": organisation,
             "membership": membership,
             "form": form,
-            "invited": is_invited(membership.user),
             "own": membership.user_id == request.user.pk,
         },
         status=422 if form.errors else 200,
@@ -147,29 +166,70 @@ def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def member_resend(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
-    membership = _membership(request, code, membership_id)
-    if not membership.user.email:
-        messages.error(request, "Kontot saknar e-postadress; inbjudan kan inte skickas.")
-    else:
-        invitation_send(membership=membership, request=request, invited_by=request.user)
-        messages.success(request, f"Inbjudan har skickats igen till {membership.user.email}.")
+def invitation_resend_view(request: HttpRequest, code: str, invitation_id: int) -> HttpResponse:
+    invitation = _invitation(request, code, invitation_id)
+    invitation_resend(invitation=invitation, invited_by=request.user)
+    messages.success(
+        request, f"En ny inbjudan till {invitation.email} är köad. Den gamla länken slutar gälla."
+    )
     return redirect("member_list", code=code)
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
-    """The invitation link: the person chooses a password, then logs in. Django's token
-    check, once-only (the token dies with the unusable password), and the usual
-    password validators."""
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, code: str, invitation_id: int) -> HttpResponse:
+    invitation = _invitation(request, code, invitation_id)
+    invitation.delete()
+    messages.success(
+        request, f"Inbjudan till {invitation.email} är återkallad. Länken fungerar inte längre."
+    )
+    return redirect("member_list", code=code)
 
-    template_name = "registration/invitation_accept.html"
-    success_url = reverse_lazy("login")
-    title = "Välj lösenord"
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(
-            self.request,
-            f"Ditt lösenord är sparat. Logga in med användarnamnet {form.user.username}.",
+def _accepted(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Signed in with the new password where passwords are used; else to the login page."""
+    role = membership.get_role_display().lower()
+    if not settings.LOCAL_PASSWORDS_ENABLED:
+        messages.success(request, f"Du är nu {role} i {membership.organisation}. Logga in.")
+        return redirect("login")
+    login(request, membership.user, backend=MODEL_BACKEND)
+    messages.success(request, f"Välkommen! Du är nu {role} i {membership.organisation}.")
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation link: a new password for the address's account (new or existing), then
+    the membership; other sessions of the account end with the old password. With local
+    passwords off (single sign-on only) the person just accepts, and any password the
+    account had is removed."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(
+            request, "registration/invitation_accept.html", {"validlink": False}, status=404
         )
-        return response
+    user = invitation_account(invitation)
+    passwords = settings.LOCAL_PASSWORDS_ENABLED
+    data = request.POST if request.method == "POST" else None
+    form = SetPasswordForm(user, data) if passwords else Form(data)
+    if form.is_valid():
+        try:
+            membership = invitation_accept(
+                invitation=invitation,
+                password=form.cleaned_data["new_password1"] if passwords else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _accepted(request, membership)
+    context = {
+        "validlink": True,
+        "form": form,
+        "invitation": invitation,
+        "existing": user.pk is not None,
+        "passwords": passwords,
+        "invited_by": inviter_name(invitation.invited_by, invitation.organisation),
+    }
+    return render(
+        request, "registration/invitation_accept.html", context, status=422 if form.errors else 200
+    )

@@ -500,7 +500,9 @@ STATES["site-admin"] = State("admin", as_loaded)
 NOT_PAGES.update(
     {
         "member_remove": "POST only; redirects to the member list",
-        "member_resend": "POST only; redirects to the member list",
+        "invitation_resend": "POST only; redirects to the member list",
+        "invitation_withdraw": "POST only; redirects to the member list",
+        "mail_resend": "POST only; redirects to the list of sent mail (mail-list)",
     }
 )
 
@@ -517,17 +519,19 @@ def _recipient_sheet(tmp_path: Path) -> Path:
 
 
 def _invitation_path() -> str:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+    """An open invitation to the demo organisation, and its link."""
+    from funds.models import Invitation, Organisation
+    from funds.onboarding.invitations import _hash
 
-    user, _ = User.objects.get_or_create(
-        username="inbjuden@example.se", email="inbjuden@example.se"
+    token = "tillganglighet-" + str(Invitation.objects.count())
+    Invitation.objects.create(
+        organisation=Organisation.objects.get(code=CODE),
+        email=f"inbjuden{Invitation.objects.count()}@example.se",
+        role="reader",
+        token_hash=_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=3),
     )
-    user.set_unusable_password()
-    user.save()
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return f"/konto/inbjudan/{uid}/{default_token_generator.make_token(user)}/"
+    return f"/konto/inbjudan/{token}/"
 
 
 @screen("organisation-list", "site-admin", "organisation_list")
@@ -595,7 +599,27 @@ def _recipient_import_preview(page: Page, tmp_path: Path) -> None:
 
 @screen("member-list", "site-admin", "member_list")
 def _members(page: Page, tmp_path: Path) -> None:
+    _invitation_path()
     page.goto(f"/{CODE}/anvandare/")
+    expect(page.get_by_text("Inbjudningar som inte är använda")).to_be_visible()
+
+
+@screen("mail-list", "site-admin", "mail_list")
+def _mail_list(page: Page, tmp_path: Path) -> None:
+    from funds.models import MailDelivery, Organisation
+
+    MailDelivery.objects.create(
+        organisation=Organisation.objects.get(code=CODE),
+        kind="reminder",
+        to="rapportor@example.se",
+        subject="Påminnelse: redovisningen",
+        body="Text",
+        state="failed",
+        attempts=5,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+    page.goto(f"/{CODE}/utskick/")
+    expect(page.get_by_role("button", name=re.compile("Skicka igen"))).to_be_visible()
 
 
 @screen("member-invite-errors", "site-admin", "member_invite")
@@ -649,12 +673,12 @@ def _password_reset_complete(page: Page, tmp_path: Path) -> None:
 @screen("invitation-accept", "anonymous", "invitation_accept")
 def _invitation_accept(page: Page, tmp_path: Path) -> None:
     page.goto(_invitation_path())
-    expect(page.get_by_role("button", name="Spara lösenordet")).to_be_visible()
+    expect(page.get_by_role("button", name="Spara lösenordet och gå med")).to_be_visible()
 
 
 @screen("invitation-link-broken", "anonymous", "invitation_accept")
 def _invitation_broken(page: Page, tmp_path: Path) -> None:
-    page.goto("/konto/inbjudan/MQ/fel-token/")
+    page.goto("/konto/inbjudan/fel-token/")
 
 
 # --- Sign-in ---

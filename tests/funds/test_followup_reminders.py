@@ -48,7 +48,7 @@ def test_nothing_is_sent_long_before_the_deadline(year):
 
 def test_the_reminder_before_the_deadline_is_sent_once(year):
     output = run("--today", "2025-02-01")
-    assert "1 e-postmeddelanden skickade om 2 redovisningar" in output
+    assert "1 e-postmeddelanden köade om 2 redovisningar" in output
     [message] = mail.outbox
     assert message.to == ["amina@example.se"]
     assert "senast 2025-02-15" in message.subject

@@ -8,11 +8,23 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from funds.models import Agreement, Membership, NationalArea, Organisation, PriorityArea, Recipient
+from funds.models import (
+    Agreement,
+    Invitation,
+    MailDelivery,
+    Membership,
+    NationalArea,
+    Organisation,
+    PriorityArea,
+    Recipient,
+)
+from funds.onboarding.invitations import invitation_for_token
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -234,48 +246,66 @@ def invite(client, org, email, role="coordinator", **extra):
     )
 
 
-def test_only_administrators_manage_members(client, org):
+def _link(message) -> str:
+    return re.search(r"(?:https?://[^/\s]+)?(/konto/inbjudan/\S+/)", message.body).group(1)
+
+
+PASSWORD = {"new_password1": "Ett-bra-losenord-1", "new_password2": "Ett-bra-losenord-1"}
+
+
+def test_readers_reporters_and_outsiders_do_not_manage_members(client, org):
     member = f.user(org, "reader")
     membership = Membership.objects.get(user=member)
     urls = [
         reverse("member_list", args=[org.code]),
         reverse("member_invite", args=[org.code]),
         reverse("member_edit", args=[org.code, membership.pk]),
-    ]
-    posts = [
         reverse("member_remove", args=[org.code, membership.pk]),
-        reverse("member_resend", args=[org.code, membership.pk]),
+        reverse("organisation_settings", args=[org.code]),
+        reverse("mail_list", args=[org.code]),
     ]
-    as_role(client, org, "coordinator")
-    for url in urls + posts:
+    as_role(client, org, "reader")
+    for url in urls:
         assert client.post(url).status_code == 403, url
-    as_role(client, f.organisation(), "admin")
-    for url in urls + posts:
+    as_role(client, f.organisation(), "coordinator")
+    for url in urls:
         assert client.post(url).status_code == 404, url
     assert Membership.objects.filter(pk=membership.pk).exists() and not mail.outbox
+
+
+def test_a_coordinator_administers_the_organisation(client, org):
+    as_role(client, org, "coordinator", first_name="Cecilia", last_name="Samordnare")
+    for name in ("member_list", "member_invite", "organisation_settings", "mail_list"):
+        assert client.get(reverse(name, args=[org.code])).status_code == 200, name
+    assert invite(client, org, "kollega@example.se", "reader").status_code == 302
+    (message,) = mail.outbox
+    assert "Cecilia Samordnare har bjudit in dig till Göteborgs stad" in message.body
+    assert message.subject.endswith("Göteborgs stad")
 
 
 def test_the_member_list_is_constant_in_queries(client, org, django_assert_max_num_queries):
     as_role(client, org, "admin")
     for n in range(12):
         f.user(org, "reporter", recipient=f.recipient(org), email=f"r{n}@example.se")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         body = client.get(reverse("member_list", args=[org.code])).content.decode()
     assert body.count("Rapportör") == 12
 
 
-def test_an_invitation_creates_an_account_without_password_and_sends_a_link(client, org):
+def test_an_invitation_grants_nothing_until_its_link_is_used(client, org):
     admin = as_role(client, org, "admin", first_name="Anna", last_name="Admin")
     assert invite(client, org, "Ny.Person@Goteborg.se", first_name="Nora").status_code == 302
-    user = User.objects.get(email="ny.person@goteborg.se")
-    assert user.username == "ny.person@goteborg.se" and not user.has_usable_password()
-    assert Membership.objects.get(user=user, organisation=org).role == "coordinator"
+    assert not User.objects.filter(email="ny.person@goteborg.se").exists()
+    invitation = Invitation.objects.get(email="ny.person@goteborg.se")
+    assert invitation.role == "coordinator" and invitation.invited_by == admin
     (message,) = mail.outbox
-    assert "Anna Admin har gett dig behörighet som samordnare i Göteborgs stad" in message.body
-    assert "/konto/inbjudan/" in message.body
+    assert "Anna Admin har bjudit in dig till Göteborgs stad" in message.body
+    assert "webbadmin" not in message.body and admin.username not in message.body
+    assert _link(message).split("/")[-2] not in invitation.token_hash  # only its hash is kept
+    delivery = MailDelivery.objects.get(kind="invitation")
+    assert delivery.state == "sent" and delivery.organisation == org
     body = client.get(reverse("member_list", args=[org.code])).content.decode()
-    assert "Inbjuden, har inte valt lösenord" in body
-    assert admin.pk != user.pk
+    assert "ny.person@goteborg.se" in body and "Skicka en ny inbjudan" in body
 
 
 def test_a_reporter_needs_a_recipient_of_the_organisation(client, org):
@@ -284,42 +314,46 @@ def test_a_reporter_needs_a_recipient_of_the_organisation(client, org):
     assert "En rapportör måste höra till en mottagare" in body
     stranger = f.recipient(f.organisation())
     assert invite(client, org, "r@example.se", "reporter", recipient=stranger.pk).status_code == 422
-    assert not User.objects.filter(email="r@example.se").exists() and not mail.outbox
+    assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_an_existing_user_invited_to_a_second_organisation_keeps_their_account(client, org):
-    other = f.organisation(name="Linköpings kommun", code="0580")
-    person = f.user(other, "coordinator", email="person@example.se")
+def test_a_second_invitation_to_an_open_address_or_a_member_is_refused(client, org):
+    f.user(org, "reader", email="person@example.se")
     as_role(client, org, "admin")
-    assert invite(client, org, "PERSON@example.se", "reader").status_code == 302
-    assert User.objects.filter(email__iexact="person@example.se").count() == 1
-    assert set(person.memberships.values_list("organisation__code", flat=True)) == {"0580", "1480"}
-    (message,) = mail.outbox
-    assert "Du har redan ett konto" in message.body and "/konto/inbjudan/" not in message.body
-    body = invite(client, org, "person@example.se").content.decode()
-    assert "är redan medlem i Göteborgs stad" in body
+    assert (
+        "är redan medlem i Göteborgs stad"
+        in invite(client, org, "person@example.se").content.decode()
+    )
+    assert invite(client, org, "ny@example.se").status_code == 302
+    again = invite(client, org, "NY@example.se").content.decode()
+    assert "har redan en inbjudan" in again
+    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
 
 
-def test_resend_role_change_and_removal(client, org):
+def test_resend_withdraw_role_change_and_removal(client, org):
     as_role(client, org, "admin")
     invite(client, org, "kollega@example.se")
+    invitation = Invitation.objects.get()
+    old = _link(mail.outbox[0])
+    assert (
+        client.post(reverse("invitation_resend", args=[org.code, invitation.pk])).status_code == 302
+    )
+    assert len(mail.outbox) == 2 and _link(mail.outbox[1]) != old
+    assert "Inbjudan fungerar inte" in Client().get(old).content.decode()
+    assert Client().post(_link(mail.outbox[1]), PASSWORD).status_code == 302
     membership = Membership.objects.get(user__email="kollega@example.se")
-    resend = reverse("member_resend", args=[org.code, membership.pk])
-    assert client.post(resend).status_code == 302
-    assert len(mail.outbox) == 2 and "/konto/inbjudan/" in mail.outbox[1].body
     edit = reverse("member_edit", args=[org.code, membership.pk])
-    assert "Skicka inbjudan igen" in client.get(edit).content.decode()
     recipient = f.recipient(org)
     assert client.post(edit, {"role": "reporter"}).status_code == 422
     assert client.post(edit, {"role": "reporter", "recipient": recipient.pk}).status_code == 302
     membership.refresh_from_db()
     assert membership.role == "reporter" and membership.recipient == recipient
-    assert client.post(edit, {"role": "reader", "recipient": recipient.pk}).status_code == 302
-    membership.refresh_from_db()
-    assert membership.role == "reader" and membership.recipient is None
     client.post(reverse("member_remove", args=[org.code, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert User.objects.filter(email="kollega@example.se").exists()
+    invite(client, org, "annan@example.se")
+    withdrawn = Invitation.objects.get(email="annan@example.se")
+    client.post(reverse("invitation_withdraw", args=[org.code, withdrawn.pk]))
+    assert "Inbjudan fungerar inte" in Client().get(_link(mail.outbox[-1])).content.decode()
 
 
 def test_an_administrator_cannot_change_or_remove_their_own_membership(client, org):
@@ -332,25 +366,128 @@ def test_an_administrator_cannot_change_or_remove_their_own_membership(client, o
     assert own.role == "admin"
 
 
-def test_the_invitation_link_sets_a_password_once(client, org):
-    as_role(client, org, "admin")
+def test_the_invitation_link_sets_a_password_once_and_lands_on_a_true_page(client, org):
+    as_role(client, org, "coordinator")
     invite(client, org, "ny@example.se")
-    link = re.search(r"https?://[^/\s]+(/konto/inbjudan/\S+/)", mail.outbox[0].body).group(1)
+    link = _link(mail.outbox[0])
     visitor = Client()
-    form_url = visitor.get(link).url
-    body = visitor.get(form_url).content.decode()
+    body = visitor.get(link).content.decode()
     assert "Ditt användarnamn är <strong>ny@example.se</strong>" in body
-    short = visitor.post(form_url, {"new_password1": "abc", "new_password2": "abc"})
-    assert short.status_code == 200 and "lösenordet är för kort" in short.content.decode()
-    response = visitor.post(
-        form_url, {"new_password1": "Ett-bra-losenord-1", "new_password2": "Ett-bra-losenord-1"}
+    short = visitor.post(link, {"new_password1": "abc", "new_password2": "abc"})
+    assert short.status_code == 422 and "lösenordet är för kort" in short.content.decode()
+    response = visitor.post(link, PASSWORD, follow=True)
+    page = response.content.decode()
+    assert "Du är samordnare i Göteborgs stad" in page
+    assert "inte kopplat till någon organisation" not in page
+    assert (
+        Membership.objects.get(user__email="ny@example.se", organisation=org).role == "coordinator"
     )
-    assert response.url == reverse("login")
-    login_page = visitor.get(response.url).content.decode()
-    assert "Ditt lösenord är sparat. Logga in med användarnamnet ny@example.se." in login_page
     assert Client().login(
-        request=HttpRequest(), username="ny@example.se", password="Ett-bra-losenord-1"
+        request=HttpRequest(), username="ny@example.se", password=PASSWORD["new_password1"]
     )
-    assert "Inbjudan fungerar inte" in Client().get(link, follow=True).content.decode()
-    bad = Client().get(reverse("invitation_accept", args=["MQ", "fel-token"]), follow=True)
-    assert "Inbjudan fungerar inte" in bad.content.decode()
+    assert "Inbjudan fungerar inte" in Client().get(link).content.decode()
+    assert Client().get(reverse("invitation_accept", args=["fel-token"])).status_code == 404
+
+
+def test_an_account_registered_in_advance_gains_nothing_and_loses_its_sessions(client, org):
+    """Issue 19: someone signs up with a future colleague's address and a password of their
+    own; the invitation gives that account nothing until the colleague uses the link, which
+    sets the colleague's password and signs the pre-registered sessions out."""
+    attacker = Client()
+    User.objects.create_user("kollega@example.se", "kollega@example.se", "angriparens-losen-1")
+    assert attacker.login(
+        request=HttpRequest(), username="kollega@example.se", password="angriparens-losen-1"
+    )
+    as_role(client, org, "admin")
+    assert invite(client, org, "kollega@example.se").status_code == 302
+    assert not Membership.objects.filter(user__email="kollega@example.se").exists()
+    overview = reverse("organisation_overview", args=[org.code])
+    assert attacker.get(overview).status_code == 404
+    page = Client().get(_link(mail.outbox[0])).content.decode()
+    assert "Lösenordet du väljer här ersätter det gamla" in page
+    assert Client().post(_link(mail.outbox[0]), PASSWORD).status_code == 302
+    # The attacker's session ended with the old password; the old password is gone.
+    assert attacker.get(overview).status_code == 302
+    assert not Client().login(
+        request=HttpRequest(), username="kollega@example.se", password="angriparens-losen-1"
+    )
+    assert User.objects.filter(email__iexact="kollega@example.se").count() == 1
+
+
+def test_with_single_sign_on_only_the_link_accepts_without_a_password(client, org, settings):
+    settings.LOCAL_PASSWORDS_ENABLED = False
+    User.objects.create_user("sso@example.se", "sso@example.se", "angriparens-losen-1")
+    as_role(client, org, "admin")
+    invite(client, org, "sso@example.se", "reader")
+    link = _link(mail.outbox[0])
+    page = Client().get(link).content.decode()
+    assert "Tacka ja och gå med" in page and "new_password1" not in page
+    response = Client().post(link)
+    assert response.status_code == 302 and response.url == reverse("login")
+    user = User.objects.get(email="sso@example.se")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(user=user, organisation=org).role == "reader"
+
+
+def test_old_password_less_memberships_become_invitations_to_send_again(org):
+    """The migration: an invitation used to be a membership of a user without a password."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("funds.migrations.0004_invitations_mail_queue")
+    pending = User.objects.create(username="gammal@example.se", email="Gammal@example.se")
+    pending.set_unusable_password()
+    pending.save()
+    Membership.objects.create(user=pending, organisation=org, role="coordinator")
+    active = f.user(org, "reader", email="aktiv@example.se")
+    migration.memberships_without_password_to_invitations(apps, None)
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role) == ("gammal@example.se", "coordinator")
+    assert not Membership.objects.filter(user=pending).exists()
+    assert Membership.objects.filter(user=active).exists()
+    assert invitation_for_token("") is None and invitation.expires_at <= timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_invitation_used_twice_at_once_gives_one_membership():
+    """Two submits of the accept form over two real connections, 10 rounds: one wins, the
+    other is told the invitation is used; never two accounts or memberships."""
+    import threading
+
+    from django.db import connection
+
+    from funds.onboarding.invitations import invitation_accept, member_invite
+
+    organisation = f.organisation(name="Raceby kommun")
+    inviter = f.user(organisation, "coordinator")
+    for round_ in range(10):
+        invitation = member_invite(
+            organisation=organisation,
+            email=f"ras{round_}@example.se",
+            role="reader",
+            recipient=None,
+            invited_by=inviter,
+        )
+        barrier, outcomes = threading.Barrier(2), []
+
+        def accept(password: str) -> None:
+            try:
+                barrier.wait()
+                invitation_accept(invitation=invitation, password=password)
+                outcomes.append("ok")
+            except ValidationError:
+                outcomes.append("used")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=accept, args=(p,)) for p in ("Lösen-ett-1", "Lösen-två-2")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["ok", "used"], round_
+        assert User.objects.filter(email=f"ras{round_}@example.se").count() == 1
+        assert Membership.objects.filter(user__email=f"ras{round_}@example.se").count() == 1

@@ -123,7 +123,22 @@ def test_it_removes_the_logo(client, org):
     assert client.get(f"/{org.code}/logotyp/").status_code == 404
 
 
-@pytest.mark.parametrize("role", [Membership.Role.COORDINATOR, Membership.Role.READER])
+def test_a_coordinator_edits_the_settings(client, org):
+    """Coordinators administer their own organisation (settings.ORGANISATION_ADMIN_ROLES)."""
+    client.force_login(f.user(org, Membership.Role.COORDINATOR))
+    assert client.get(url(org)).status_code == 200
+    assert post(client, org).status_code == 302
+    org.refresh_from_db()
+    assert org.committee != ""
+
+
+def test_with_administrators_only_a_coordinator_gets_403(client, org, settings):
+    settings.ORGANISATION_ADMIN_ROLES = ["admin"]
+    client.force_login(f.user(org, Membership.Role.COORDINATOR))
+    assert client.get(url(org)).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Membership.Role.READER])
 def test_other_roles_get_403(client, org, role):
     client.force_login(f.user(org, role))
     assert client.get(url(org)).status_code == 403
