@@ -17,3 +17,14 @@ def tasks_run_at_once(settings):
     enqueue, in-process, so a test sees the mail in mail.outbox. tests/funds/test_outbox.py
     runs a real worker process against the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def cache_emptied():
+    """Every test starts with an empty cache: the mail limits (signin/ratelimit.py) count in
+    it, and one file's sign-ups must not use up the next file's quota for 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
