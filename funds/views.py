@@ -142,6 +142,7 @@ def allocation_history(
             "area": area,
             "recipient": recipient,
             "allocation": allocation,
+            "trail": None if area else agreement.status_changes.select_related("changed_by"),
         },
     )
 
