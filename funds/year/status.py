@@ -307,6 +307,17 @@ def status_change_plan(agreement: Agreement, change: str) -> StatusChangePlan:
     return plan
 
 
+def _refuse_unless_allowed(plan: StatusChangePlan, reason: str) -> None:
+    if plan.hard:
+        messages = " ".join(obstacle.message for obstacle in plan.hard)
+        raise ValidationError(f"{plan.button} går inte: {messages}", code=plan.hard[0].code)
+    if plan.reason_required and not reason:
+        raise ValidationError(
+            "Skriv ett skäl: det sparas i årets historik tillsammans med det som står i vägen.",
+            code="reason_required",
+        )
+
+
 def agreement_status_change(
     *,
     agreement: Agreement,
@@ -316,11 +327,9 @@ def agreement_status_change(
     reason: str = "",
     decision: dict | None = None,
 ) -> Agreement:
-    """Do `change` as its confirmation page showed it for a year in `expected_status`.
-
-    Under the agreement's row lock the plan is made again: two coordinators confirming at
-    once change the year once, and an obstacle that appeared after the page was shown is
-    not passed over. `decision` holds the registry number, date and decision maker."""
+    """Do `change` as its confirmation page showed it for a year in `expected_status`. Under
+    the row lock the plan is made again: two coordinators confirming at once change the year
+    once, and an obstacle that appeared after the page was shown is not passed over."""
     reason = reason.strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(f"Skälet får vara högst {REASON_MAX_LENGTH} tecken.", code="long")
