@@ -132,8 +132,8 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _url(name: str, agreement: Agreement) -> str:
-    return reverse(name, args=[agreement.organisation.code, agreement.year])
+def _url(name: str, agreement: Agreement, *more) -> str:
+    return reverse(name, args=[agreement.organisation.code, agreement.year, *more])
 
 
 def _reminders(agreement: Agreement, *, stop: bool = False) -> str:
@@ -218,8 +218,12 @@ def _hard_obstacles(agreement: Agreement) -> list[Obstacle]:
     areas_url = _url("agreement_areas", agreement)
     found = [
         Obstacle(
-            f"{area.number}. {area.name} saknar nationellt område. Välj det nationella "
-            "området, eller ange egen prioritering med skäl.",
+            f"{area.number}. {area.name} saknar nationellt område"
+            + (
+                f": det väntar på statens överenskommelse för {agreement.year}."
+                if area.awaiting_successor_of_id
+                else ". Välj det nationella området, eller ange egen prioritering med skäl."
+            ),
             areas_url,
             "Prioriterade områden",
             "unmapped",
@@ -243,6 +247,18 @@ def _hard_obstacles(agreement: Agreement) -> list[Obstacle]:
 
 def _soft_obstacles(agreement: Agreement, target: str, facts: _Facts) -> list[Obstacle]:
     found = []
+    if target == Status.DECIDED:
+        found += [
+            Obstacle(
+                f"{area.number}. {area.name}: skälet till egen prioritering är hämtat "
+                f"ordagrant från {area.reason_carried_from_year} och inte granskat.",
+                _url("agreement_area_edit", agreement, area.pk),
+                "Granska skälet",
+            )
+            for area in agreement.priority_areas.filter(
+                reason_carried_from_year__isnull=False
+            ).order_by("number")
+        ]
     unapproved = facts.follow_ups_expected - facts.follow_ups_approved
     if target in (Status.FOLLOW_UP, Status.CLOSED) and unapproved:
         found.append(
