@@ -348,6 +348,11 @@ def _follow_up_start_refused(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}starta-uppfoljning/")
 
 
+@screen("area-proposals-2024-none-waiting", "as-loaded", "agreement_area_proposals")
+def _area_proposals(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/omraden/forslag/")
+
+
 @screen("import-upload-form", "as-loaded", "allocation_import")
 def _import(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2024)}import/")
