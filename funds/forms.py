@@ -17,7 +17,12 @@ class StatusChangeForm(forms.Form):
     refused) and the reason, required when something is overridden or the year is reopened."""
 
     error_heading = "Ändringen kunde inte göras"
-    expected_status = forms.ChoiceField(choices=Agreement.Status.choices, widget=forms.HiddenInput)
+    STALE = "Sidan saknade årets status. Inget ändrades; läs sidan igen innan du bekräftar."
+    expected_status = forms.ChoiceField(
+        choices=Agreement.Status.choices,
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE, "invalid_choice": STALE},
+    )
     reason = forms.CharField(
         label="Skäl",
         required=False,
@@ -40,6 +45,13 @@ class StatusChangeForm(forms.Form):
         else:
             reason.label = "Kommentar (frivillig)"
             reason.help_text = "Sparas i årets historik."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # A hidden field's error would name the field in code; say it in the page's words.
+        if self.errors.pop("expected_status", None):
+            self.add_error(None, self.STALE)
+        return data
 
 
 class DecisionForm(StatusChangeForm):

@@ -184,7 +184,10 @@ def test_no_state_change_by_a_get_or_without_the_confirmation_page(client, year)
         )
     # A post that did not come from the page (no status it was shown for) changes nothing,
     # and the old one-click address is gone.
-    assert client.post(url("agreement_close", agr), {"reason": "x"}).status_code == 422
+    without_page = client.post(url("agreement_close", agr), {"reason": "x"})
+    assert without_page.status_code == 422
+    summary = without_page.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert "Sidan saknade årets status" in summary and "expected_status" not in summary
     assert client.post(f"/{agr.organisation.code}/2024/fordelning/status/").status_code == 404
     # A page shown for another status (stale, or a second click) changes nothing either.
     stale = client.post(url("agreement_reopen", agr), {"expected_status": "closed", "reason": "x"})
