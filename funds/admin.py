@@ -5,6 +5,7 @@ from django.db import models
 
 from funds.models import (
     Agreement,
+    AgreementStatusChange,
     Allocation,
     AllocationChange,
     FollowUp,
@@ -192,6 +193,13 @@ class AllocationChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "allocation", "old_amount", "new_amount", "changed_by", "reason"]
     list_filter = ["is_amendment", "allocation__priority_area__agreement__year"]
     list_select_related = ["allocation__recipient", "allocation__priority_area", "changed_by"]
+
+
+@admin.register(AgreementStatusChange)
+class AgreementStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "agreement", "from_status", "to_status", "changed_by", "reason"]
+    list_filter = ["to_status", "agreement__year"]
+    list_select_related = ["agreement__organisation", "changed_by"]
 
 
 @admin.register(FollowUpChange)

@@ -407,6 +407,22 @@ class PriorityArea(models.Model):
     )
     # Incremented on every edit on the areas page: a save naming an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # --- A year before the state's agreement (funds/year/proposals.py) ---
+    # "Nationellt område ej fastställt": the earlier year's national area whose successor this
+    # area expects; when the year's national data arrives, the lineage proposes the successor.
+    awaiting_successor_of = models.ForeignKey(
+        NationalArea,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awaiting_areas",
+        verbose_name=_("väntar på efterföljaren till"),
+    )
+    # The own-priority reason was carried word for word from this year's agreement and has
+    # not been reviewed; cleared when the coordinator saves the area.
+    reason_carried_from_year = models.PositiveSmallIntegerField(
+        _("skälet hämtat från år"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("prioriterat område")
@@ -421,6 +437,11 @@ class PriorityArea(models.Model):
             models.CheckConstraint(
                 condition=Q(national_area__isnull=True) | Q(own_priority_reason=""),
                 name="priorityarea_national_or_own",
+            ),
+            models.CheckConstraint(
+                condition=Q(awaiting_successor_of__isnull=True)
+                | Q(national_area__isnull=True, own_priority_reason=""),
+                name="priorityarea_awaiting_is_unmapped",
             ),
         ]
 
@@ -656,6 +677,50 @@ class AllocationChange(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.old_amount} → {self.new_amount}"
+
+
+class AgreementStatusChange(AppendOnly):
+    """The year's status trail: every decision, start of follow-up, closing and reopening,
+    who did it, why, and the warnings that were overridden. Never edited or deleted."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.PROTECT, related_name="status_changes", verbose_name=_("överenskommelse")
+    )
+    from_status = models.CharField(
+        _("från status"), max_length=20, choices=Agreement.Status.choices
+    )
+    to_status = models.CharField(_("till status"), max_length=20, choices=Agreement.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="agreement_status_changes",
+        verbose_name=_("ändrad av"),
+    )
+    changed_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    reason = BoundedTextField(_("skäl"), max_length=2000, blank=True)
+    # What stood in the way and was overridden with the reason, one line each, as the
+    # confirmation page showed it.
+    overridden = BoundedTextField(_("åsidosatta hinder"), max_length=20000, blank=True)
+
+    class Meta:
+        verbose_name = _("statusändring för året")
+        verbose_name_plural = _("statusändringar för året")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overridden="") | ~Q(reason=""),
+                name="agreementstatuschange_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.from_status} → {self.to_status}"
+
+    @property
+    def is_reopening(self) -> bool:
+        order = list(Agreement.Status.values)
+        return order.index(self.to_status) < order.index(self.from_status)
 
 
 class Requisition(models.Model):

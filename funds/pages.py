@@ -1,5 +1,6 @@
-"""What many funds pages share: a form whose valid post runs one workflow (a state change), and
-an upload that is previewed before it is saved (its parsed rows wait in the session)."""
+"""What many funds pages share: a form whose valid post runs one workflow (a state change), the
+confirmation page of every status change of a year, and an upload that is previewed before it
+is saved (its parsed rows wait in the session)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 # A TypeVar, not PEP 695 syntax: scripts/code_shape.py parses the code with Python 3.11.
 T = TypeVar("T")
@@ -42,6 +45,32 @@ def workflow_run(workflow: Callable[[], T]) -> tuple[T | None, str]:  # noqa: UP
         return workflow(), ""
     except ValidationError as refused:
         return None, " ".join(refused.messages)
+
+
+def status_change_page(
+    request: HttpRequest, *, plan, form: forms.Form, workflow: Callable[[dict], object], done: str
+) -> HttpResponse:
+    """The confirmation page of a status change of a year (funds/year/status.py): a GET shows
+    what the change does and what stands in its way and changes nothing; a valid POST of the
+    page's form runs `workflow` and returns to the matrix with `done` as the message."""
+    agreement = plan.agreement
+    code, year = agreement.organisation.code, agreement.year
+    if workflow_post(request, form, workflow) is not None:
+        messages.success(request, done)
+        return redirect("allocation_matrix", code=code, year=year)
+    trail = agreement.status_changes.select_related("changed_by")
+    return render(
+        request,
+        "funds/status_change.html",
+        {
+            "agreement": agreement,
+            "organisation": agreement.organisation,
+            "plan": plan,
+            "form": form,
+            "trail": trail,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 class PendingPreview:

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from funds import views
+from funds.year.status import CLOSE, DECIDE, FOLLOW_UP, REOPEN
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,11 +20,27 @@ urlpatterns = [
     ),
     path(
         "<str:code>/<int:year>/fordelning/beslut/",
-        views.agreement_decision,
+        views.agreement_status_change_page,
+        {"change": DECIDE},
         name="agreement_decision",
     ),
     path(
-        "<str:code>/<int:year>/fordelning/status/", views.agreement_status, name="agreement_status"
+        "<str:code>/<int:year>/fordelning/starta-uppfoljning/",
+        views.agreement_status_change_page,
+        {"change": FOLLOW_UP},
+        name="agreement_follow_up_start",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/avsluta/",
+        views.agreement_status_change_page,
+        {"change": CLOSE},
+        name="agreement_close",
+    ),
+    path(
+        "<str:code>/<int:year>/fordelning/oppna-igen/",
+        views.agreement_status_change_page,
+        {"change": REOPEN},
+        name="agreement_reopen",
     ),
     path("<str:code>/<int:year>/fordelning/mottagare/", views.recipient_add, name="recipient_add"),
     path("", include("funds.followup.urls")),

@@ -7,15 +7,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
-from funds.allocation.workflows import agreement_advance, agreement_decide
 from funds.balance import agreement_balance
-from funds.forms import DecisionForm, RecipientAddForm
+from funds.forms import DecisionForm, RecipientAddForm, StatusChangeForm
 from funds.models import (
     Agreement,
     Allocation,
@@ -26,8 +24,16 @@ from funds.models import (
     Recipient,
 )
 from funds.overview import follow_up_progress, overview_chart
-from funds.pages import workflow_post
+from funds.pages import status_change_page
 from funds.year.forms import national_label
+from funds.year.status import (
+    CLOSE,
+    DECIDE,
+    FOLLOW_UP,
+    REOPEN,
+    agreement_status_change,
+    status_change_plan,
+)
 
 
 @login_required
@@ -143,36 +149,47 @@ def allocation_history(
             "area": area,
             "recipient": recipient,
             "allocation": allocation,
+            "trail": None if area else agreement.status_changes.select_related("changed_by"),
         },
     )
 
 
-@login_required
-def agreement_decision(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
-    form = DecisionForm(request.POST or None, initial={"decided_on": datetime.date.today()})
-    if workflow_post(request, form, lambda data: agreement_decide(agreement=agreement, **data)):
-        messages.success(request, f"Fördelningen för {year} är beslutad.")
-        return redirect("allocation_matrix", code=code, year=year)
-    return render(
-        request,
-        "funds/agreement_decision.html",
-        {"agreement": agreement, "organisation": agreement.organisation, "form": form},
-        status=422 if form.errors else 200,
-    )
+DECISION_FIELDS = ("registry_number", "decided_on", "decided_by")
+DONE = {
+    DECIDE: "Fördelningen för {year} är beslutad.",
+    FOLLOW_UP: "Uppföljningen för {year} är startad.",
+    CLOSE: "Året {year} är avslutat.",
+    REOPEN: "Året {year} är öppnat igen.",
+}
 
 
 @login_required
-@require_POST
-def agreement_status(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def agreement_status_change_page(
+    request: HttpRequest, code: str, year: int, change: str
+) -> HttpResponse:
+    """Deciding, starting follow-up, closing and reopening the year: each a confirmation page
+    (a GET changes nothing); the page's form does the change."""
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
-    try:
-        agreement = agreement_advance(agreement=agreement)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    plan = status_change_plan(agreement, change)
+    if change == DECIDE:
+        initial = {"decided_on": datetime.date.today()}
+        form = DecisionForm(request.POST or None, plan=plan, initial=initial)
     else:
-        messages.success(request, f"Året har status: {agreement.get_status_display()}.")
-    return redirect("allocation_matrix", code=code, year=year)
+        form = StatusChangeForm(request.POST or None, plan=plan)
+
+    def workflow(data: dict) -> Agreement:
+        decision = {name: data[name] for name in DECISION_FIELDS if name in data}
+        return agreement_status_change(
+            agreement=agreement,
+            change=change,
+            expected_status=data["expected_status"],
+            user=request.user,
+            reason=data["reason"],
+            decision=decision or None,
+        )
+
+    done = DONE[change].format(year=year)
+    return status_change_page(request, plan=plan, form=form, workflow=workflow, done=done)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Workflows that change allocations: setting an amount, deciding and closing a year.
+"""Workflows that change allocations: setting an amount, and deciding a year (through the
+year's status changes in funds/year/status.py).
 
 Every change of an amount goes through `allocation_set`, which refuses lost updates (the
 caller names the version it saw), writes the audit trail, and enforces the year's lifecycle.
@@ -13,9 +14,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from funds.balance import agreement_balance
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
-from funds.money import MAX_AMOUNT, format_kr
+from funds.money import MAX_AMOUNT
+from funds.year.status import DECIDE, agreement_status_change
 
 # The decided-year reason is stored in the append-only trail: bounded here, in the form and in
 # the database (AllocationChange.reason is a CharField of this length).
@@ -247,54 +248,25 @@ def allocation_comment_set(
 
 
 def agreement_decide(
-    *, agreement: Agreement, registry_number: str, decided_on, decided_by: str
+    *,
+    agreement: Agreement,
+    registry_number: str,
+    decided_on,
+    decided_by: str,
+    user=None,
+    reason: str = "",
 ) -> Agreement:
-    """Draft → decided. Refused while any priority area is allocated beyond its grant."""
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if agreement.status != Agreement.Status.DRAFT:
-            raise ValidationError("Året är redan beslutat.", code="not_draft")
-        unmapped = [
-            area for area in agreement.priority_areas.order_by("number") if not area.is_mapped
-        ]
-        if unmapped:
-            names = ", ".join(f"{area.number}. {area.name}" for area in unmapped)
-            raise ValidationError(
-                f"Året kan inte beslutas: {names} saknar nationellt område. Välj det "
-                "nationella området, eller ange egen prioritering med skäl, på sidan "
-                "Prioriterade områden.",
-                code="unmapped",
-            )
-        over = [line for line in agreement_balance(agreement).lines if line.over_allocated]
-        if over:
-            names = ", ".join(
-                f"{line.label} ({format_kr(-line.unallocated)} för mycket)" for line in over
-            )
-            raise ValidationError(
-                f"Året kan inte beslutas: mer än tilldelat är fördelat inom {names}.",
-                code="over_allocated",
-            )
-        agreement.status = Agreement.Status.DECIDED
-        agreement.registry_number = registry_number
-        agreement.decided_on = decided_on
-        agreement.decided_by = decided_by
-        agreement.save(update_fields=["status", "registry_number", "decided_on", "decided_by"])
-    return agreement
-
-
-_NEXT_STATUS = {
-    Agreement.Status.DECIDED: Agreement.Status.FOLLOW_UP,
-    Agreement.Status.FOLLOW_UP: Agreement.Status.CLOSED,
-}
-
-
-def agreement_advance(*, agreement: Agreement) -> Agreement:
-    """Decided → follow-up → closed. A closed year is read-only."""
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        following = _NEXT_STATUS.get(agreement.status)
-        if following is None:
-            raise ValidationError("Året kan inte flyttas vidare härifrån.", code="no_next")
-        agreement.status = following
-        agreement.save(update_fields=["status"])
-    return agreement
+    """Draft → decided, as the decision's confirmation page does it (funds/year/status.py):
+    refused while an area is unmapped or allocated beyond its grant."""
+    return agreement_status_change(
+        agreement=agreement,
+        change=DECIDE,
+        expected_status=Agreement.Status.DRAFT,
+        user=user,
+        reason=reason,
+        decision={
+            "registry_number": registry_number,
+            "decided_on": decided_on,
+            "decided_by": decided_by,
+        },
+    )

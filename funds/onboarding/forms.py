@@ -21,6 +21,7 @@ from funds.money import format_kr, parse_amount
 from funds.onboarding.sheets import MAX_FILE_BYTES, MAX_ROWS, SheetRow, check_upload
 from funds.onboarding.sheets import read_recipient_rows as _read_rows
 from funds.xlsx import ImportFileError
+from funds.year.forms import national_label, national_warning
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AREAS = 12
@@ -134,15 +135,20 @@ class AreaForm(forms.Form):
         label="Skäl till egen prioritering", max_length=1000, required=False
     )
 
-    def __init__(self, *args, national_areas=None, **kwargs) -> None:
+    def __init__(self, *args, national_areas=None, kind: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["national_area"]
         field.queryset = (
             national_areas if national_areas is not None else NationalArea.objects.none()
         )
+        # Only the year's own areas are offered; each says how it is followed up for this
+        # kind of huvudman, and warns when it gives such a huvudman no money of its own.
         field.label_from_instance = lambda area: (
-            f"{area.national_agreement.year}: {area.number}. {area.short_name}"
+            national_label(area, kind) if kind else f"{area.number}. {area.short_name}"
         )
+        warnings = [national_warning(area, kind) for area in field.queryset] if kind else []
+        if any(warnings):
+            field.help_text = "Obs: " + " ".join(w for w in warnings if w)
 
     @property
     def is_blank(self) -> bool:
@@ -173,12 +179,13 @@ class BaseAreaFormSet(forms.BaseFormSet):
         "missing_management_form": "Formuläret var ofullständigt. Ladda om sidan och försök igen.",
     }
 
-    def __init__(self, *args, national_areas=None, **kwargs) -> None:
+    def __init__(self, *args, national_areas=None, kind: str = "", **kwargs) -> None:
         self.national_areas = national_areas
+        self.kind = kind
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"national_areas": self.national_areas}
+        return {"national_areas": self.national_areas, "kind": self.kind}
 
     def filled(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if not form.is_blank]

@@ -14,7 +14,14 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, organisation_for_user, require_superuser
-from funds.models import Agreement, NationalArea, Organisation, PriorityArea, Recipient
+from funds.models import (
+    Agreement,
+    NationalAgreement,
+    NationalArea,
+    Organisation,
+    PriorityArea,
+    Recipient,
+)
 from funds.onboarding.forms import (
     AgreementCreateForm,
     AreaFormSet,
@@ -118,18 +125,44 @@ def _areas_url(code: str, year: int, has_areas: bool) -> str:
         return reverse(name, kwargs={"code": code, "year": year})
 
 
+def _chosen_year(value: str | None) -> int | None:
+    """The year the agreement form is for, from the posted form or `?ar=`; None when absent
+    or not a year the app accepts."""
+    try:
+        year = int((value or "").strip())
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def _year_national_areas(year: int | None):
+    """The national areas the form offers: the chosen year's own, none before a year is
+    chosen (earlier years' areas would only be refused)."""
+    return (
+        NationalArea.objects.filter(national_agreement__year=year)
+        .select_related("national_agreement")
+        .prefetch_related("fundings")
+        .order_by("number")
+    )
+
+
+def _agreement_forms(request: HttpRequest, organisation: Organisation) -> tuple:
+    """The agreement form and its areas' formset, offering the chosen year's national areas."""
+    data = request.POST if request.method == "POST" else None
+    year = _chosen_year(data.get("year") if data is not None else request.GET.get("ar"))
+    form = AgreementCreateForm(data, organisation=organisation, initial={"year": year})
+    formset = AreaFormSet(
+        data, prefix="omrade", national_areas=_year_national_areas(year), kind=organisation.kind
+    )
+    return form, formset, year
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest, code: str) -> HttpResponse:
     organisation = organisation_for_user(request, code, EDITOR_ROLES)
-    national_areas = NationalArea.objects.select_related("national_agreement").order_by(
-        "-national_agreement__year", "number"
-    )
     posted = request.method == "POST"
-    form = AgreementCreateForm(request.POST if posted else None, organisation=organisation)
-    formset = AreaFormSet(
-        request.POST if posted else None, prefix="omrade", national_areas=national_areas
-    )
+    form, formset, year = _agreement_forms(request, organisation)
     if posted and form.is_valid() and formset.is_valid():
         check_areas(form, formset)
         if not form.errors:
@@ -152,6 +185,8 @@ def agreement_create(request: HttpRequest, code: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "formset": formset,
+            "year": year,
+            "has_national": NationalAgreement.objects.filter(year=year).exists(),
             "existing_years": list(
                 organisation.agreements.order_by("year").values_list("year", flat=True)
             ),

@@ -30,6 +30,8 @@ class AreaInput:
     national_area: NationalArea | None
     own_priority_reason: str
     previous_area: PriorityArea | None
+    # "Nationellt område ej fastställt": the earlier national area whose successor is awaited.
+    awaiting_successor_of: NationalArea | None = None
     # None when the year is no longer a draft (the fields are then not editable)
     number: int | None = None
     name: str | None = None
@@ -58,6 +60,15 @@ def _check(agreement: Agreement, data: AreaInput, *, creating: bool) -> None:
         raise ValidationError(
             "Välj antingen ett nationellt område eller egen prioritering, inte båda.",
             code="both",
+        )
+    if data.awaiting_successor_of is not None and (
+        data.national_area is not None
+        or data.own_priority_reason.strip()
+        or data.awaiting_successor_of.national_agreement.year >= agreement.year
+    ):
+        raise ValidationError(
+            "Ett område som väntar på statens område kan inte samtidigt vara kopplat.",
+            code="awaiting",
         )
     if (
         data.national_area is not None
@@ -100,9 +111,15 @@ def priority_area_save(
                     "national_area",
                     "own_priority_reason",
                     "previous_area",
+                    "awaiting_successor_of",
+                    "reason_carried_from_year",
                     "version",
                 ]
             area.national_area = data.national_area
+            area.awaiting_successor_of = data.awaiting_successor_of
+            # Saving the area is its review: a carried own-priority reason is now the
+            # coordinator's own.
+            area.reason_carried_from_year = None
             area.own_priority_reason = data.own_priority_reason.strip()
             area.previous_area = data.previous_area
             if data.name is not None:

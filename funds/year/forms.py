@@ -19,6 +19,7 @@ from funds.money import parse_amount
 from funds.year.areas import AreaInput
 
 OWN = "own"
+AWAITING = "awaiting-"
 
 
 def _amount(value: str, *, required: bool = True):
@@ -37,6 +38,27 @@ def national_label(area: NationalArea, kind: str) -> str:
     funding = area.funding_for(kind)
     route = funding.get_route_display() if funding else "ingen medelstilldelning"
     return f"{area.number}. {area.short_name} ({route})"
+
+
+def national_warning(area: NationalArea, kind: str) -> str:
+    """Why money under `area` does not reach an organisation of `kind` as its own, with the
+    route it takes instead; "" when it does. Uses prefetched `fundings` when present."""
+    funding = area.funding_for(kind)
+    own = {
+        Organisation.Kind.MUNICIPALITY: NationalAreaFunding.Huvudman.MUNICIPALITIES,
+        Organisation.Kind.REGION: NationalAreaFunding.Huvudman.REGIONS,
+        Organisation.Kind.COUNTY_PARTNERSHIP: NationalAreaFunding.Huvudman.COUNTY,
+    }[kind]
+    if funding is not None and funding.huvudman == own:
+        return ""
+    whom = own.label.lower()
+    name = f"{area.number}. {area.short_name}"
+    if funding is None:
+        return f"{name} ger inga medel till {whom} och har ingen uppföljning för dem."
+    return (
+        f"{name} ger inga medel direkt till {whom}: medlen är länsgemensamma och följs upp "
+        f"genom {funding.get_route_display().lower()}."
+    )
 
 
 class AreaForm(forms.Form):
@@ -81,16 +103,35 @@ class AreaForm(forms.Form):
         national_areas: list[NationalArea],
         previous_areas: list[PriorityArea],
         full: bool,
+        awaiting_choices: list[NationalArea] = (),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         kind = agreement.organisation.kind
         self.national_areas = {str(area.pk): area for area in national_areas}
+        self.awaiting = {f"{AWAITING}{area.pk}": area for area in awaiting_choices}
         self.fields["national"].choices = [
             ("", "Välj nationellt område"),
             *[(str(area.pk), national_label(area, kind)) for area in national_areas],
             (OWN, "Egen prioritering"),
+            *[
+                (
+                    key,
+                    f"Nationellt område ej fastställt – väntar på efterföljaren till "
+                    f"{area.national_agreement.year}: {area.number}. {area.short_name}",
+                )
+                for key, area in self.awaiting.items()
+            ],
         ]
+        warnings = [national_warning(area, kind) for area in national_areas]
+        if any(warnings):
+            self.fields["national"].help_text += " Obs: " + " ".join(w for w in warnings if w)
+        if awaiting_choices:
+            self.fields["national"].help_text += (
+                f" Staten har inte lagt fast områdena för {agreement.year} än: välj ”ej "
+                "fastställt” med det område som väntas fortsätta, så föreslås kopplingen när "
+                "statens data kommer."
+            )
         self.previous_areas = {area.pk: area for area in previous_areas}
         self.fields["previous_area"].choices = [("", "Inget – nytt område")] + [
             (area.pk, f"{area.agreement.year}: {area.number}. {area.name}")
@@ -107,6 +148,8 @@ class AreaForm(forms.Form):
         national = str(area.national_area_id) if area.national_area_id else ""
         if not national and area.own_priority_reason:
             national = OWN
+        if area.awaiting_successor_of_id:
+            national = f"{AWAITING}{area.awaiting_successor_of_id}"
         return {
             "number": area.number,
             "name": area.name,
@@ -143,6 +186,7 @@ class AreaForm(forms.Form):
         national = data.get("national")
         values = {
             "national_area": self.national_areas.get(national) if national != OWN else None,
+            "awaiting_successor_of": self.awaiting.get(national),
             "own_priority_reason": data.get("own_priority_reason", "") if national == OWN else "",
             "previous_area": self.previous_areas.get(data.get("previous_area")),
         }

@@ -46,6 +46,11 @@ class AreaProposal:
     national_area: NationalArea | None
     own_priority_reason: str
     granted: Decimal
+    # The year has no national agreement yet: the earlier national area whose successor the
+    # new area waits for ("nationellt område ej fastställt"), and the year a carried
+    # own-priority reason was written for (it is marked for review).
+    awaiting_successor_of: NationalArea | None = None
+    reason_carried_from_year: int | None = None
 
     @property
     def number(self) -> int:
@@ -170,22 +175,44 @@ def _plan_areas(plan: YearStartPlan, total: Decimal | None) -> None:
             "det nya totala beloppet så räknas de om."
         )
     for old in previous_areas:
-        target = translation.get(old.national_area_id) if old.national_area_id else None
-        proposal = AreaProposal(
-            previous=old,
-            national_area=target,
-            own_priority_reason=old.own_priority_reason if not old.national_area_id else "",
-            granted=scaled.get(old, ZERO),
-        )
-        plan.areas.append(proposal)
-        if not proposal.is_mapped:
-            was = f" (var {old.national_area} {source.year})" if old.national_area_id else ""
-            plan.attention.append(
-                f"Området {old.number}. {old.name}{was} har inget nationellt område {year}: "
-                "välj ett, eller ange egen prioritering med skäl, innan året beslutas."
-            )
+        _plan_area(plan, old, translation.get(old.national_area_id), scaled, national is None)
     if not previous_areas:
         plan.attention.append(f"{source.year} har inga prioriterade områden att föra över.")
+
+
+def _plan_area(
+    plan: YearStartPlan,
+    old: PriorityArea,
+    target: NationalArea | None,
+    scaled: dict,
+    before_state: bool,
+) -> None:
+    """One earlier area as a proposal; before the state's agreement (`before_state`) a
+    nationally mapped area waits for its successor, and a carried own-priority reason is
+    marked for review either way."""
+    source, year = plan.source, plan.year
+    reason = old.own_priority_reason if not old.national_area_id else ""
+    proposal = AreaProposal(
+        previous=old,
+        national_area=target if old.national_area_id else None,
+        own_priority_reason=reason,
+        granted=scaled.get(old, ZERO),
+        awaiting_successor_of=old.national_area if before_state else None,
+        reason_carried_from_year=source.year if reason else None,
+    )
+    plan.areas.append(proposal)
+    if proposal.awaiting_successor_of is not None:
+        plan.attention.append(
+            f"Området {old.number}. {old.name} märks ”nationellt område ej fastställt”: "
+            f"det väntar på det område {year} som fortsätter {old.national_area} "
+            f"({source.year}). Fördelningen kan göras under tiden."
+        )
+    elif not proposal.is_mapped:
+        was = f" (var {old.national_area} {source.year})" if old.national_area_id else ""
+        plan.attention.append(
+            f"Området {old.number}. {old.name}{was} har inget nationellt område {year}: "
+            "välj ett, eller ange egen prioritering med skäl, innan året beslutas."
+        )
 
 
 def _plan_gone_recipients(plan: YearStartPlan) -> None:
@@ -287,6 +314,8 @@ def year_start(
                     national_area=proposal.national_area,
                     own_priority_reason=proposal.own_priority_reason,
                     previous_area=proposal.previous,
+                    awaiting_successor_of=proposal.awaiting_successor_of,
+                    reason_carried_from_year=proposal.reason_carried_from_year,
                 )
                 for proposal in plan.areas
             }

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("<str:code>/<int:year>/omraden/", views.agreement_areas, name="agreement_areas"),
     path(
+        "<str:code>/<int:year>/omraden/forslag/",
+        views.agreement_area_proposals,
+        name="agreement_area_proposals",
+    ),
+    path(
         "<str:code>/<int:year>/omraden/nytt/",
         views.agreement_area_edit,
         name="agreement_area_add",

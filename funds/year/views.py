@@ -39,8 +39,10 @@ from funds.year.forms import (
     PartnershipForm,
     YearStartForm,
     national_label,
+    national_warning,
 )
 from funds.year.lineage import area_predecessors
+from funds.year.proposals import national_proposals, national_proposals_accept, waiting_areas
 from funds.year.reference import national_agreement_add, survey_categories_set
 from funds.year.start import category_origin, year_start, year_start_plan
 from plans.access import organisation_for_user, require_role
@@ -71,28 +73,37 @@ def _earlier_areas(agreement: Agreement) -> list[PriorityArea]:
     )
 
 
-@login_required
-def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """The agreement's priority areas with their national area, route and predecessor."""
-    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+def _area_rows(agreement: Agreement) -> list[tuple]:
+    """(area, national label, predecessor, warning when the national area does not fund the
+    organisation's kind of huvudman) per area."""
     kind = agreement.organisation.kind
     areas = list(
         PriorityArea.objects.filter(agreement=agreement)
-        .select_related("national_area")
+        .select_related("national_area", "awaiting_successor_of__national_agreement")
         .prefetch_related("national_area__fundings")
         .order_by("number")
     )
     for area in areas:
         area.agreement = agreement
     predecessors = area_predecessors(areas)
-    rows = [
+    return [
         (
             area,
             national_label(area.national_area, kind) if area.national_area else "",
             predecessors.get(area.pk),
+            national_warning(area.national_area, kind) if area.national_area else "",
         )
         for area in areas
     ]
+
+
+@login_required
+def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The agreement's priority areas with their national area, route and predecessor, and
+    what waits for the state's agreement."""
+    agreement = agreement_for_user(request, code, year, VIEWER_ROLES)
+    rows = _area_rows(agreement)
+    areas = [row[0] for row in rows]
     return render(
         request,
         "funds/year/agreement_areas.html",
@@ -100,7 +111,10 @@ def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "agreement": agreement,
             "organisation": agreement.organisation,
             "rows": rows,
-            "unmapped": [area for area in areas if not area.is_mapped],
+            "unmapped": [a for a in areas if not a.is_mapped and not a.awaiting_successor_of_id],
+            "waiting": [area for area in areas if area.awaiting_successor_of_id],
+            "proposals": [p for p in national_proposals(agreement) if p.proposed],
+            "carried": [area for area in areas if area.reason_carried_from_year],
             "categories": category_origin(year),
             "category_set": SurveyCategorySet.objects.filter(year=year).first(),
             "national_agreement": NationalAgreement.objects.filter(year=year).first(),
@@ -108,6 +122,32 @@ def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "can_add": can_edit(agreement) and areas_editable(agreement),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_area_proposals(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The national areas the lineage proposes for the year's waiting areas: a GET shows
+    them, the page's button maps them all."""
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    error = ""
+    if request.method == "POST":
+        accepted, error = workflow_run(lambda: national_proposals_accept(agreement=agreement))
+        if accepted:
+            messages.success(request, f"{len(accepted)} områden är kopplade enligt förslagen.")
+            return redirect("agreement_areas", code=code, year=year)
+    kind = agreement.organisation.kind
+    rows = [
+        (p, national_label(p.proposed, kind), national_warning(p.proposed, kind))
+        if p.proposed
+        else (p, "", "")
+        for p in national_proposals(agreement)
+    ]
+    context = {"agreement": agreement, "organisation": agreement.organisation}
+    context |= {"rows": rows, "error": error, "can_accept": any(p.proposed for p, *_ in rows)}
+    context["waiting"] = waiting_areas(agreement) if not rows else []
+    template = "funds/year/area_proposals.html"
+    return render(request, template, context, status=422 if error else 200)
 
 
 AREA_CONFLICT = (
@@ -160,12 +200,22 @@ def _area_edit_refusal(agreement: Agreement, *, adding: bool) -> str:
     return ""
 
 
+def _awaiting_choices(year: int) -> list[NationalArea]:
+    """Before the state's agreement for `year`: the latest earlier year's national areas, whose
+    successors an area may wait for. None once the year has its own."""
+    if NationalAgreement.objects.filter(year=year).exists():
+        return []
+    latest = NationalAgreement.objects.filter(year__lt=year).order_by("-year").first()
+    return list(latest.areas.select_related("national_agreement")) if latest else []
+
+
 def _area_form_args(agreement: Agreement) -> dict:
     return {
         "agreement": agreement,
         "national_areas": _national_areas(agreement.year),
         "previous_areas": _earlier_areas(agreement),
         "full": areas_editable(agreement),
+        "awaiting_choices": _awaiting_choices(agreement.year),
     }
 
 

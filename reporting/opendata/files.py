@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import translation
 
@@ -204,7 +205,7 @@ def open_data_filename(agreement: Agreement, extension: str, variant: str = "") 
 @dataclass(frozen=True)
 class PublishedYear:
     agreement: Agreement
-    modified: datetime.datetime | None  # when an allocation of the year last changed
+    modified: datetime.datetime | None  # when an allocation or the year's status last changed
 
 
 def published_years() -> list[PublishedYear]:
@@ -212,7 +213,12 @@ def published_years() -> list[PublishedYear]:
     agreements = (
         Agreement.objects.filter(status__in=PUBLISHED_STATUSES)
         .select_related("organisation")
-        .annotate(modified=Max("priority_areas__allocations__updated_at"))
+        # A reopened or closed year has changed too (the status trail), not only its money.
+        .annotate(
+            modified=Greatest(
+                Max("priority_areas__allocations__updated_at"), Max("status_changes__changed_at")
+            )
+        )
         .order_by("organisation__name", "organisation__code", "-year")
     )
     return [PublishedYear(agreement, agreement.modified) for agreement in agreements]

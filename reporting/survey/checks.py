@@ -41,6 +41,7 @@ from funds.models import (
     SurveyCategory,
 )
 from funds.money import format_kr
+from funds.year.status import Obstacle
 from reporting.survey.routes import AreaRoute, area_routes
 
 NAMES_PER_PROBLEM = 3  # interventions named in one problem line before "…"
@@ -416,11 +417,30 @@ def _remaining_steps(check: SurveyCheck) -> list[SurveyProblem]:
         problems.append(
             SurveyProblem(
                 f"Godkännande och uppföljning: {check.follow_ups_approved} av "
-                f"{check.follow_ups_expected} redovisningar är godkända. När alla är godkända "
-                "startar samordnaren uppföljningen; då stäms återbetalningarna av och "
-                "exporten kan göras.",
+                f"{check.follow_ups_expected} redovisningar är godkända. Samordnaren "
+                "startar uppföljningen, och måste skriva ett skäl om inte alla är godkända; "
+                "då stäms återbetalningarna av och exporten kan göras.",
                 reverse("followup_board", args=[code, year]),
                 "Öppna uppföljningen",
             )
         )
     return problems
+
+
+def status_obstacles(agreement: Agreement, target: str) -> list[Obstacle]:
+    """Closing a year while the enkät check finds problems needs a reason (registered with
+    funds.year.status in ReportingConfig.ready, so funds does not import reporting)."""
+    if target != Agreement.Status.CLOSED:
+        return []
+    problems = survey_check(agreement).problems
+    if not problems:
+        return []
+    code, year = agreement.organisation.code, agreement.year
+    return [
+        Obstacle(
+            f"Enkätkontrollen visar {len(problems)} problem: exporten till Socialstyrelsen "
+            "blir ofullständig.",
+            reverse("survey_check", args=[code, year]),
+            "Öppna enkäten",
+        )
+    ]

@@ -63,7 +63,6 @@ NOT_PAGES = {
     "health": "JSON for the load balancer (tests/config/test_health.py)",
     "logout": "POST only; redirects to the login page",
     "allocation_cell": "POST only (htmx); its fragments: matrix-after-a-cell-save, -cell-error",
-    "agreement_status": "POST only; redirects to the matrix",
     "recipient_add": "POST only; redirects to the matrix",
     "allocation_export": "an .xlsx file (test_matrix_excel.py)",
     "followup_review": "POST only; redirects to the follow-up",
@@ -326,6 +325,33 @@ def _decision_errors(page: Page, tmp_path: Path) -> None:
     page.get_by_label("Beslutat av").fill("")
     page.get_by_role("button", name="Besluta").click()
     expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("reopen-2023-closed", "as-loaded", "agreement_reopen")
+def _reopen(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2023)}oppna-igen/")
+
+
+@screen("reopen-2023-without-reason", "as-loaded", "agreement_reopen")
+def _reopen_errors(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2023)}oppna-igen/")
+    page.get_by_role("button", name="Öppna året igen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("close-2023-already-closed", "as-loaded", "agreement_close")
+def _close_refused(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2023)}avsluta/")
+
+
+@screen("follow-up-start-2024-draft", "as-loaded", "agreement_follow_up_start")
+def _follow_up_start_refused(page: Page, tmp_path: Path) -> None:
+    page.goto(f"{matrix_url(2024)}starta-uppfoljning/")
+
+
+@screen("area-proposals-2024-none-waiting", "as-loaded", "agreement_area_proposals")
+def _area_proposals(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2024/omraden/forslag/")
 
 
 @screen("import-upload-form", "as-loaded", "allocation_import")

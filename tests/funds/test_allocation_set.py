@@ -9,11 +9,11 @@ from django.db import connection
 
 from funds.allocation.workflows import (
     AllocationConflict,
-    agreement_advance,
     agreement_decide,
     allocation_set,
 )
 from funds.models import Agreement, Allocation, AllocationChange
+from funds.year.status import agreement_status_change
 from tests import factories as f
 
 D = Decimal
@@ -113,10 +113,20 @@ def test_the_lifecycle_goes_draft_decided_follow_up_closed(cell):
         agreement=area.agreement, registry_number="SOF 1", decided_on="2024-02-01", decided_by="X"
     )
     assert agr.status == "decided" and agr.registry_number == "SOF 1"
-    assert agreement_advance(agreement=agr).status == "follow_up"
-    assert agreement_advance(agreement=agr).status == "closed"
+    for change, expected in (("follow_up", "decided"), ("close", "follow_up")):
+        agr = agreement_status_change(
+            agreement=agr, change=change, expected_status=expected, user=None, reason="Klart"
+        )
+    assert agr.status == "closed"
     with pytest.raises(ValidationError):
-        agreement_advance(agreement=agr)
+        agreement_status_change(
+            agreement=agr, change="close", expected_status="closed", user=None, reason="Igen"
+        )
+    assert [(c.from_status, c.to_status) for c in agr.status_changes.order_by("pk")] == [
+        ("draft", "decided"),
+        ("decided", "follow_up"),
+        ("follow_up", "closed"),
+    ]
 
 
 def test_recipients_of_other_years_and_organisations_are_refused(cell):

@@ -193,12 +193,17 @@ def test_a_new_municipality_is_onboarded_and_runs_its_year_over_http():
             "registry_number": "SN 2024/0042",
             "decided_on": "2024-02-01",
             "decided_by": "Socialdirektören genom delegation från socialnämnden",
+            "expected_status": "draft",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.DECIDED
-    coordinator.post(reverse("agreement_status", args=[CODE, YEAR]))
+    coordinator.post(
+        reverse("agreement_follow_up_start", args=[CODE, YEAR]),
+        # Nothing is reported yet: starting the follow-up anyway needs a written reason.
+        {"expected_status": "decided", "reason": "Redovisningarna granskas under uppföljningen."},
+    )
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.FOLLOW_UP
 

@@ -145,9 +145,13 @@ def test_areas_must_match_the_total_and_the_year(client, org):
         {"name": "Egen", "granted": "500 000", "own_priority_reason": "Lokalt behov"},
     ]
     url = reverse("agreement_create", args=[org.code])
+    # 2023's national areas are not offered for 2024, so choosing one is refused.
+    body = client.post(url, agreement_data(total="2 mnkr", areas=areas)).content.decode()
+    assert "Välj ett giltigt alternativ" in body
+    areas[0].pop("national_area")
+    areas[0]["own_priority_reason"] = "Lokalt"
     body = client.post(url, agreement_data(total="2 mnkr", areas=areas)).content.decode()
     assert "Områdena summerar till 1\xa0500\xa0000\xa0kr, inte 2\xa0000\xa0000\xa0kr" in body
-    assert "kopplat till ett nationellt område för 2023, men överenskommelsen gäller 2024" in body
     areas.append({"name": "barn och unga", "granted": "1"})
     body = client.post(url, agreement_data(areas=areas)).content.decode()
     assert "Två områden heter barn och unga" in body
@@ -157,6 +161,24 @@ def test_areas_must_match_the_total_and_the_year(client, org):
     assert "lägg in områdena nedan" in body
     assert not Agreement.objects.filter(organisation=org).exists()
     assert not PriorityArea.objects.exists()
+
+
+def test_the_form_offers_only_the_chosen_years_national_areas_and_warns(client, org):
+    as_role(client, org, "coordinator")
+    url = reverse("agreement_create", args=[org.code])
+    blank = client.get(url).content.decode()
+    assert "Visa årets nationella områden" in blank
+    assert "Kommunenkät" not in blank and "Länsdialog" not in blank
+    page = client.get(url + "?ar=2024").content.decode()
+    assert 'value="2024"' in page
+    for area in NationalArea.objects.filter(national_agreement__year=2024):
+        assert f">{area.number}. {area.short_name} (" in page
+    assert page.count(" (Ej fastställd)</option>") == 0  # no 2025 area either
+    # 2024's area 5 (suicidprevention) goes to the län and is followed up by länsdialog.
+    assert "5. Suicidprevention ger inga medel direkt till kommuner" in page
+    assert "följs upp genom länsdialog" in page
+    future = client.get(url + "?ar=2031").content.decode()
+    assert "Statens överenskommelse för 2031 finns inte i referensdata än" in future
 
 
 def test_a_year_that_exists_is_refused_and_a_formset_cannot_be_inflated(client, org):
