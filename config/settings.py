@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "funds",
     "reporting",
     "calls",
+    "analysis",
 ]
 
 MIDDLEWARE = [
