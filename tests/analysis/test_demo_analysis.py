@@ -65,9 +65,7 @@ def test_the_findings_name_the_most_common_activity_type_from_the_data(demo, cli
 
     page = _text(client.get("/0180/2023/analys/").content.decode())
 
-    assert (
-        f"{top} är den vanligaste typen av insats ({count_share} procent av insatserna)" in page
-    )
+    assert f"{top} är den vanligaste typen av insats ({count_share} procent av insatserna)" in page
     assert f"fått {money_share} procent av medlen" in page
 
 
@@ -145,8 +143,6 @@ def test_the_query_count_does_not_grow_with_the_data(demo):
     follow_up = FollowUp.objects.filter(allocation__priority_area__agreement=demo).first()
     for number in range(20):
         insats = Intervention.objects.create(follow_up=follow_up, name=f"Extra {number}")
-        insats.categories.set(
-            Intervention.objects.exclude(pk=insats.pk).first().categories.all()
-        )
+        insats.categories.set(Intervention.objects.exclude(pk=insats.pk).first().categories.all())
     f.agreement(demo.organisation, 2022)
     assert queries() == before
