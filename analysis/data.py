@@ -76,12 +76,12 @@ def _routes(area_ids: set[int]) -> dict[tuple[int, str], str]:
     for area_id, huvudman, route in NationalAreaFunding.objects.filter(
         area_id__in=area_ids
     ).values_list("area_id", "huvudman", "route"):
-        fundings[area_id][huvudman] = NationalAreaFunding.Route(route).label
+        fundings[area_id][huvudman] = str(NationalAreaFunding.Route(route).label)
     routes = {}
     for area_id, by_huvudman in fundings.items():
         for kind, own in _OWN_HUVUDMAN.items():
             route = by_huvudman.get(own) or by_huvudman.get(NationalAreaFunding.Huvudman.COUNTY)
-            routes[area_id, kind] = route or NationalAreaFunding.Route.NOT_SET.label
+            routes[area_id, kind] = route or str(NationalAreaFunding.Route.NOT_SET.label)
     return routes
 
 
