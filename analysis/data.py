@@ -58,6 +58,10 @@ class YearMoney:
     not_approved_reports: int = 0
 
     @property
+    def reported(self) -> Decimal:
+        return self.approved + self.not_approved
+
+    @property
     def not_on_insats(self) -> Decimal:
         return self.approved - self.on_insatser
 

@@ -17,7 +17,8 @@ from analysis.charts import Chart, table_chart
 from analysis.data import Filters, YearMoney, insatser_load
 from analysis.findings import Finding, findings_for
 from analysis.tables import DIMENSIONS, Table, build_table
-from funds.models import ZERO, Agreement, Organisation
+from funds.balance import agreement_balance
+from funds.models import Agreement, Organisation
 
 PUBLIC_STATUSES = (
     Agreement.Status.DECIDED,
@@ -47,6 +48,13 @@ class Analysis:
     years: list[YearSummary] = field(default_factory=list)
     covered: list[Organisation] = field(default_factory=list)
     missing: list[Organisation] = field(default_factory=list)
+    # An organisation's unfiltered year: the spent money in funds' balance of the agreement,
+    # which the approved and the not yet approved reports must add up to.
+    balance_spent: Decimal | None = None
+
+    @property
+    def reconciled(self) -> bool:
+        return self.balance_spent == self.money.reported
 
     @property
     def organisations(self) -> int:
@@ -104,7 +112,10 @@ def organisation_analysis(*, agreement: Agreement, filters: Filters) -> Analysis
     """The organisation's `agreement` year, with every year it has beside it."""
     organisation = agreement.organisation
     agreements = list(Agreement.objects.filter(organisation=organisation).order_by("year"))
-    return _analysis(f"{organisation}", agreements, agreement.year, filters)
+    analysis = _analysis(f"{organisation}", agreements, agreement.year, filters)
+    if filters == Filters(area_field=filters.area_field):
+        analysis.balance_spent = agreement_balance(agreement).total.spent
+    return analysis
 
 
 def county_members(county_code: str) -> Q:
@@ -132,8 +143,3 @@ def public_analysis(*, title: str, members: Q, year: int, filters: Filters) -> A
     analysis.missing = [org for org in organisations if org.pk not in covered_ids]
     analysis.years = []
     return analysis
-
-
-def spent_total(analysis: Analysis) -> Decimal:
-    """What every table's money column adds up to: the approved reports' spent money."""
-    return analysis.money.approved if analysis.tables else ZERO

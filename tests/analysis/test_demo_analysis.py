@@ -43,6 +43,13 @@ def test_every_table_sums_to_the_years_spent_money_to_the_ore(demo):
     for table in analysis.tables:
         assert table.money_sum == spent, table.key
         assert table.spent == spent
+    assert analysis.balance_spent == spent and analysis.reconciled
+
+
+def test_the_page_says_the_analysis_agrees_with_the_balance(demo, client):
+    page = _text(client.get("/0180/2023/analys/").content.decode())
+    assert "Det stämmer med årets balans: förbrukat enligt alla redovisningar är " in page
+    assert "43 700 000,00 kr." in page
 
 
 def test_the_findings_name_the_most_common_activity_type_from_the_data(demo, client):

@@ -4,7 +4,9 @@ the organisations covered and missing; and an organisation's own page for its me
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from analysis.data import Filters
 from analysis.report import county_members, public_analysis
@@ -92,3 +94,15 @@ def test_an_organisations_own_page_is_for_its_members(client, kommuner):
     assert client.get(url).status_code == 403
     client.force_login(f.user(agreement.organisation, "reader"))
     assert client.get(url).status_code == 200
+
+
+def test_the_query_count_does_not_grow_with_the_organisations(kommuner):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            public_analysis(title="Riket", members=Q(), year=2023, filters=Filters())
+        return len(captured)
+
+    before = queries()
+    for number in range(5):
+        _kommun_year(f"Ny kommun {number}", f"05{number + 80}", "10.00", status="decided")
+    assert queries() == before
