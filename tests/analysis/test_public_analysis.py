@@ -106,3 +106,14 @@ def test_the_query_count_does_not_grow_with_the_organisations(kommuner):
     for number in range(5):
         _kommun_year(f"Ny kommun {number}", f"05{number + 80}", "10.00", status="decided")
     assert queries() == before
+
+
+def test_a_year_without_approved_reports_says_so(client):
+    org = f.organisation()
+    area = f.area(f.agreement(org, 2024), "1000.00")
+    f.follow_up(f.allocation(area, f.recipient(org), "500.00"), "120.50")  # a draft
+    client.force_login(f.user(org, "coordinator"))
+    page = client.get(f"/{org.code}/2024/analys/").content.decode()
+    assert "Det finns inga insatser i godkända redovisningar att dra slutsatser av." in page
+    assert "1 redovisning är inte godkänd än och ingår inte: 120,50" in page
+    assert "Det stämmer med årets balans: förbrukat enligt alla redovisningar är 120,50" in page
