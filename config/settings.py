@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "funds",
     "reporting",
     "calls",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     # Accounts (password change and reset, invitations) and onboarding (funds/onboarding/).
     path("konto/", include("funds.onboarding.account_urls")),
     path("", include("funds.onboarding.urls")),
+    # Before the apps whose <code>/<year>/ patterns would read "analys/2023/" as a year.
+    path("", include("analysis.urls")),
     path("", include("calls.urls")),
     path("", include("reporting.urls")),
     path("", include("plans.urls")),

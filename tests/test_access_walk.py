@@ -60,6 +60,18 @@ PUBLIC = {
     "open_data_catalogue_ttl",
     "open_data_catalogue_rdf",
     "open_data_schema",
+    # A county's and the nation's analysis (analysis/): sums per enkät answer over years that
+    # are already public (decided, in follow-up or closed, as the open data), never a draft,
+    # and no insats or person named; the authorities' lägesrapport is public in the same way.
+    # They name the organisations covered and missing (tests/analysis/test_public_analysis.py).
+    "analysis_county",
+    "analysis_county_pdf",
+    "analysis_county_docx",
+    "analysis_county_csv",
+    "analysis_nation",
+    "analysis_nation_pdf",
+    "analysis_nation_docx",
+    "analysis_nation_csv",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
@@ -133,6 +145,9 @@ def victim():
         "call_id": call.pk,
         "application_id": application.pk,
         "attachment_id": attachment.pk,
+        # The analysis (analysis/): a table's key for its CSV, a county for the county pages.
+        "dimension": "activity_type",
+        "county": org.code[:2],
     }
 
 

@@ -118,6 +118,16 @@ NOT_PAGES = {
     "call_reviewers": "POST only; redirects to the call",
     "call_export_xlsx": "an .xlsx file (tests/calls/test_workflows.py)",
     "call_export_pdf": "a PDF (tests/calls/test_workflows.py)",
+    # --- the analysis (analysis/) ---
+    "analysis_organisation_pdf": "a PDF/UA (tests/analysis/test_lagesrapport.py)",
+    "analysis_organisation_docx": "a Word file (tests/analysis/test_lagesrapport.py)",
+    "analysis_organisation_csv": "CSV (tests/analysis/test_demo_analysis.py)",
+    "analysis_county_pdf": "a PDF/UA (tests/analysis/test_lagesrapport.py)",
+    "analysis_county_docx": "a Word file, as the organisation's",
+    "analysis_county_csv": "CSV (tests/analysis/test_public_analysis.py)",
+    "analysis_nation_pdf": "a PDF/UA, as the county's",
+    "analysis_nation_docx": "a Word file, as the organisation's",
+    "analysis_nation_csv": "CSV, as the county's",
 }
 REFLOW = {"width": 320, "height": 800}
 # English interface words a Swedish page must never show: Django's and the browser's defaults,
@@ -982,6 +992,32 @@ def _matrix_reason(page: Page, tmp_path: Path) -> None:
 def _open_data_index(page: Page, tmp_path: Path) -> None:
     page.goto("/oppna-data/")
     expect(page.get_by_role("heading", name="Stockholms stad")).to_be_visible()
+
+
+# --- the analysis: the organisation's year, and the public county and nation ---
+
+
+@screen("analysis-2023", "documents", "analysis_organisation")
+def _analysis(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2023/analys/")
+    expect(page.get_by_role("heading", name="Iakttagelser")).to_be_visible()
+
+
+@screen("analysis-2023-filter-refused", "documents", "analysis_organisation")
+def _analysis_refused(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/2023/analys/?mottagartyp=okand")
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+@screen("analysis-county-01-2023", "anonymous", "analysis_county")
+def _analysis_county(page: Page, tmp_path: Path) -> None:
+    page.goto("/lan/01/2023/analys/")
+    expect(page.get_by_role("heading", name="Vilka organisationer som ingår")).to_be_visible()
+
+
+@screen("analysis-nation-2023", "anonymous", "analysis_nation")
+def _analysis_nation(page: Page, tmp_path: Path) -> None:
+    page.goto("/analys/2023/")
 
 
 @screen("followup-2024-three-state-questions", "2024-decided", "followup_edit")

@@ -1,0 +1,8 @@
+"""The analysis app's configuration."""
+
+from django.apps import AppConfig
+
+
+class AnalysisConfig(AppConfig):
+    name = "analysis"
+    verbose_name = "Analys"
