@@ -197,10 +197,7 @@ def _dataset(
     graph.add((dataset, DCTERMS.identifier, Literal(name)))
     graph.add((dataset, DCAT.landingPage, URIRef(site.index_url)))
     graph.add((dataset, DCTERMS.language, LANGUAGE))
-    graph.add((dataset, DCAT.theme, THEME_HEALTH))
-    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
-    for keyword in KEYWORDS:
-        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+    _themes(graph, dataset)
     _period(graph, URIRef(f"{dataset}-period"), dataset, agreement.year)
     if year.issued:
         graph.add((dataset, DCTERMS.issued, Literal(year.issued, datatype=XSD.date)))
@@ -208,6 +205,13 @@ def _dataset(
         graph.add((dataset, DCTERMS.modified, _datetime(year.modified)))
     for distribution in DISTRIBUTIONS:
         _distribution(graph, dataset, site, year, distribution)
+
+
+def _themes(graph: Graph, dataset: URIRef) -> None:
+    graph.add((dataset, DCAT.theme, THEME_HEALTH))
+    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
+    for keyword in KEYWORDS:
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
 
 
 def _contact(graph: Graph, site: _Site, organisation) -> URIRef:

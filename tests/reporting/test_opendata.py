@@ -96,7 +96,8 @@ def test_it_uses_a_constant_number_of_queries(
     client, django_assert_num_queries, django_assert_max_num_queries
 ):
     """Cold: the version, the agreement, the areas' routes (1, and 1 for the national
-    areas' fundings when an area has one) and the rows; warm: the version only. An amount changed after the decision is a new version."""
+    areas' fundings when an area has one) and the rows; warm: the version only. An amount
+    changed after the decision is a new version."""
     from django.contrib.auth import get_user_model
 
     from funds.allocation.workflows import allocation_set
