@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from pyshacl import validate
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from funds.demo.loader import demo_load
 from funds.models import Agreement
@@ -100,9 +100,20 @@ def test_the_catalogue_describes_every_published_year_and_validates(client):
 
     conforms, _, report = validate(graph, shacl_graph=Graph().parse(SHAPES), inference="none")
     assert conforms, report
-    # The shapes do catch a missing mandatory property.
+    # The shapes do catch a missing mandatory property, a missing contact point and a
+    # blank node where a harvester needs a name.
+    shapes = Graph().parse(SHAPES)
+    without_contact = Graph() + graph
+    without_contact.remove((stockholm, DCAT.contactPoint, None))
+    assert not validate(without_contact, shacl_graph=shapes)[0]
+    blank = Graph() + graph
+    node = BNode()
+    blank.add((node, RDF.type, DCAT.Distribution))
+    blank.add((node, DCAT.accessURL, URIRef(SITE_URL + "/x.csv")))
+    blank.add((node, DCTERMS["format"], URIRef("http://publications.europa.eu/x")))
+    assert not validate(blank, shacl_graph=shapes)[0]
     graph.remove((catalog, DCTERMS.license, None))
-    assert not validate(graph, shacl_graph=Graph().parse(SHAPES))[0]
+    assert not validate(graph, shacl_graph=shapes)[0]
 
 
 def test_rdf_xml_says_the_same(client):
