@@ -189,3 +189,11 @@ def test_both_csv_files_keep_codes_as_text_and_neutralise_formulas(client, hosti
 def test_neutralised():
     assert neutralised("=1") == "'=1" and neutralised("\r1") == "'\r1"
     assert neutralised("Järva") == "Järva" and neutralised("") == ""
+
+
+def test_deploy_check_warns_without_site_address_or_contact(settings):
+    from reporting.opendata.checks import open_data_settings
+
+    assert open_data_settings(None) == []  # both set by the open_data_site fixture
+    settings.SITE_URL, settings.OPEN_DATA_CONTACT_EMAIL = "", " "
+    assert [w.id for w in open_data_settings(None)] == ["reporting.W001", "reporting.W002"]
