@@ -58,7 +58,7 @@ test: install-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	echo "== deploy checks with production settings"; \
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=example.se \
-	  DJANGO_SITE_URL=https://example.se \
+	  DJANGO_SITE_URL=https://example.se DJANGO_OPEN_DATA_CONTACT_EMAIL=oppnadata@example.se \
 	  DATABASE_URL="$$url" $(PY) manage.py check --deploy --fail-level WARNING; \
 	echo "== the whole suite on PostgreSQL"; \
 	DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15; \

@@ -355,3 +355,6 @@ OPEN_DATA_LICENSE = os.environ.get(
 # Who publishes the catalogue as a whole (a county partnership, an IT department). Empty: the
 # organisations whose years are published.
 OPEN_DATA_PUBLISHER = os.environ.get("DJANGO_OPEN_DATA_PUBLISHER", "")
+# The e-mail address the catalogue gives as every dataset's contact point (dcat:contactPoint),
+# e.g. oppnadata@kommun.se. `check --deploy` warns while it or SITE_URL is empty.
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("DJANGO_OPEN_DATA_CONTACT_EMAIL", "")

@@ -14,3 +14,4 @@ class ReportingConfig(AppConfig):
         from reporting.survey.checks import status_obstacles
 
         register_soft_check(status_obstacles)
+        from reporting.opendata import checks  # noqa: F401  (registers the deploy check)

@@ -49,6 +49,11 @@ urlpatterns += [
         views_opendata.open_data_allocations_csv_semicolon,
         name="open_data_allocations_csv_semicolon",
     ),
+    path(
+        "<str:code>/<int:year>/oppna-data/fordelning-metadata.json",
+        views_opendata.open_data_csvw_metadata,
+        name="open_data_csvw_metadata",
+    ),
     path("oppna-data/", views_opendata.open_data_index, name="open_data_index"),
     path(
         "oppna-data/katalog.ttl",

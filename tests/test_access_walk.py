@@ -72,6 +72,8 @@ PUBLIC = {
     "analysis_nation_pdf",
     "analysis_nation_docx",
     "analysis_nation_csv",
+    # A year's CSVW metadata: 404 for a draft year like its files (below).
+    "open_data_csvw_metadata",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
@@ -207,6 +209,7 @@ def test_public_open_data_pages_show_no_draft_year(client, victim):
         "open_data_allocations_csv",
         "open_data_allocations_csv_semicolon",
         "open_data_allocations_json",
+        "open_data_csvw_metadata",
     ):
         url = reverse(name, args=[victim["code"], victim["year"]])
         assert client.get(url).status_code == 404, name

@@ -1,9 +1,12 @@
 """The DCAT-AP-SE catalogue of the open data: every published year as a dataset (rdflib).
 
-`catalogue_graph` describes every published year as a DCAT-AP-SE dataset with its three
-distributions, publisher, licence (settings.OPEN_DATA_LICENSE, CC0 by default) and
-modification date (the latest change of an allocation), for Sweden's data portal
-(dataportal.se) to harvest as Turtle or RDF/XML.
+`catalogue_graph` describes every published year as a DCAT-AP-SE 3.0.1 dataset with its
+three distributions, publisher, contact point (settings.OPEN_DATA_CONTACT_EMAIL), licence
+(settings.OPEN_DATA_LICENSE, CC0 by default), issue date (the decision) and modification
+date (the last amendment after it), for Sweden's data portal (dataportal.se) to harvest as
+Turtle or RDF/XML. Every IRI is absolute, built from settings.SITE_URL (never the request's
+host), and the catalogue, datasets, distributions, publishers and contact points are named
+resources, not blank nodes.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from funds.models import Organisation
 from reporting.opendata.files import PublishedYear
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
 FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/SWE")
@@ -62,6 +66,7 @@ def catalogue_graph(base_url: str, years: list[PublishedYear]) -> Graph:
     graph.bind("dcat", DCAT)
     graph.bind("dcterms", DCTERMS)
     graph.bind("foaf", FOAF)
+    graph.bind("vcard", VCARD)
     site = _Site(
         base_url=base_url,
         index_url=base_url + reverse("open_data_index"),
@@ -87,6 +92,7 @@ class _Site:
     def __init__(self, *, base_url: str, index_url: str, licence: URIRef, schema: URIRef):
         self.base_url, self.index_url = base_url, index_url
         self.licence, self.schema = licence, schema
+        self.contact_email = settings.OPEN_DATA_CONTACT_EMAIL.strip()
 
 
 def _describe_catalogue(graph: Graph, catalogue: URIRef, site: _Site) -> None:
@@ -187,25 +193,40 @@ def _dataset(
         )
     )
     graph.add((dataset, DCTERMS.publisher, organisations[organisation.pk]))
+    graph.add((dataset, DCAT.contactPoint, _contact(graph, site, organisation)))
     graph.add((dataset, DCTERMS.identifier, Literal(name)))
     graph.add((dataset, DCAT.landingPage, URIRef(site.index_url)))
     graph.add((dataset, DCTERMS.language, LANGUAGE))
-    graph.add((dataset, DCAT.theme, THEME_HEALTH))
-    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
-    for keyword in KEYWORDS:
-        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
-    _period(graph, dataset, agreement.year)
-    if agreement.agreed_on:
-        graph.add((dataset, DCTERMS.issued, Literal(agreement.agreed_on)))
+    _themes(graph, dataset)
+    _period(graph, URIRef(f"{dataset}-period"), dataset, agreement.year)
+    if year.issued:
+        graph.add((dataset, DCTERMS.issued, Literal(year.issued, datatype=XSD.date)))
     if year.modified:
         graph.add((dataset, DCTERMS.modified, _datetime(year.modified)))
     for distribution in DISTRIBUTIONS:
         _distribution(graph, dataset, site, year, distribution)
 
 
-def _period(graph: Graph, dataset: URIRef, year: int) -> None:
+def _themes(graph: Graph, dataset: URIRef) -> None:
+    graph.add((dataset, DCAT.theme, THEME_HEALTH))
+    graph.add((dataset, DCAT.theme, THEME_GOVERNMENT))
+    for keyword in KEYWORDS:
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="sv")))
+
+
+def _contact(graph: Graph, site: _Site, organisation) -> URIRef:
+    """The dataset's contact point: the organisation, reached through the installation's
+    open-data address (settings.OPEN_DATA_CONTACT_EMAIL) when one is set."""
+    contact = URIRef(f"{site.index_url}#kontakt-{organisation.code}")
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal(organisation.name, lang="sv")))
+    if site.contact_email:
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{site.contact_email}")))
+    return contact
+
+
+def _period(graph: Graph, period: URIRef, dataset: URIRef, year: int) -> None:
     """The calendar year the dataset covers."""
-    period = BNode()
     graph.add((dataset, DCTERMS.temporal, period))
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
     graph.add((period, DCAT.startDate, Literal(datetime.date(year, 1, 1))))

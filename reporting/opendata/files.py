@@ -31,17 +31,19 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
-from django.db.models.functions import Greatest
+from django.db.models import Max, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import translation
 
-from funds.models import Agreement, Allocation, Recipient
+from funds.models import Agreement, Allocation, AllocationChange, Recipient
+from reporting.survey.routes import area_routes
 
 PUBLISHED_STATUSES = (
     Agreement.Status.DECIDED,
@@ -59,6 +61,11 @@ COLUMNS = (
     "recipient_kind_sv",
     "recipient_organisation_number",
     "amount_sek",
+    # Appended 2026: where the money belongs nationally and how it is followed up.
+    "national_area_number",
+    "national_area",
+    "route",
+    "route_sv",
 )
 
 
@@ -79,14 +86,16 @@ def published_agreement(code: str, year: int) -> Agreement:
 
 
 def allocation_rows(agreement: Agreement) -> list[dict[str, object]]:
-    """One dict per allocation above 0 kr, keyed by COLUMNS. One query."""
+    """One dict per allocation above 0 kr, keyed by COLUMNS. Three queries."""
     with translation.override("sv"):
         kinds = {value: str(label) for value, label in Recipient.Kind.choices}
     organisation = agreement.organisation
+    routes = area_routes(agreement)
     allocations = (
         Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0)
         .order_by("priority_area__number", "recipient__name", "recipient_id")
         .values_list(
+            "priority_area_id",
             "priority_area__number",
             "priority_area__name",
             "recipient__name",
@@ -107,8 +116,12 @@ def allocation_rows(agreement: Agreement) -> list[dict[str, object]]:
             "recipient_kind_sv": kinds.get(kind, kind),
             "recipient_organisation_number": organisation_number,
             "amount_sek": _decimal(amount),
+            "national_area_number": routes[area_id].national_number,
+            "national_area": routes[area_id].national_name,
+            "route": routes[area_id].route,
+            "route_sv": routes[area_id].route_label,
         }
-        for number, area, recipient, kind, organisation_number, amount in allocations
+        for area_id, number, area, recipient, kind, organisation_number, amount in allocations
     ]
 
 
@@ -123,6 +136,9 @@ TEXT_COLUMNS = frozenset(
         "recipient_kind",
         "recipient_kind_sv",
         "recipient_organisation_number",
+        "national_area",
+        "route",
+        "route_sv",
     }
 )
 
@@ -205,7 +221,14 @@ def open_data_filename(agreement: Agreement, extension: str, variant: str = "") 
 @dataclass(frozen=True)
 class PublishedYear:
     agreement: Agreement
-    modified: datetime.datetime | None  # when an allocation or the year's status last changed
+    # The last change after the decision: an amended amount, or the year's status (a reopened
+    # or closed year has changed too), if any.
+    modified: datetime.datetime | None
+
+    @property
+    def issued(self) -> datetime.date | None:
+        """The day the year was decided: when its allocations became public."""
+        return self.agreement.decided_on
 
 
 def published_years() -> list[PublishedYear]:
@@ -213,10 +236,17 @@ def published_years() -> list[PublishedYear]:
     agreements = (
         Agreement.objects.filter(status__in=PUBLISHED_STATUSES)
         .select_related("organisation")
-        # A reopened or closed year has changed too (the status trail), not only its money.
+        .annotate(
+            amended=Max(
+                "priority_areas__allocations__changes__changed_at",
+                filter=Q(priority_areas__allocations__changes__is_amendment=True),
+            ),
+            status_changed=Max("status_changes__changed_at"),
+        )
+        # Greatest of the two that exist (SQLite's GREATEST is NULL when one of them is).
         .annotate(
             modified=Greatest(
-                Max("priority_areas__allocations__updated_at"), Max("status_changes__changed_at")
+                Coalesce("amended", "status_changed"), Coalesce("status_changed", "amended")
             )
         )
         .order_by("organisation__name", "organisation__code", "-year")
@@ -224,50 +254,168 @@ def published_years() -> list[PublishedYear]:
     return [PublishedYear(agreement, agreement.modified) for agreement in agreements]
 
 
-# The column descriptions of the schema document, in Swedish, with their CSVW datatypes.
+def published_version() -> str:
+    """A short key that changes whenever the public data may have changed: a year decided,
+    moved to follow-up, closed or reopened (the published years and their status and
+    decision date), or any allocation amount changed (the audit trail's newest row; every
+    amount change writes one). One query: an index scan of the published agreements and
+    one index lookup of the trail."""
+    newest_change = AllocationChange.objects.order_by("-pk").values("pk")[:1]
+    rows = (
+        Agreement.objects.filter(status__in=PUBLISHED_STATUSES)
+        .annotate(newest_change=Subquery(newest_change))
+        .order_by("pk")
+        .values_list("pk", "status", "decided_on", "newest_change")
+    )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:20]
+
+
+# SCB's län, for grouping the index: a kommunkod starts with its länskod, a region's code is
+# its länskod, a county partnership's is "L" and the länskod.
+COUNTY_NAMES = {
+    "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län",
+    "05": "Östergötlands län", "06": "Jönköpings län", "07": "Kronobergs län",
+    "08": "Kalmar län", "09": "Gotlands län", "10": "Blekinge län", "12": "Skåne län",
+    "13": "Hallands län", "14": "Västra Götalands län", "17": "Värmlands län",
+    "18": "Örebro län", "19": "Västmanlands län", "20": "Dalarnas län",
+    "21": "Gävleborgs län", "22": "Västernorrlands län", "23": "Jämtlands län",
+    "24": "Västerbottens län", "25": "Norrbottens län",
+}  # fmt: skip
+
+
+def county_code(organisation_code: str) -> str:
+    return organisation_code.removeprefix("L")[:2]
+
+
+def years_by_county(years: list[PublishedYear]) -> list[dict]:
+    """The published years grouped by county, then organisation, in county-code order:
+    [{"code", "name", "organisations": [{"organisation", "years"}]}]."""
+    counties: dict[str, dict[int, dict]] = {}
+    for year in years:
+        organisation = year.agreement.organisation
+        entries = counties.setdefault(county_code(organisation.code), {})
+        entries.setdefault(organisation.pk, {"organisation": organisation, "years": []})
+        entries[organisation.pk]["years"].append(year)
+    return [
+        {
+            "code": code,
+            "name": COUNTY_NAMES.get(code, f"Län {code}"),
+            "organisations": list(counties[code].values()),
+        }
+        for code in sorted(counties)
+    ]
+
+
+# The columns of the schema: (CSVW datatype, Swedish title, Swedish description).
 COLUMN_DESCRIPTIONS = {
-    "year": ("integer", "Året som medlen avser."),
-    "organisation_code": ("string", "Huvudmannens kod, till exempel kommunkod (fyra siffror)."),
-    "organisation_name": ("string", "Huvudmannens namn."),
-    "priority_area_number": ("integer", "Det prioriterade områdets nummer i överenskommelsen."),
-    "priority_area": ("string", "Det prioriterade områdets namn."),
-    "recipient": ("string", "Mottagaren av medlen."),
+    "year": ("integer", "År", "Året som medlen avser."),
+    "organisation_code": (
+        "string",
+        "Huvudmannens kod",
+        "Huvudmannens kod, till exempel kommunkod (fyra siffror).",
+    ),
+    "organisation_name": ("string", "Huvudman", "Huvudmannens namn."),
+    "priority_area_number": (
+        "integer",
+        "Områdesnummer",
+        "Det prioriterade områdets nummer i överenskommelsen.",
+    ),
+    "priority_area": ("string", "Prioriterat område", "Det prioriterade områdets namn."),
+    "recipient": ("string", "Mottagare", "Mottagaren av medlen."),
     "recipient_kind": (
         "string",
+        "Mottagartyp (kod)",
         "Mottagartyp, kod: district, department, association eller other.",
     ),
-    "recipient_kind_sv": ("string", "Mottagartyp på svenska."),
+    "recipient_kind_sv": ("string", "Mottagartyp", "Mottagartyp på svenska."),
     "recipient_organisation_number": (
         "string",
+        "Mottagarens organisationsnummer",
         "Mottagarens organisationsnummer (NNNNNN-NNNN) när det finns, annars tomt.",
     ),
     "amount_sek": (
         "decimal",
+        "Belopp (kronor)",
         "Fördelat belopp i kronor med två decimaler (punkt i fordelning.csv, komma i "
         "fordelning-semikolon.csv).",
     ),
+    "national_area_number": (
+        "integer",
+        "Nationellt områdesnummer",
+        "Numret på det nationella prioriterade område i årets överenskommelse mellan staten "
+        "och SKR som området hör till; tomt för en egen prioritering.",
+    ),
+    "national_area": (
+        "string",
+        "Nationellt område",
+        "Det nationella områdets namn, eller Egen prioritering eller Utan nationellt område.",
+    ),
+    "route": (
+        "string",
+        "Uppföljning (kod)",
+        "Hur medlen följs upp nationellt, kod: kommun_enkat, region_enkat, "
+        "lansgemensam_enkat, lansdialog, ej_faststalld, egen_prioritering eller ej_kopplad.",
+    ),
+    "route_sv": ("string", "Uppföljning", "Hur medlen följs upp nationellt, på svenska."),
 }
+OPTIONAL_COLUMNS = frozenset({"recipient_organisation_number", "national_area_number"})
+CONTEXT = ["http://www.w3.org/ns/csvw", {"@language": "sv"}]
+NEUTRALISING_NOTE = (
+    "Textvärden som börjar med =, +, -, @, tabb eller vagnretur har en inledande apostrof (') "
+    "i CSV-filerna så att kalkylprogram visar dem som text; JSON-filen har värdena oförändrade."
+)
+
+
+def table_schema(*, decimal_comma: bool = False) -> dict:
+    """The CSVW table schema of a CSV file: every column with its machine name, its name
+    and Swedish title as titles (a header row matches either), datatype and description."""
+    columns = []
+    for name, (datatype, title, description) in COLUMN_DESCRIPTIONS.items():
+        column = {
+            "name": name,
+            "titles": [name, title],
+            "datatype": datatype,
+            "dc:description": description,
+            "required": name not in OPTIONAL_COLUMNS,
+        }
+        if datatype == "decimal" and decimal_comma:
+            column["datatype"] = {"base": "decimal", "format": {"decimalChar": ","}}
+        columns.append(column)
+    return {"columns": columns}
 
 
 def schema_document(schema_url: str) -> dict:
-    """A CSVW table schema (W3C CSV on the Web) for both CSV files."""
+    """The shared CSVW schema (W3C CSV on the Web) of every year's comma-separated file;
+    each year's metadata document (`csvw_metadata`) describes its two files with it."""
     return {
-        "@context": ["http://www.w3.org/ns/csvw", {"@language": "sv"}],
+        "@context": CONTEXT,
         "@id": schema_url,
         "dc:title": "Fördelning av statliga stimulansmedel per mottagare och område",
-        "dc:description": (
-            "Kolumnerna i fordelning.csv och fordelning-semikolon.csv. Textvärden som börjar "
-            "med =, +, -, @, tabb eller vagnretur har en inledande apostrof (') i CSV-filerna "
-            "så att kalkylprogram visar dem som text; JSON-filen har värdena oförändrade."
-        ),
-        "columns": [
+        "dc:description": "Kolumnerna i fordelning.csv och fordelning-semikolon.csv. "
+        + NEUTRALISING_NOTE,
+        **table_schema(),
+    }
+
+
+def csvw_metadata(metadata_url: str, csv_url: str, semicolon_url: str) -> dict:
+    """A CSVW metadata document (a table group) for one year's two CSV files: the comma
+    file with the default dialect, the semicolon file with its delimiter and decimal comma.
+    All three addresses are absolute."""
+    dialect = {"encoding": "utf-8", "header": True, "lineTerminators": ["\r\n"]}
+    return {
+        "@context": CONTEXT,
+        "@id": metadata_url,
+        "dc:title": "Fördelning av statliga stimulansmedel per mottagare och område",
+        "dc:description": NEUTRALISING_NOTE,
+        "tables": [
+            {"url": csv_url, "dialect": dialect, "tableSchema": table_schema()},
             {
-                "name": name,
-                "titles": name,
-                "datatype": datatype,
-                "dc:description": description,
-                "required": name not in ("recipient_organisation_number",),
-            }
-            for name, (datatype, description) in COLUMN_DESCRIPTIONS.items()
+                "url": semicolon_url,
+                "dialect": {**dialect, "delimiter": ";"},
+                "tableSchema": table_schema(decimal_comma=True),
+            },
         ],
     }

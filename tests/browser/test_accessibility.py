@@ -56,6 +56,7 @@ NOT_PAGES = {
     "open_data_catalogue_ttl": "Turtle (tests/reporting/test_opendata_catalogue.py)",
     "open_data_catalogue_rdf": "RDF/XML (tests/reporting/test_opendata_catalogue.py)",
     "open_data_schema": "CSVW JSON (tests/reporting/test_opendata_catalogue.py)",
+    "open_data_csvw_metadata": "CSVW JSON (tests/reporting/test_opendata_cache.py)",
     "allocation_undo": "POST only; redirects to the matrix (matrix-2024-undo-and-comment-dialog)",
     "allocation_reason": "POST only; its fragment: matrix-2024-decided-reason-given",
     "decision_docx": "a Word file (tests/reporting/test_decision_seed.py)",

@@ -102,3 +102,19 @@ def year(db) -> Year:
         intervention=intervention,
         document=document,
     )
+
+
+SITE_URL = "https://medel.example.se"
+
+
+@pytest.fixture
+def open_data_site(settings):
+    """The open-data pages as in production: the configured site address and contact, and
+    an empty cache (bodies are cached per version of the published data)."""
+    from django.core.cache import cache
+
+    settings.SITE_URL = SITE_URL
+    settings.OPEN_DATA_CONTACT_EMAIL = "oppnadata@example.se"
+    cache.clear()
+    yield
+    cache.clear()

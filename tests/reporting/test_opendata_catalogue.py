@@ -12,20 +12,22 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from pyshacl import validate
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from funds.demo.loader import demo_load
 from funds.models import Agreement
 from reporting.opendata.files import COLUMNS, neutralised
 from tests import factories as f
+from tests.reporting.conftest import SITE_URL
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_data_site")]
 
 # Plain namespaces: pytest's collection probes module attributes, and rdflib's closed
 # namespaces (rdflib.namespace.DCAT …) warn about every unknown one.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 SHAPES = Path(__file__).parent / "shapes" / "dcat-ap-se-mandatory.ttl"
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
@@ -70,19 +72,27 @@ def test_the_catalogue_describes_every_published_year_and_validates(client):
     publisher = graph.value(stockholm, DCTERMS.publisher)
     assert graph.value(publisher, FOAF.name) == Literal("Stockholms stad", lang="sv")
     assert graph.value(publisher, DCTERMS.identifier) == Literal("212000-0142")
-    assert graph.value(stockholm, DCTERMS.modified) is not None
+    # issued is the decision date, never the agreement's date; the demo records none.
+    assert graph.value(stockholm, DCTERMS.issued) is None
+    assert graph.value(stockholm, DCTERMS.modified) is None  # no amendment after it
+    contact = graph.value(stockholm, DCAT.contactPoint)
+    assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:oppnadata@example.se")
+    # Named resources everywhere a harvester needs them, all under the configured address.
+    for kind in (DCAT.Catalog, DCAT.Dataset, DCAT.Distribution, FOAF.Agent, VCARD.Organization):
+        for node in graph.subjects(RDF.type, kind):
+            assert isinstance(node, URIRef) and str(node).startswith(SITE_URL + "/"), node
     distributions = list(graph.objects(stockholm, DCAT.distribution))
     assert len(distributions) == 3
     urls = {str(graph.value(d, DCAT.downloadURL)) for d in distributions}
     assert urls == {
-        "http://testserver" + reverse(name, args=["0180", 2023])
+        SITE_URL + reverse(name, args=["0180", 2023])
         for name in (
             "open_data_allocations_csv",
             "open_data_allocations_csv_semicolon",
             "open_data_allocations_json",
         )
     }
-    schema = URIRef("http://testserver" + reverse("open_data_schema"))
+    schema = URIRef(SITE_URL + reverse("open_data_schema"))
     for distribution in distributions:
         assert graph.value(distribution, DCTERMS.license) == CC0
         if str(graph.value(distribution, DCAT.mediaType)).endswith("text/csv"):
@@ -90,9 +100,20 @@ def test_the_catalogue_describes_every_published_year_and_validates(client):
 
     conforms, _, report = validate(graph, shacl_graph=Graph().parse(SHAPES), inference="none")
     assert conforms, report
-    # The shapes do catch a missing mandatory property.
+    # The shapes do catch a missing mandatory property, a missing contact point and a
+    # blank node where a harvester needs a name.
+    shapes = Graph().parse(SHAPES)
+    without_contact = Graph() + graph
+    without_contact.remove((stockholm, DCAT.contactPoint, None))
+    assert not validate(without_contact, shacl_graph=shapes)[0]
+    blank = Graph() + graph
+    node = BNode()
+    blank.add((node, RDF.type, DCAT.Distribution))
+    blank.add((node, DCAT.accessURL, URIRef(SITE_URL + "/x.csv")))
+    blank.add((node, DCTERMS["format"], URIRef("http://publications.europa.eu/x")))
+    assert not validate(blank, shacl_graph=shapes)[0]
     graph.remove((catalog, DCTERMS.license, None))
-    assert not validate(graph, shacl_graph=Graph().parse(SHAPES))[0]
+    assert not validate(graph, shacl_graph=shapes)[0]
 
 
 def test_rdf_xml_says_the_same(client):
@@ -151,7 +172,7 @@ def test_both_csv_files_keep_codes_as_text_and_neutralise_formulas(client, hosti
         assert lines[0] == delimiter.join(f'"{column}"' for column in COLUMNS)
         assert f'"0114"{delimiter}' in lines[1]  # the code is quoted text
         assert f'{delimiter}"802400-1011"{delimiter}' in text
-        assert f"{delimiter}{amount}\r\n" in text or text.endswith(f"{delimiter}{amount}")
+        assert f"{delimiter}{amount}{delimiter}" in text  # a number, not quoted text
         rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
         assert {row["organisation_name"] for row in rows} == {"'=Kommun"}
         assert {row["priority_area"] for row in rows} == {"'+Område"}
@@ -168,3 +189,11 @@ def test_both_csv_files_keep_codes_as_text_and_neutralise_formulas(client, hosti
 def test_neutralised():
     assert neutralised("=1") == "'=1" and neutralised("\r1") == "'\r1"
     assert neutralised("Järva") == "Järva" and neutralised("") == ""
+
+
+def test_deploy_check_warns_without_site_address_or_contact(settings):
+    from reporting.opendata.checks import open_data_settings
+
+    assert open_data_settings(None) == []  # both set by the open_data_site fixture
+    settings.SITE_URL, settings.OPEN_DATA_CONTACT_EMAIL = "", " "
+    assert [w.id for w in open_data_settings(None)] == ["reporting.W001", "reporting.W002"]
