@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.documents import lagesrapport_docx
 from analysis.forms import FilterForm
 from analysis.report import Analysis
 from funds.models import Agreement, NationalArea
@@ -102,6 +101,8 @@ def analysis_response(
     if fmt == "pdf":
         response = HttpResponse(render_pdf(html), content_type="application/pdf")
     else:
+        from analysis.documents import lagesrapport_docx  # python-docx, Pillow: when asked
+
         response = HttpResponse(lagesrapport_docx(html, analysis), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="lagesrapport-{filename}.{fmt}"'
     response["Cache-Control"] = "no-store"

@@ -19,7 +19,6 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from reporting.opendata.catalogue import catalogue_graph
 from reporting.opendata.files import (
     allocations_csv,
     allocations_csv_semicolon,
@@ -156,6 +155,8 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
 
 def _catalogue(request: HttpRequest, fmt: str, content_type: str, filename: str) -> HttpResponse:
     def build() -> bytes:
+        from reporting.opendata.catalogue import catalogue_graph  # rdflib: on the first build
+
         return catalogue_graph(base_url(), published_years()).serialize(format=fmt).encode()
 
     return _file(request, f"catalogue:{fmt}", build, content_type, filename)

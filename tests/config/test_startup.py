@@ -1,7 +1,7 @@
 """Start-up stays light: loading the URLconf imports none of the heavy document libraries.
 
-WeasyPrint alone costs half a second to import; with python-docx, openpyxl, qpdf (pikepdf)
-and requests the app took 5× a bare project's `manage.py check`. They are imported where a
+WeasyPrint alone costs half a second to import; with python-docx, openpyxl, qpdf (pikepdf),
+rdflib and requests the app took 5× a bare project's `manage.py check`. They are imported where a
 document, a workbook, an attachment or a sign-in needs them (benchmarks/startup.py measures).
 """
 
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["weasyprint", "docx", "openpyxl", "pikepdf", "requests"]
+HEAVY = ["weasyprint", "docx", "openpyxl", "pikepdf", "requests", "rdflib"]
 PROBE = f"""
 import json, sys, django
 django.setup()
