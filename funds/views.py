@@ -3,8 +3,6 @@ the year, adding a recipient; the home page."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -143,7 +141,9 @@ def allocation_history(
 @login_required
 def agreement_decision(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
-    form = DecisionForm(request.POST or None, initial={"decided_on": datetime.date.today()})
+    form = DecisionForm(
+        request.POST or None, initial=DecisionForm.initial_for(agreement.organisation)
+    )
     if workflow_post(request, form, lambda data: agreement_decide(agreement=agreement, **data)):
         messages.success(request, f"Fördelningen för {year} är beslutad.")
         return redirect("allocation_matrix", code=code, year=year)
