@@ -121,8 +121,8 @@ def test_it_explains_why_the_rounded_areas_do_not_add_up(flat_text):
 
 def test_it_states_the_split_between_recipient_kinds(flat_text):
     assert (
-        "Cirka 55 % av medlen har fördelats till stadsdelsförvaltningarna, 35 % till "
-        "fackförvaltningarna och 10 % till civilsamhället." in flat_text
+        "Cirka 55 procent av medlen har fördelats till stadsdelsförvaltningarna, 35 procent till "
+        "fackförvaltningarna och 10 procent till civilsamhället." in flat_text
     )
 
 
@@ -132,7 +132,7 @@ def test_it_states_what_was_repaid(flat_text):
 
 
 def test_it_states_the_change_against_last_year(flat_text):
-    assert "minskning med 28,5 % jämfört med 2023" in flat_text
+    assert "minskning med 28,5 procent jämfört med 2023" in flat_text
 
 
 def test_the_footnote_lists_every_association_as_seed_004_does(flat_text):

@@ -134,6 +134,9 @@ def test_2023_has_every_seed_section_and_example_heading(files):
     ):
         assert heading in text, heading
     assert "varav fem berör kommunerna" in text
+    # One sentence states the areas: nothing contradicts the seed's "varav fem".
+    assert text.count("prioriterade områden, varav") == 1 and "omfattar fem" not in text
+    assert "Cirka 55 procent av medlen har fördelats till stadsdelsförvaltningarna" in text
     assert "återbetalades 1,5 mnkr" in text
 
 
@@ -146,7 +149,12 @@ def test_2024_draft_says_nothing_written_for_2023(files):
     assert "Rapportering av medel 2024" in text
     assert "fördelat på fyra prioriterade områden" in text
     assert "Överenskommelsen 2025" in text
-    assert "Överenskommelsen för 2025 är ännu inte registrerad" in text
+    # System state stays out of the document: the editor and the issuing check say it.
+    assert "inte registrerad" not in text and "saknas" not in text
+    assert "efter årets slut" not in text
+    assert "fördelats 2024 (32,3 mnkr)" not in text
+    assert re.search(r"fördelats 2024 \(\d+,\d mnkr av tilldelade 32,3 mnkr\)", text)
+    assert "%" not in text.split("Fördelade medel")[0]  # running text says "procent"
     assert "granska" not in text  # review marks are for the editor and the preview
 
 
