@@ -426,6 +426,20 @@ def _next_areas(
     return next_areas, [area.name for area in dropped_rows]
 
 
+def _national_count(agreement: Agreement) -> int:
+    """The year's national areas that fund this organisation's kind of huvudman."""
+    huvudman = HUVUDMAN_OF.get(
+        agreement.organisation.kind, NationalAreaFunding.Huvudman.MUNICIPALITIES
+    )
+    return (
+        NationalArea.objects.filter(
+            national_agreement__year=agreement.year, fundings__huvudman=huvudman
+        )
+        .distinct()
+        .count()
+    )
+
+
 def decision_figures(
     agreement: Agreement, interventions: list[Intervention] | None = None
 ) -> DecisionFigures:
@@ -438,16 +452,7 @@ def decision_figures(
             agreement__year__in=(agreement.year, agreement.year + 1),
         ).select_related("national_area")
     }
-    national_count = (
-        NationalArea.objects.filter(
-            national_agreement__year=agreement.year,
-            fundings__huvudman=HUVUDMAN_OF.get(
-                agreement.organisation.kind, NationalAreaFunding.Huvudman.MUNICIPALITIES
-            ),
-        )
-        .distinct()
-        .count()
-    )
+    national_count = _national_count(agreement)
     areas = [
         AreaFigure(line, rows[line.area_id].description if line.area_id in rows else "")
         for line in balance.lines
