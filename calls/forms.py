@@ -420,7 +420,7 @@ class DecisionForm(forms.Form):
         today = timezone.localdate()
         return {
             "registry_number": call.registry_number,
-            "decided_by": call.agreement.organisation.delegate,
+            "decided_by": call.agreement.organisation.decided_by_default,
             "decided_on": today,
             "announced_on": today,
         }

@@ -5,21 +5,12 @@ The PDFs are tagged PDF/UA and Swedish.
 
 from __future__ import annotations
 
-import datetime
-
 from django.template.loader import render_to_string
 
 from calls.models import Application, Call
+from funds.legal_dates import appeal_last_day
 from reporting.letterhead import letterhead_context, logo_resources
 from reporting.pdf import render_pdf
-
-# Laglighetsprövning: anyone who is a member of the kommun or region may appeal within three
-# weeks from the day the announcement of the approved minutes was posted (KL 13 kap. 5 §).
-APPEAL_WEEKS = 3
-
-
-def appeal_deadline(announced_on: datetime.date) -> datetime.date:
-    return announced_on + datetime.timedelta(weeks=APPEAL_WEEKS)
 
 
 def letter_pdf(application: Application) -> bytes:
@@ -32,7 +23,7 @@ def letter_pdf(application: Application) -> bytes:
             "call": call,
             "decision": decision,
             "organisation": call.agreement.organisation,
-            "appeal_deadline": appeal_deadline(decision.announced_on),
+            "appeal_deadline": appeal_last_day(decision.announced_on),
             "show_appeal": application.status == Application.Status.REJECTED
             or (application.granted_amount or 0) < (application.amount_requested or 0),
             "letterhead": letterhead_context(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import BoundedTextField
+from funds.legal_dates import appeal_last_day
 from funds.models import (
     Agreement,
     AppendOnly,
@@ -416,6 +417,11 @@ class CallDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} ({self.registry_number})"
+
+    @property
+    def appeal_last_day(self):
+        """The last day of appeal, moved off weekends and holidays (lag 1930:173)."""
+        return appeal_last_day(self.announced_on)
 
 
 class DecisionLetter(models.Model):

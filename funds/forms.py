@@ -58,14 +58,21 @@ class DecisionForm(StatusChangeForm):
     error_heading = "Beslutet kunde inte registreras"
     field_order = ["registry_number", "decided_on", "decided_by", "reason"]
     registry_number = forms.CharField(
-        label="Diarienummer", max_length=50, help_text="Till exempel SOF 2024/123"
+        label="Diarienummer", max_length=50, help_text="Till exempel 2025/123"
     )
     decided_on = SwedishDateField(label="Beslutsdatum")
     decided_by = forms.CharField(
         label="Beslutat av",
         max_length=200,
-        initial="Socialdirektören genom delegation från socialnämnden",
+        help_text="Förifyllt från organisationens inställningar för nämnd och delegat.",
     )
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict:
+        return {
+            "decided_on": datetime.date.today(),
+            "decided_by": organisation.decided_by_default,
+        }
 
 
 class RecipientAddForm(forms.ModelForm):

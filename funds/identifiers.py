@@ -49,7 +49,7 @@ def validate_organisation_number(value: str) -> None:
 
 
 def validate_municipality_code(value: str) -> None:
-    """Four digits from SCB: two for the län, two for the kommun (Stockholm 0180)."""
+    """Four digits from SCB: two for the län, two for the kommun (0180, 1480)."""
     if not re.fullmatch(r"\d{4}", value or ""):
         raise ValidationError("Kommunkoden ska ha fyra siffror, till exempel 0180.", code="format")
     if value[:2] not in COUNTY_CODES:

@@ -116,6 +116,16 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def decided_by_default(self) -> str:
+        """Who decides on delegation, in this organisation's own words (empty if not set):
+        "Socialdirektören genom delegation från socialnämnden" from its delegate and committee."""
+        delegate, committee = self.delegate.strip(), self.committee.strip()
+        who = f"{delegate[:1].upper()}{delegate[1:]}"
+        if delegate and committee:
+            return f"{who} genom delegation från {committee[:1].lower()}{committee[1:]}"
+        return who if delegate else committee
+
     def clean(self) -> None:
         errors = {}
         try:

@@ -197,6 +197,17 @@ def format_mnkr(amount: Decimal | int) -> str:
     return f"{_format_number(round_mnkr(amount), 1)}{NBSP}mnkr"
 
 
+SMALL_MNKR = Decimal(100_000)
+
+
+def format_mnkr_or_kr(amount: Decimal | int) -> str:
+    """As format_mnkr, but a non-zero amount below 0,1 mnkr in kronor ("37 654,33 kr"), so that
+    an amount that matters is never shown as "0,0 mnkr"."""
+    if amount and abs(amount) < SMALL_MNKR:
+        return format_kr(amount)
+    return format_mnkr(amount)
+
+
 def format_percent(part: Decimal | int, whole: Decimal | int, *, decimals: int = 0) -> str:
     """Format part as a percentage of whole, e.g. "55 %"; "–" when whole is zero."""
     if whole == 0:

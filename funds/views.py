@@ -3,8 +3,6 @@ the year, adding a recipient; the home page."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -172,7 +170,7 @@ def agreement_status_change_page(
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     plan = status_change_plan(agreement, change)
     if change == DECIDE:
-        initial = {"decided_on": datetime.date.today()}
+        initial = DecisionForm.initial_for(agreement.organisation)
         form = DecisionForm(request.POST or None, plan=plan, initial=initial)
     else:
         form = StatusChangeForm(request.POST or None, plan=plan)

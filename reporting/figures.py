@@ -25,11 +25,25 @@ from funds.models import (
     Allocation,
     Intervention,
     NationalArea,
+    NationalAreaFunding,
+    Organisation,
     PriorityArea,
     Recipient,
 )
 from funds.money import format_percent, round_mnkr
 from funds.year.lineage import area_predecessors
+
+# Whose areas the areas sentence counts, and how it names them.
+HUVUDMAN_OF = {
+    Organisation.Kind.MUNICIPALITY: NationalAreaFunding.Huvudman.MUNICIPALITIES,
+    Organisation.Kind.REGION: NationalAreaFunding.Huvudman.REGIONS,
+    Organisation.Kind.COUNTY_PARTNERSHIP: NationalAreaFunding.Huvudman.COUNTY,
+}
+HUVUDMAN_PLURAL = {
+    Organisation.Kind.MUNICIPALITY: "kommunerna",
+    Organisation.Kind.REGION: "regionerna",
+    Organisation.Kind.COUNTY_PARTNERSHIP: "kommuner och regioner gemensamt",
+}
 
 # The order and wording of the split. "Övriga" mottagare are neither districts,
 # departments nor associations: they are counted in the whole (so the shares describe all
@@ -127,8 +141,8 @@ class DecisionFigures:
     areas: list[AreaFigure] = field(default_factory=list)
     next_areas: list[AreaFigure] = field(default_factory=list)
     dropped_areas: list[str] = field(default_factory=list)
-    national_count: int = 0  # areas in the state's agreement with SKR for the year
-    national_mapped: int = 0  # of them, the ones this organisation's areas belong to
+    national_count: int = 0  # areas of the state's agreement that concern this huvudman
+    national_mapped: int = 0  # national areas this organisation's areas belong to
 
     @property
     def followed_up(self) -> bool:
@@ -206,7 +220,29 @@ class DecisionFigures:
         """The size of the change, without sign ("28,5 %"); the prose says which way."""
         if self.change is None:
             return ""
-        return format_percent(abs(self.change), self.total.granted, decimals=1)
+        return in_prose(format_percent(abs(self.change), self.total.granted, decimals=1))
+
+    @property
+    def areas_sentence(self) -> str:
+        """The one sentence on the national areas, in seed 004's words: "Stimulansmedel
+        tilldelades kommuner och regioner utifrån befolkningsunderlag inom ett antal
+        prioriterade områden, varav fem berör kommunerna." Only what the data knows: the
+        areas that fund this kind of organisation, and how many the money belongs to when
+        that is another number."""
+        if not self.national_count:
+            return ""
+        verb = "tilldelades" if self.year_is_over else "tilldelas"
+        who = HUVUDMAN_PLURAL.get(self.agreement.organisation.kind, "kommunerna")
+        sentence = (
+            f"Stimulansmedel {verb} kommuner och regioner utifrån befolkningsunderlag inom ett "
+            f"antal prioriterade områden, varav {self.national_count_words} berör {who}."
+        )
+        if self.national_mapped and self.national_mapped != self.national_count:
+            sentence += (
+                f" Medlen till {self.agreement.organisation.name} hör till "
+                f"{self.national_mapped_words} av överenskommelsens områden."
+            )
+        return sentence
 
     @property
     def recipients_phrase(self) -> str:
@@ -219,13 +255,18 @@ class DecisionFigures:
         if not self.shares:
             return ""
         first, *rest = self.shares
-        parts = [f"{first.percent} av medlen har fördelats till {first.target}"]
-        parts += [f"{share.percent} till {share.target}" for share in rest]
+        parts = [f"{in_prose(first.percent)} av medlen har fördelats till {first.target}"]
+        parts += [f"{in_prose(share.percent)} till {share.target}" for share in rest]
         return join_sv(parts)
 
     @property
     def dropped_phrase(self) -> str:
         return join_sv(self.dropped_areas)
+
+
+def in_prose(percent: str) -> str:
+    """ "55 %" as running text writes it (seed 004): "55 procent"; tables keep "%"."""
+    return percent.replace("\u00a0%", "\u00a0procent")
 
 
 def join_sv(items: list[str]) -> str:
@@ -385,6 +426,20 @@ def _next_areas(
     return next_areas, [area.name for area in dropped_rows]
 
 
+def _national_count(agreement: Agreement) -> int:
+    """The year's national areas that fund this organisation's kind of huvudman."""
+    huvudman = HUVUDMAN_OF.get(
+        agreement.organisation.kind, NationalAreaFunding.Huvudman.MUNICIPALITIES
+    )
+    return (
+        NationalArea.objects.filter(
+            national_agreement__year=agreement.year, fundings__huvudman=huvudman
+        )
+        .distinct()
+        .count()
+    )
+
+
 def decision_figures(
     agreement: Agreement, interventions: list[Intervention] | None = None
 ) -> DecisionFigures:
@@ -397,7 +452,7 @@ def decision_figures(
             agreement__year__in=(agreement.year, agreement.year + 1),
         ).select_related("national_area")
     }
-    national_count = NationalArea.objects.filter(national_agreement__year=agreement.year).count()
+    national_count = _national_count(agreement)
     areas = [
         AreaFigure(line, rows[line.area_id].description if line.area_id in rows else "")
         for line in balance.lines

@@ -84,11 +84,11 @@ class DecisionDocumentForm(forms.ModelForm):
             **PROSE_LABELS,
         }
         help_texts = {
-            "registry_number": "Till exempel SOF 2023/567.",
+            "registry_number": "Till exempel 2025/123.",
             "address": "Förvaltningens postadress, visas längst ner på varje sida.",
             "committee": "Till exempel Socialnämnden eller Kommunstyrelsen.",
             "delegate": "I bestämd form, till exempel socialdirektören.",
-            "case_officer_phone": "Till exempel 08-508 25 000.",
+            "case_officer_phone": "Till exempel 0123-45 67 89.",
             "reporting_intro": "Visas före listan över årets prioriterade områden.",
             "reporting_text": "Visas efter fördelningen per mottagartyp.",
             "examples_intro": "Visas före exemplen, och bara när det finns exempel.",
@@ -159,7 +159,7 @@ class DecisionDocumentForm(forms.ModelForm):
     def clean_case_officer_phone(self) -> str:
         phone = self.cleaned_data["case_officer_phone"].strip()
         if phone and not _PHONE_RE.fullmatch(phone):
-            raise forms.ValidationError("Ange telefonnumret med siffror, t.ex. 08-508 25 000.")
+            raise forms.ValidationError("Ange telefonnumret med siffror, t.ex. 0123-45 67 89.")
         return phone
 
     def clean_examples(self) -> list[Intervention]:

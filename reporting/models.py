@@ -158,7 +158,7 @@ class DecisionDocument(models.Model):
     section_review = models.JSONField(_("granskning av hämtade texter"), default=dict, blank=True)
 
     class AssociationsPlacement(models.TextChoices):
-        FOOTNOTE = "footnote", _("Som fotnot (som i tjänsteutlåtandet 2023)")
+        FOOTNOTE = "footnote", _("Som fotnot")
         ATTACHMENT = "attachment", _("Som bilaga med belopp")
 
     associations_placement = models.CharField(

@@ -2,7 +2,9 @@
 
 Every PDF is tagged (structure tree, /Lang from <html lang>, title and author from <title>
 and <meta name="author">). The default variant is PDF/UA-1; ARCHIVAL is PDF/A-3b, which
-WeasyPrint also tags here, so the archival copy stays accessible.
+WeasyPrint also tags here, so the archival copy stays accessible. WeasyPrint writes one
+variant's identification; the archival copy adds PDF/UA-1's (pdfuaid:part, with the PDF/A
+extension schema that declares it) to the one rdf:RDF of WeasyPrint's XMP packet.
 
 WeasyPrint may fetch only our own static files and the resources the caller gives (the
 organisation's stored logo): the HTML links them as `/static/<path>` (whatever STATIC_URL is,
@@ -11,6 +13,12 @@ finders, and refuses every other URL, also one named inside a logo. A refused or
 leaves that resource out; it never stops the rendering. Prose is escaped by the templates,
 but a document must never reach the network or the file system whatever it contains. Fonts
 come from the system through fontconfig; the stylesheet names them.
+
+Footnotes are written as `<doc-note class="footnote">` (the stylesheet floats them to the
+foot of the page). WeasyPrint tags an element by its HTML name and has no tag for notes, so
+reporting/pdf_engine.py's `_pdf_tag` maps that one element name to the structure type Note
+(its call in the text to Reference, its number to Lbl), and `_note_ids` gives every Note the
+/ID PDF/UA-1 requires.
 
 Any error while rendering, of whatever class, becomes PdfRenderError with a Swedish message;
 config.middleware turns it into a page, and a workflow that renders inside its transaction
@@ -32,6 +40,8 @@ ARCHIVAL = "pdf/a-3b"
 # Relative links in the HTML resolve against this made-up origin; the fetcher answers it.
 BASE_URL = "https://pdf.invalid/"
 STATIC_PREFIX = "/static/"
+# Footnotes are this element; reporting/pdf_engine.py tags it as Note, reporting/word.py reads it.
+NOTE_ELEMENT = "doc-note"
 
 
 class PdfRenderError(RuntimeError):

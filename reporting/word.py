@@ -2,7 +2,7 @@
 
 The body is built from the very HTML the PDF is rendered from (the same template, the same
 figures), read with the standard library's HTML parser: h1–h3 become Word's heading
-styles, tables real Word tables with the same cells, `<span class="footnote">` a real
+styles, tables real Word tables with the same cells, `<doc-note class="footnote">` a real
 footnote. python-docx has no footnote API, so the footnotes part (word/footnotes.xml) is
 written here and related to the document the way Word does it. The page header repeats
 "Tjänsteutlåtande", the Dnr and "Sida x (y)" (PAGE and NUMPAGES fields) on every page, with
@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from xml.sax.saxutils import escape
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -29,6 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from reporting.pdf import NOTE_ELEMENT
 from reporting.rendering import Rendering, decision_document_html
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -100,7 +102,7 @@ class _Writer:
                         run.bold = True
             elif child.tag == "br":
                 paragraph.add_run().add_break()
-            elif child.tag == "span" and "footnote" in child.classes:
+            elif child.tag == NOTE_ELEMENT and "footnote" in child.classes:
                 self.footnote(paragraph, _squash(child.text()))
             elif child.tag in ("strong", "b"):
                 self.inline(paragraph, child, bold=True)
@@ -359,8 +361,45 @@ def _footnotes_part(document, notes: list[str]) -> None:
     settings.append(properties)
 
 
+LANGUAGE = "sv-SE"
+# What follows w:lang in a w:rPr (ECMA-376, CT_RPr's sequence).
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _set_language(rpr) -> None:
+    """Set w:lang on run properties, in the schema's place (Word is strict about order)."""
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    rpr.insert_element_before(lang, *_AFTER_LANG)
+
+
+def _swedish(document) -> None:
+    """Swedish for the document defaults and every style, so that spell-checking and screen
+    readers treat the text as Swedish (python-docx's template says en-US)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        document.styles.element.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    rpr = run_defaults.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run_defaults.append(rpr)
+    _set_language(rpr)
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.LIST:
+            _set_language(style.element.get_or_add_rPr())
+
+
 def _styles(document) -> None:
     styles = document.styles
+    _swedish(document)
     styles["Normal"].font.name = "Times New Roman"
     styles["Normal"].font.size = Pt(11)
     for level in (1, 2, 3):

@@ -66,7 +66,7 @@ class InterventionForm(forms.Form):
         max_length=200,
         required=False,
         help_text="Fyll i när du väljer Annan under Ansvarig verksamhet, till exempel "
-        "”Fritidsgården Tensta”.",
+        "”Fritidsgården i centrum”.",
     )
     amount_spent = AmountField(label="Förbrukat belopp för insatsen", required=False)
     results = forms.CharField(

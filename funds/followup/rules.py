@@ -33,6 +33,22 @@ OPTIONAL_GROUPS = (
     SurveyCategory.Group.INVOLVEMENT,
     SurveyCategory.Group.PARTNER,
 )
+# The groups the enkät asks of every insats besides the required ones (seed 003: activities,
+# performance, goals, effects, target groups, perspectives, collaboration, user involvement,
+# responsible unit, partners). Left "Ej besvarat" they are gaps in the export: the enkät
+# check lists them per insats. Effekt is the exception the national form allows: effects are
+# reported "inom de områden där effekter beskrivs" (seed 003), so an unanswered Effekt is
+# counted, not a problem.
+ASKED_GROUPS = (
+    SurveyCategory.Group.PERFORMANCE,
+    SurveyCategory.Group.EFFECT,
+    SurveyCategory.Group.PERSPECTIVE,
+    SurveyCategory.Group.COLLABORATION,
+    SurveyCategory.Group.INVOLVEMENT,
+    SurveyCategory.Group.RESPONSIBLE_UNIT,
+    SurveyCategory.Group.PARTNER,
+)
+MAY_BE_UNANSWERED = frozenset({SurveyCategory.Group.EFFECT})
 # Ansvarig verksamhet is a category; its free text (Intervention.responsible_unit) names the
 # unit when the option "Annan" is chosen, and is what older years recorded instead.
 OTHER_LABEL = "Annan"

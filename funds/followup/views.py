@@ -53,6 +53,7 @@ from funds.followup.workflows import (
     follow_up_submit,
 )
 from funds.models import (
+    ZERO,
     Agreement,
     Allocation,
     FollowUp,
@@ -526,13 +527,25 @@ def _repayment_record(
 
 
 def _repayments_context(agreement: Agreement) -> dict:
+    repayments = list(
+        Repayment.objects.filter(priority_area__agreement=agreement)
+        .select_related("priority_area", "recipient", "recorded_by")
+        .order_by("paid_on", "pk")
+    )
+    # The list mixes two flows of money: one sum per kind, never one sum of both.
+    totals = [
+        (label, sum((r.amount for r in repayments if r.kind == kind), ZERO))
+        for kind, label in (
+            (Repayment.Kind.FROM_RECIPIENT, "Summa återbetalt av mottagare"),
+            (Repayment.Kind.TO_STATE, "Summa återbetalt till staten"),
+        )
+    ]
     return {
         "agreement": agreement,
         "organisation": agreement.organisation,
         "balance": agreement_balance(agreement),
-        "repayments": Repayment.objects.filter(priority_area__agreement=agreement)
-        .select_related("priority_area", "recipient", "recorded_by")
-        .order_by("paid_on", "pk"),
+        "repayments": repayments,
+        "repayment_totals": totals,
         "can_edit": agreement.user_role in EDITOR_ROLES and agreement.status in OPEN_STATUSES,
         # Before follow-up nobody has reported what was spent: allocated money is not
         # unspent money, and nothing is yet owed to anyone.

@@ -23,13 +23,19 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import translation
 
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
-from funds.followup.rules import REQUIRED_GROUPS, STATE_LABELS
+from funds.followup.rules import (
+    ASKED_GROUPS,
+    MAY_BE_UNANSWERED,
+    REQUIRED_GROUPS,
+    STATE_LABELS,
+)
 from funds.models import (
     ZERO,
     Agreement,
@@ -59,6 +65,16 @@ class SurveyProblem:
     action: str
 
 
+@dataclass(frozen=True)
+class Unanswered:
+    """How many insatser leave one question group "Ej besvarat"."""
+
+    group: str
+    label: str
+    count: int
+    allowed: bool  # the national form accepts "Ej besvarat" here (Effekt)
+
+
 @dataclass
 class SurveyCheck:
     agreement: Agreement
@@ -71,10 +87,16 @@ class SurveyCheck:
     follow_ups_expected: int = 0  # allocations with money, or with a follow-up
     follow_ups_approved: int = 0
     interventions_by_area: dict[int, int] = field(default_factory=dict)
+    # Per asked question group with at least one insats leaving it "Ej besvarat".
+    unanswered: list[Unanswered] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def unanswered_allowed(self) -> list[Unanswered]:
+        return [item for item in self.unanswered if item.allowed]
 
     @property
     def interventions(self) -> int:
@@ -258,7 +280,7 @@ def _follow_up_problems(
 
 
 def survey_check(agreement: Agreement) -> SurveyCheck:
-    """Everything that would make the year's export wrong or incomplete. Six queries.
+    """Everything that would make the year's export wrong or incomplete. Seven queries.
 
     Before follow-up (a draft or a decided year), the problems are what remains to be done
     (decide, report, approve); repayments are not checked, since nothing can be owed yet.
@@ -274,6 +296,7 @@ def survey_check(agreement: Agreement) -> SurveyCheck:
     check.problems += _year_problems(check)
     check.problems += _area_problems(check)
     check.problems += _allocation_problems(check)
+    check.problems += _unanswered_problems(check)
     check.problems += _remaining_steps(check)
     return check
 
@@ -397,6 +420,90 @@ def _allocation_problems(check: SurveyCheck) -> list[SurveyProblem]:
             if not (is_repayment and check.before_follow_up)
         ]
     check.interventions_by_area = dict(by_area)
+    return problems
+
+
+def _answers(agreement: Agreement, asked: list[str]) -> Iterator[tuple]:
+    """Every insats of the year with what it left unanswered among `asked`: (allocation id,
+    recipient, area number, area name, number on the form, name, unanswered groups). One
+    streamed query; the number counts the follow-up's insatser by id, as the form does."""
+    through = category_through()
+    chosen = {
+        f"has_{group}": Exists(
+            through.objects.filter(
+                intervention_id=OuterRef("pk"),
+                surveycategory__year=agreement.year,
+                surveycategory__group=group,
+            )
+        )
+        for group in asked
+    }
+    number = Window(RowNumber(), partition_by=[F("follow_up_id")], order_by=F("pk").asc())
+    rows = (
+        Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
+        .annotate(**chosen, number=number)
+        .order_by(
+            "follow_up__allocation__priority_area__number",
+            "follow_up__allocation__recipient__name",
+            "follow_up__allocation_id",
+            "pk",
+        )
+        .values_list(
+            "follow_up__allocation_id",
+            "follow_up__allocation__recipient__name",
+            "follow_up__allocation__priority_area__number",
+            "follow_up__allocation__priority_area__name",
+            "number",
+            "name",
+            "answered_groups",
+            *chosen,
+        )
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        answered, flags = set(row[6] or ()), row[7:]
+        missing = [
+            group
+            for group, has in zip(asked, flags, strict=True)
+            if not has and group not in answered
+        ]
+        yield (*row[:6], missing)
+
+
+def _unanswered_problems(check: SurveyCheck) -> list[SurveyProblem]:
+    """One problem per insats that leaves an asked group "Ej besvarat" (except the groups the
+    national form allows unanswered); counts every group on `check.unanswered`."""
+    agreement = check.agreement
+    present = {category.group for category in check.categories}
+    asked = [group for group in ASKED_GROUPS if group in present]
+    if not asked or agreement.status == Agreement.Status.DRAFT:
+        return []
+    code, year = agreement.organisation.code, agreement.year
+    labels = group_labels()
+    counts: dict[str, int] = defaultdict(int)
+    problems = []
+    for allocation_id, recipient, area_number, area_name, number, name, missing in _answers(
+        agreement, asked
+    ):
+        for group in missing:
+            counts[group] += 1
+        gaps = [labels[group].lower() for group in missing if group not in MAY_BE_UNANSWERED]
+        if not gaps:
+            continue
+        listed = gaps[0] if len(gaps) == 1 else f"{', '.join(gaps[:-1])} och {gaps[-1]}"
+        url = reverse("followup_edit", args=[code, year, allocation_id])
+        problems.append(
+            SurveyProblem(
+                f"{recipient} – {area_number}. {area_name}: insats {number}, ”{name}”, "
+                f"har inget svar (Ej besvarat) om {listed}.",
+                f"{url}#insats-{number}",
+                "Öppna insatsen",
+            )
+        )
+    check.unanswered = [
+        Unanswered(group, labels[group], counts[group], group in MAY_BE_UNANSWERED)
+        for group in asked
+        if counts[group]
+    ]
     return problems
 
 

@@ -457,6 +457,20 @@ ROUTE_NOTES = {
 }
 
 
+def export_status(check: SurveyCheck, *, draft: bool) -> str:
+    """The workbook's status line: final only when no check remains open."""
+    if draft or check.problems:
+        return f"{DRAFT_MARK}: {len(check.problems)} problem återstod vid exporten."
+    allowed = "; ".join(
+        f"{item.label} är Ej besvarat för {item.count} "
+        f"{'insats' if item.count == 1 else 'insatser'}"
+        for item in check.unanswered_allowed
+    )
+    if allowed:
+        return f"Slutlig: inga problem återstod vid exporten. {allowed}, vilket enkäten tillåter."
+    return "Slutlig: alla kontroller var godkända vid exporten."
+
+
 def _about_facts(
     context: _Context, *, exported_at: datetime.datetime, exported_by: str, rows: dict[str, int]
 ) -> list[tuple[str, object]]:
@@ -467,12 +481,7 @@ def _about_facts(
         status = str(agreement.get_status_display())
     local = timezone.localtime(exported_at).replace(tzinfo=None, microsecond=0)
     return [
-        (
-            "Exportens status",
-            f"{DRAFT_MARK}: {len(check.problems)} problem återstod vid exporten."
-            if context.draft
-            else "Slutlig: alla kontroller var godkända vid exporten.",
-        ),
+        ("Exportens status", export_status(check, draft=context.draft)),
         ("Organisation", _text(organisation.name)),
         ("Kod", organisation.code),
         ("Organisationsnummer", organisation.organisation_number or None),
@@ -484,6 +493,7 @@ def _about_facts(
         ("Exporterad av", _text(exported_by)),
         ("Redovisningar som väntas", check.follow_ups_expected),
         ("Redovisningar som är godkända", check.follow_ups_approved),
+        *((f"Ej besvarat: {item.label}", item.count) for item in check.unanswered),
         *(
             (f"Insatser på bladet {route_sheet_name(route)}", count)
             for route, count in rows.items()

@@ -111,6 +111,30 @@ def test_a_rejection_letter_says_how_to_appeal(area):
     assert "Kommunen" in text and "Socialförvaltningen" in text
 
 
+def test_the_appeal_deadline_skips_christmas(area, client):
+    """Announced on 4 December 2026: three weeks end on juldagen; lag (1930:173) moves the
+    last day past annandag jul and the weekend to Monday 28 December."""
+    call = f.call(area, "100000.00")
+    application = f.application(call, contact_email="jul@example.se")
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.CLOSED)
+    call.refresh_from_db()
+    call_decide(
+        call=call,
+        outcomes=[Outcome(application.pk, False, Decimal("0"), "Utanför syftet.")],
+        registry_number="2026/12",
+        decided_on=datetime.date(2026, 12, 3),
+        announced_on=datetime.date(2026, 12, 4),
+        decided_by="Nämndens ordförande",
+        user=None,
+    )
+    text = flat(pdf_text(mail.outbox[0].attachments[0][1]))
+    assert "senast 28 december 2026" in text and "25 december" not in text
+    client.force_login(f.user(area.agreement.organisation, "coordinator"))
+    org, year = area.agreement.organisation.code, area.agreement.year
+    page = client.get(f"/{org}/{year}/utlysningar/{call.pk}/").content.decode()
+    assert "sista dag för överklagande 28 december 2026" in page
+
+
 def test_a_decision_covers_every_application_and_fits_the_money(area):
     call = f.call(area, "100000.00")
     one, two = f.application(call), f.application(call)

@@ -125,3 +125,39 @@ def _routes(patterns):
             yield from _routes(pattern.url_patterns)
         else:
             yield pattern
+
+
+def test_every_money_table_has_a_total_row(client, year):
+    """The balance table sums to the year's total; the list of repayments sums per kind."""
+    agr, area, farsta, bromma, coordinator = year
+    second = f.area(agr, "200000.00", name="Samsjuklighet")
+    f.follow_up(f.allocation(second, bromma, "200000.00"), "162345.67", status="approved")
+    f.repayment(area, "50000.00", farsta)
+    f.repayment(second, "37654.33", bromma)
+    f.repayment(area, "0.01")
+    client.force_login(coordinator)
+    body = client.get(reverse("repayments", args=[agr.organisation.code, 2024])).content.decode()
+    foot = body.split("<tfoot>")
+    assert len(foot) == 3  # the balance table and the list of repayments
+    balance_total = foot[1].split("</tfoot>")[0]
+    for amount in (
+        "1\u00a0199\u00a0999,99\u00a0kr",
+        "1\u00a0112\u00a0345,66\u00a0kr",
+        "87\u00a0654,33",
+    ):
+        assert amount in balance_total, amount
+    listed_total = foot[2].split("</tfoot>")[0]
+    assert (
+        "Summa återbetalt av mottagare" in listed_total and "87\u00a0654,33\u00a0kr" in listed_total
+    )
+    assert "Summa återbetalt till staten" in listed_total and "0,01\u00a0kr" in listed_total
+
+
+def test_the_overview_shows_small_repayments_in_kronor(client, year):
+    agr, area, *_, coordinator = year
+    f.repayment(area, "37654.33")
+    client.force_login(coordinator)
+    body = client.get(reverse("year_overview", args=[agr.organisation.code, 2024])).content.decode()
+    assert "<dt>Återbetalt till staten</dt><dd>37\u00a0654,33\u00a0kr</dd>" in body
+    assert "0,0\u00a0mnkr" not in body
+    assert "<dt>Tilldelat</dt><dd>1,0\u00a0mnkr</dd>" in body

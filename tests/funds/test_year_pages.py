@@ -511,3 +511,28 @@ def test_the_reporter_is_told_why_the_form_cannot_be_submitted(client, year):
     Agreement.objects.filter(pk=agr.pk).update(status=Agreement.Status.DECIDED)
     body = client.get(reverse("followup_edit", args=[org.code, 2024, alloc.pk])).content.decode()
     assert "inte beslutad" not in body and "Enkätkategorierna för 2024 saknas" in body
+
+
+@pytest.mark.parametrize(
+    ("committee", "delegate", "expected"),
+    [
+        (
+            "Kommunstyrelsen",
+            "kommundirektören",
+            "Kommundirektören genom delegation från kommunstyrelsen",
+        ),
+        ("", "", ""),
+    ],
+)
+def test_the_decision_form_takes_its_delegate_from_the_organisation(
+    client, committee, delegate, expected
+):
+    org = f.organisation(committee=committee, delegate=delegate)
+    f.agreement(org, 2024)
+    client.force_login(f.user(org, "coordinator"))
+    page = client.get(reverse("agreement_decision", args=[org.code, 2024])).content.decode()
+    assert f'name="decided_by" value="{expected}"' in page or (
+        not expected and 'name="decided_by" value=' not in page
+    )
+    assert "Socialdirektören" not in page and "SOF" not in page
+    assert "Till exempel 2025/123" in page

@@ -5,10 +5,12 @@ The demo is loaded and the PDF rendered once for the module (about a second each
 transaction that is rolled back at the end.
 """
 
+import io
 import logging
 import time
 from io import StringIO
 
+import pikepdf
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -119,8 +121,8 @@ def test_it_explains_why_the_rounded_areas_do_not_add_up(flat_text):
 
 def test_it_states_the_split_between_recipient_kinds(flat_text):
     assert (
-        "Cirka 55 % av medlen har fördelats till stadsdelsförvaltningarna, 35 % till "
-        "fackförvaltningarna och 10 % till civilsamhället." in flat_text
+        "Cirka 55 procent av medlen har fördelats till stadsdelsförvaltningarna, 35 procent till "
+        "fackförvaltningarna och 10 procent till civilsamhället." in flat_text
     )
 
 
@@ -130,7 +132,7 @@ def test_it_states_what_was_repaid(flat_text):
 
 
 def test_it_states_the_change_against_last_year(flat_text):
-    assert "minskning med 28,5 % jämfört med 2023" in flat_text
+    assert "minskning med 28,5 procent jämfört med 2023" in flat_text
 
 
 def test_the_footnote_lists_every_association_as_seed_004_does(flat_text):
@@ -230,3 +232,39 @@ def test_the_archival_variant_is_pdf_a_3b_and_still_tagged(demo):
     assert b"/StructTreeRoot" in objects
     assert b"/Lang (sv)" in objects
     assert "45,2 mnkr" in flat(pdf_text(demo["archival"]))
+
+
+def _structure_types(pdf: bytes) -> list[tuple[str, str | None]]:
+    """(structure type, /ID) of every element of the PDF's tag tree, read with pikepdf."""
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pending = [document.Root.StructTreeRoot]
+        while pending:
+            node = pending.pop()
+            found.append((str(node.get("/S")), str(node.ID) if "/ID" in node else None))
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                pending.extend(kid for kid in kids if isinstance(kid, pikepdf.Dictionary))
+            elif isinstance(kids, pikepdf.Dictionary):
+                pending.append(kids)
+    return found
+
+
+@pytest.mark.parametrize("variant", ["pdf", "archival"])
+def test_the_footnotes_are_tagged_as_notes_with_ids(demo, variant):
+    elements = _structure_types(demo[variant])
+    notes = [identifier for kind, identifier in elements if kind == "/Note"]
+    assert len(notes) == 3  # seed 004's three footnotes
+    assert len(set(notes)) == 3 and None not in notes
+    references = [kind for kind, _ in elements if kind == "/Reference"]
+    assert len(references) == 3  # the calls in the running text
+
+
+def test_the_archival_variant_keeps_its_pdf_ua_identification(demo):
+    with pikepdf.open(io.BytesIO(demo["archival"])) as document:
+        metadata = document.open_metadata()
+        assert metadata.get("pdfaid:part") == "3" and metadata.get("pdfaid:conformance") == "B"
+        assert metadata.get("pdfuaid:part") == "1"
+        packet = document.Root.Metadata.read_bytes()
+        assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in packet
+        assert "/Filter" not in document.Root.Metadata.stream_dict

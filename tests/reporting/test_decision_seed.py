@@ -15,6 +15,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from docx.oxml.ns import qn
 
 from funds.models import Agreement
 from reporting.demo import decision_demo_load
@@ -25,6 +26,7 @@ from reporting.documents import (
 )
 from tests.reporting.pdfs import flat, pdf_text
 from tests.reporting.word import (
+    docx_document,
     docx_footnotes,
     docx_headings,
     docx_part,
@@ -132,6 +134,9 @@ def test_2023_has_every_seed_section_and_example_heading(files):
     ):
         assert heading in text, heading
     assert "varav fem berör kommunerna" in text
+    # One sentence states the areas: nothing contradicts the seed's "varav fem".
+    assert text.count("prioriterade områden, varav") == 1 and "omfattar fem" not in text
+    assert "Cirka 55 procent av medlen har fördelats till stadsdelsförvaltningarna" in text
     assert "återbetalades 1,5 mnkr" in text
 
 
@@ -144,7 +149,12 @@ def test_2024_draft_says_nothing_written_for_2023(files):
     assert "Rapportering av medel 2024" in text
     assert "fördelat på fyra prioriterade områden" in text
     assert "Överenskommelsen 2025" in text
-    assert "Överenskommelsen för 2025 är ännu inte registrerad" in text
+    # System state stays out of the document: the editor and the issuing check say it.
+    assert "inte registrerad" not in text and "saknas" not in text
+    assert "efter årets slut" not in text
+    assert "fördelats 2024 (32,3 mnkr)" not in text
+    assert re.search(r"fördelats 2024 \(\d+,\d mnkr av tilldelade 32,3 mnkr\)", text)
+    assert "%" not in text.split("Fördelade medel")[0]  # running text says "procent"
     assert "granska" not in text  # review marks are for the editor and the preview
 
 
@@ -169,6 +179,24 @@ def test_word_has_the_footnotes_and_the_draft_mark(files):
     )
     assert "UTKAST" in header and 'w:instr="PAGE"' in header and 'w:instr="NUMPAGES"' in header
     assert "Sammanfattning" in docx_text(files[2023]["docx"])
+
+
+def test_word_styles_are_swedish(files):
+    """Spell-checking and screen readers read the language from the styles (python-docx's
+    template says en-US)."""
+    document = docx_document(files[2023]["docx"])
+    lang = qn("w:lang")
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{lang}").get(qn("w:val")) == "sv-SE"
+    used = {"Normal", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Table Grid"}
+    checked = set()
+    for style in document.styles:
+        rpr = style.element.rPr
+        if rpr is not None and rpr.find(lang) is not None:
+            assert rpr.find(lang).get(qn("w:val")) == "sv-SE", style.name
+            checked.add(style.name)
+    assert used <= checked
+    assert "en-US" not in docx_part(files[2023]["docx"], "word/styles.xml")
 
 
 def test_libreoffice_opens_the_word_file_with_the_same_headings(files, tmp_path):

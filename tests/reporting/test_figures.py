@@ -55,7 +55,8 @@ def test_the_split_counts_every_kind_including_other():
         "och 1 övrig mottagare"
     )
     assert figures.shares_phrase.startswith(
-        "50\u00a0% av medlen har fördelats till stadsdelsförvaltningarna, 25\u00a0% till"
+        "50\u00a0procent av medlen har fördelats till stadsdelsförvaltningarna, "
+        "25\u00a0procent till"
     )
 
 
@@ -73,7 +74,7 @@ def test_next_year_is_never_compared_by_area_name():
     assert figures.new_areas == ["suicidprevention", "Barn och unga"]
     assert figures.dropped_areas == ["Suicidprevention", "Utvecklingsarbete"]
     assert figures.change == Decimal("-1000000.00")
-    assert figures.change_percent == "33,3\u00a0%"
+    assert figures.change_percent == "33,3\u00a0procent"
 
 
 def test_without_next_years_agreement():
@@ -151,3 +152,32 @@ def test_areas_are_linked_through_previous_area_or_the_national_lineage():
 
     assert continued == {through_lineage.pk: suicid, chosen.pk: local, same_name.pk: None}
     assert dropped == [gone]
+
+
+def test_one_sentence_states_the_areas_in_the_seeds_words():
+    """Seed 004: "… inom ett antal prioriterade områden, varav fem berör kommunerna." The
+    count is of the national areas that fund kommuner; the mapped count only when it differs."""
+    from funds.models import Agreement, NationalArea
+
+    org = f.organisation(name="Åkommun")
+    closed = f.agreement(org, 2023, status=Agreement.Status.CLOSED)
+    f.area(
+        closed,
+        "100.00",
+        national_area=NationalArea.objects.get(national_agreement__year=2023, number=4),
+    )
+    sentence = decision_figures(closed).areas_sentence
+    assert sentence == (
+        "Stimulansmedel tilldelades kommuner och regioner utifrån befolkningsunderlag inom ett "
+        "antal prioriterade områden, varav fem berör kommunerna. Medlen till Åkommun hör till "
+        "ett av överenskommelsens områden."
+    )
+    current = f.agreement(org, 2024)
+    kommun_areas = (
+        NationalArea.objects.filter(national_agreement__year=2024, fundings__huvudman="kommuner")
+        .distinct()
+        .count()
+    )
+    sentence = decision_figures(current).areas_sentence
+    assert sentence.startswith("Stimulansmedel tilldelas kommuner och regioner")
+    assert f"varav {number_word(kommun_areas)} berör kommunerna." in sentence

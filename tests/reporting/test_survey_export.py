@@ -17,6 +17,7 @@ from funds.demo.loader import demo_load
 from funds.demo.rows import demo_file
 from funds.models import Agreement, FollowUp, Intervention, NationalArea, SurveyCategory
 from funds.money import parse_amount
+from reporting.survey.checks import SurveyRefused
 from reporting.survey.workbook import (
     ABOUT_SHEET,
     DRAFT_MARK,
@@ -85,7 +86,8 @@ def clean_year(db):
     activity = SurveyCategory.objects.create(
         year=2023, group="activity_type", label="Kompetensutveckling"
     )
-    SurveyCategory.objects.create(year=2023, group="perspective", label="Hbtqi+")
+    # Effekt may stay "Ej besvarat" in the national form: counted, not a problem.
+    SurveyCategory.objects.create(year=2023, group="effect", label="Ökad kompetens")
     intervention = Intervention.objects.create(
         follow_up=follow_up,
         name="Samtalsgrupper",
@@ -101,8 +103,24 @@ def clean_year(db):
 def test_the_demo_summary_equals_the_balance_and_every_intervention_is_a_row():
     demo_load()
     agreement = Agreement.objects.get(organisation__code="0180", year=2023)
-    # Every demo report accounts for all its money in approved insatser: a final export.
-    result, workbook = export(agreement)
+    # Every demo report accounts for all its money in approved insatser, but the demo's
+    # insatser leave Prestation, Ansvarig verksamhet and Samarbetspartner unanswered: the
+    # check lists each insats, a final export is refused and the draft says so.
+    with pytest.raises(SurveyRefused):
+        export(agreement)
+    result, workbook = export(agreement, draft=True)
+    unanswered = {item.label: item.count for item in result.check.unanswered}
+    total = result.check.interventions
+    assert total == 97
+    assert unanswered["Prestation"] == unanswered["Samarbetspartner"] == total
+    assert unanswered["Ansvarig verksamhet"] == total and unanswered["Effekt"] == 86
+    assert len(result.check.problems) == total
+    assert all("Ej besvarat" in p.message for p in result.check.problems)
+    assert all("#insats-" in p.url for p in result.check.problems)
+    about = {row[0]: row[1] for row in workbook[ABOUT_SHEET].iter_rows(values_only=True)}
+    assert "alla kontroller var godkända" not in about["Exportens status"]
+    assert about["Exportens status"].startswith(f"{DRAFT_MARK}: 97 problem")
+    assert about["Ej besvarat: Prestation"] == 97 and about["Ej besvarat: Effekt"] == 86
     # 2023's five areas are all followed up by the kommun enkät.
     assert workbook.sheetnames == [SUMMARY_SHEET, NATIONAL_SHEET, INTERVENTIONS_SHEET, ABOUT_SHEET]
 
@@ -176,7 +194,7 @@ def test_a_clean_year_exports_without_draft_marks(clean_year):
 
     row = table(workbook[INTERVENTIONS_SHEET])[0]
     assert money(row["Förbrukat belopp (kr)"]) == Decimal("900000.50")
-    assert row["Perspektiv: Hbtqi+"] == "Ej besvarat"  # the group was not answered
+    assert row["Effekt: Ökad kompetens"] == "Ej besvarat"  # the group was not answered
     assert row["Målgrupp: Unga vuxna"] == "Ja"
     assert row["Redovisningens status"] == "Godkänd"
 
@@ -188,7 +206,12 @@ def test_a_clean_year_exports_without_draft_marks(clean_year):
     assert about["Redovisningar som är godkända"] == about["Redovisningar som väntas"] == 1
     assert about["Insatser på bladet Kommunenkät"] == 1
     listed = [row[1] for row in workbook[ABOUT_SHEET].iter_rows(values_only=True)]
-    assert {"Kompetensutveckling", "Mindre risker", "Unga vuxna", "Hbtqi+"} <= set(listed)
+    assert {"Kompetensutveckling", "Mindre risker", "Unga vuxna", "Ökad kompetens"} <= set(listed)
+    assert about["Exportens status"] == (
+        "Slutlig: inga problem återstod vid exporten. Effekt är Ej besvarat för 1 insats, "
+        "vilket enkäten tillåter."
+    )
+    assert about["Ej besvarat: Effekt"] == 1
     # The category list names each category's column on the interventions sheet.
     for group, label, column in workbook[ABOUT_SHEET].iter_rows(values_only=True):
         if label == "Kompetensutveckling":

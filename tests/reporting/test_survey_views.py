@@ -230,3 +230,29 @@ def test_a_decided_year_lists_follow_ups_but_no_repayments(client, year):
     assert any("redovisningen är inte påbörjad" in message for message in messages)
     assert not any("tillbaka till staten" in message for message in messages)
     assert not any("inte återbetalt" in message for message in messages)
+
+
+def test_the_demo_2023_page_lists_the_unanswered_groups_as_problems(client):
+    """Prestation, Ansvarig verksamhet and Samarbetspartner are Ej besvarat for all 97 insatser
+    and Effekt for 86: the page names each insats and never says the export can be handed in."""
+    from funds.demo.loader import demo_load
+
+    demo_load()
+    agreement = Agreement.objects.get(organisation__code="0180", year=2023)
+    client.force_login(f.user(agreement.organisation, "reader"))
+    response = client.get(reverse("survey_check", args=["0180", 2023]))
+    text = response.content.decode()
+    problems = response.context["check"].problems
+    assert "Inga problem" not in text and "exporten kan lämnas in" not in text
+    assert f"{len(problems)} problem att rätta före exporten" in text
+    assert len(problems) == 97
+    first = problems[0]
+    for problem in problems:
+        assert "(Ej besvarat) om prestation" in problem.message
+        assert "ansvarig verksamhet och samarbetspartner." in problem.message
+        assert "effekt" not in problem.message  # allowed unanswered: counted below
+    assert first.url.startswith("/0180/2023/") and "#insats-" in first.url
+    assert f'href="{first.url}"' in text
+    assert "Prestation: 97 insatser" in text and "Effekt: 86 insatser" in text
+    assert "enkäten tillåter Ej besvarat" in text
+    assert client.get(reverse("survey_download", args=["0180", 2023])).status_code == 409
