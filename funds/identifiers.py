@@ -1,14 +1,16 @@
 """Swedish identifiers: kommunkod (SCB) and organisationsnummer (Bolagsverket/Skatteverket)."""
 
 import re
+import tomllib
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-# SCB's län codes; 02, 11, 15 and 16 were merged away and are no longer used.
-COUNTY_CODES = frozenset(
-    {"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
-     "14", "17", "18", "19", "20", "21", "22", "23", "24", "25"}
-)  # fmt: skip
+# SCB's län in force, as data (funds/national/data/counties.toml): code → name.
+COUNTY_NAMES: dict[str, str] = tomllib.loads(
+    (Path(__file__).parent / "national" / "data" / "counties.toml").read_text(encoding="utf-8")
+)["counties"]
+COUNTY_CODES = frozenset(COUNTY_NAMES)
 
 _ORGANISATION_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 

@@ -30,10 +30,12 @@ DEMO_PLACES = (
     "plans/demo_data/",
     "benchmarks/",
 )
-# Not the demo city but the IANA time zone every Swedish installation uses; and the citation of
-# the only published text naming the 2023 areas that concern kommuner (true for everyone).
+# Not the demo city but the IANA time zone every Swedish installation uses; the county of that
+# name in SCB's list of län (reference data for every installation); and the citation of the
+# only published text naming the 2023 areas that concern kommuner (true for everyone).
 ALLOWED = {
     ("config/settings.py", 'TIME_ZONE = "Europe/Stockholm"'),
+    ("funds/national/data/counties.toml", '"01" = "Stockholms län"'),
     (
         "funds/national/data/2023.toml",
         'source = "Tjänsteutlåtande Rapportering 2023 samt delegation för 2024 '

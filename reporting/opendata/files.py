@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import translation
 
+from funds.identifiers import COUNTY_NAMES
 from funds.models import Agreement, Allocation, AllocationChange, Recipient
 from reporting.survey.routes import area_routes
 
@@ -273,20 +274,9 @@ def published_version() -> str:
     return digest.hexdigest()[:20]
 
 
-# SCB's län, for grouping the index: a kommunkod starts with its länskod, a region's code is
-# its länskod, a county partnership's is "L" and the länskod.
-COUNTY_NAMES = {
-    "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län",
-    "05": "Östergötlands län", "06": "Jönköpings län", "07": "Kronobergs län",
-    "08": "Kalmar län", "09": "Gotlands län", "10": "Blekinge län", "12": "Skåne län",
-    "13": "Hallands län", "14": "Västra Götalands län", "17": "Värmlands län",
-    "18": "Örebro län", "19": "Västmanlands län", "20": "Dalarnas län",
-    "21": "Gävleborgs län", "22": "Västernorrlands län", "23": "Jämtlands län",
-    "24": "Västerbottens län", "25": "Norrbottens län",
-}  # fmt: skip
-
-
 def county_code(organisation_code: str) -> str:
+    """A kommunkod starts with its länskod, a region's code is its länskod, a county
+    partnership's is "L" and the länskod."""
     return organisation_code.removeprefix("L")[:2]
 
 
