@@ -57,6 +57,10 @@ PUBLIC = {
     "open_data_catalogue_ttl",
     "open_data_catalogue_rdf",
     "open_data_schema",
+    # The accessibility statement and the personal data notice the law asks every visitor be
+    # shown; they name the organisations, nothing of their data (tests/config/test_statements.py).
+    "accessibility_statement",
+    "privacy_notice",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")
