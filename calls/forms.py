@@ -192,7 +192,7 @@ class ApplicationForm(forms.ModelForm):
             "description": "Beskriv verksamheten ni söker för",
             "expected_results": "Förväntade resultat",
         }
-        help_texts = {"organisation_number": "Tio siffror, till exempel 802000-0000."}
+        help_texts = {"organisation_number": "Tio siffror, till exempel 802000-0009."}
         widgets = {"description": text_area(6), "expected_results": text_area(4)}
 
     def __init__(self, *args, call: Call, **kwargs) -> None:
@@ -261,7 +261,11 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Bilaga (PDF, högst 5 MB)",
         error_messages={"required": "Välj en PDF-fil att bifoga."},
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        # Part of the application's own form (id="application-form"), so that uploading sends
+        # and saves what has been typed too.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,.pdf", "form": "application-form"}
+        ),
     )
 
 

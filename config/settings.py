@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "funds.navigation.member_nav",
+                "funds.navigation.nav_section",
             ],
         },
     },

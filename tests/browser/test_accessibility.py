@@ -121,6 +121,9 @@ NOT_PAGES = {
     "call_export_pdf": "a PDF (tests/calls/test_workflows.py)",
 }
 REFLOW = {"width": 320, "height": 800}
+# Screens of a signed-in member without the year menu: error pages say what went wrong and
+# link home, wherever the request came from.
+NO_MENU = re.compile(r"^(not-found|forbidden|bad-request|server-error|csrf)")
 # A common laptop width, where the broken words were first counted.
 WIDE = {"width": 1366, "height": 800}
 # English interface words a Swedish page must never show: Django's and the browser's defaults,
@@ -974,6 +977,7 @@ def test_pages_have_no_wcag_violations(
             server_errors.clear()
             each.show(page, tmp_path)
             assert not server_errors, f"{each.name}: the server failed: {server_errors}"
+            menus = page.locator("nav.year-nav").count()
             report = axe_report(page, tmp_path / f"{each.name}.png")
             english = sorted(set(ENGLISH_UI.findall(page.evaluate(PAGE_TEXT))))
             page.set_viewport_size(WIDE)
@@ -992,6 +996,9 @@ def test_pages_have_no_wcag_violations(
             assert not report, f"axe on {each.name} ({page.url}):\n{report}"
             assert width <= REFLOW["width"], f"{each.name} is {width} px wide at 320 px"
             assert not english, f"{each.name} shows English words: {english}"
+            # One navigation on every screen of a signed-in member (error pages excepted).
+            if STATES[state].user and not NO_MENU.search(each.name):
+                assert menus == 1, f"{each.name}: {menus} year menus on {page.url}"
             # Words wrap between words only (a word longer than its column is hyphenated).
             assert not any(broken.values()), f"{each.name}: words broken inside: {broken}"
 
