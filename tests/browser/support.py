@@ -158,7 +158,8 @@ BROKEN_WORDS = r"""() => {
         checkedVisibility = true;
       }
       const el = node.parentElement;
-      broken.push(`${match[0]} ← ${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ").join(".") : ""}`);
+      const classes = el.className ? "." + String(el.className).split(" ").join(".") : "";
+      broken.push(`${match[0]} ← ${el.tagName.toLowerCase()}${classes}`);
     }
   }
   return broken;

@@ -4,8 +4,9 @@ from funds.templatetags.words import SOFT_HYPHEN, soft_hyphens
 
 
 def test_it_marks_the_join_of_a_compound():
-    assert soft_hyphens("Arbetsmarknadsförvaltningen") == f"Arbetsmarknads{SOFT_HYPHEN}förvaltningen"
-    assert soft_hyphens("Bromma stadsdelsförvaltning") == f"Bromma stadsdels{SOFT_HYPHEN}förvaltning"
+    hyphen = SOFT_HYPHEN
+    assert soft_hyphens("Arbetsmarknadsförvaltningen") == f"Arbetsmarknads{hyphen}förvaltningen"
+    assert soft_hyphens("Bromma stadsdelsförvaltning") == f"Bromma stadsdels{hyphen}förvaltning"
 
 
 def test_it_leaves_a_word_that_is_only_the_head_alone():
