@@ -73,8 +73,18 @@ class CallForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "registry_number",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
         ]
-        labels = {"priority_area": "Prioriterat område", "title": "Rubrik", "purpose": "Syfte"}
+        labels = {
+            "priority_area": "Prioriterat område",
+            "title": "Rubrik",
+            "purpose": "Syfte",
+            "contact_name": "Kontaktperson för frågor",
+            "contact_email": "Kontaktpersonens e-post",
+            "contact_phone": "Kontaktpersonens telefon",
+        }
         widgets = {"purpose": text_area(5), "eligibility": text_area(3)}
 
     def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
