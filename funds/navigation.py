@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import OuterRef, Subquery, Value
 from django.http import HttpRequest
 
 from funds.models import Agreement, Membership, Organisation
@@ -18,33 +19,32 @@ class MemberNav:
 
     @cached_property
     def _place(self) -> tuple[Organisation | None, str | None, int | None]:
+        """One query: the member's organisation (the URL's, else their only one), role and
+        the year (the URL's, else the organisation's latest)."""
         user = self.request.user
         if not user.is_authenticated:
             return None, None, None
         match = self.request.resolver_match
         kwargs = match.kwargs if match else {}
-        memberships = Membership.objects.filter(user=user).select_related("organisation")
+        latest = Subquery(
+            Agreement.objects.filter(organisation=OuterRef("pk"))
+            .order_by("-year")
+            .values("year")[:1]
+        )
+        organisations = Organisation.objects.for_user(user).annotate(latest_year=latest)
         if "code" in kwargs:
-            memberships = memberships.filter(organisation__code=kwargs["code"])
-        found = list(memberships[:2])
-        if user.is_superuser and "code" in kwargs:
-            organisation = Organisation.objects.filter(code=kwargs["code"]).first()
-            role = Membership.Role.ADMINISTRATOR
-        elif len(found) == 1:
-            organisation, role = found[0].organisation, found[0].role
+            organisations = organisations.filter(code=kwargs["code"])
+        if user.is_superuser:
+            role = Value(Membership.Role.ADMINISTRATOR)
         else:
-            return None, None, None
-        if organisation is None:
+            role = Subquery(
+                Membership.objects.filter(user=user, organisation=OuterRef("pk")).values("role")[:1]
+            )
+        found = list(organisations.annotate(nav_role=role)[:2])
+        if len(found) != 1:
             return None, None, None
         year = kwargs.get("year")
-        if year is None or not isinstance(year, int):
-            year = (
-                Agreement.objects.filter(organisation=organisation)
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .first()
-            )
-        return organisation, role, year
+        return found[0], found[0].nav_role, year if isinstance(year, int) else found[0].latest_year
 
     @property
     def organisation(self) -> Organisation | None:

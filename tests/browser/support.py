@@ -149,7 +149,9 @@ BROKEN_WORDS = r"""() => {
         || node.parentElement.closest("script, style, option, select, textarea")) continue;
     let checkedVisibility = false;
     for (const match of text.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
-      range.setStart(node, match.index);
+      // After a soft hyphen the range would also cover the hyphen shown at the line's end.
+      const afterSoftHyphen = text[match.index - 1] === "\u00ad";
+      range.setStart(node, match.index + (afterSoftHyphen ? 1 : 0));
       range.setEnd(node, match.index + match[0].length);
       const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
       if (tops.length < 2 || Math.max(...tops) - Math.min(...tops) < 4) continue;
