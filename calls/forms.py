@@ -73,8 +73,18 @@ class CallForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "registry_number",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
         ]
-        labels = {"priority_area": "Prioriterat område", "title": "Rubrik", "purpose": "Syfte"}
+        labels = {
+            "priority_area": "Prioriterat område",
+            "title": "Rubrik",
+            "purpose": "Syfte",
+            "contact_name": "Kontaktperson för frågor",
+            "contact_email": "Kontaktpersonens e-post",
+            "contact_phone": "Kontaktpersonens telefon",
+        }
         widgets = {"purpose": text_area(5), "eligibility": text_area(3)}
 
     def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
@@ -191,7 +201,7 @@ class ApplicationForm(forms.ModelForm):
             "description": "Beskriv verksamheten ni söker för",
             "expected_results": "Förväntade resultat",
         }
-        help_texts = {"organisation_number": "Tio siffror, till exempel 802000-0000."}
+        help_texts = {"organisation_number": "Tio siffror, till exempel 802000-0009."}
         widgets = {"description": text_area(6), "expected_results": text_area(4)}
 
     def __init__(self, *args, call: Call, **kwargs) -> None:
@@ -260,7 +270,11 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Bilaga (PDF, högst 5 MB)",
         error_messages={"required": "Välj en PDF-fil att bifoga."},
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        # Part of the application's own form (id="application-form"), so that uploading sends
+        # and saves what has been typed too.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,.pdf", "form": "application-form"}
+        ),
     )
 
 

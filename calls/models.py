@@ -81,6 +81,10 @@ class Call(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     registry_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    # Whom applicants ask about the call: shown on the public list and the call's page.
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )

@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "funds.navigation.member_nav",
+                "funds.navigation.nav_section",
             ],
         },
     },
@@ -211,6 +213,12 @@ MAILERS = {
 # Absolute links in e-mails (reminders) start with this, e.g. https://medel.example.se
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Where the public pages /tillganglighet/ and /personuppgifter/ send questions and reports of
+# accessibility gaps; empty: they point to the organisations' own addresses instead.
+CONTACT_EMAIL = os.environ.get("DJANGO_CONTACT_EMAIL", "").strip()
+# The dataskyddsombud's or registrator's address for questions about personal data; empty:
+# CONTACT_EMAIL.
+PRIVACY_CONTACT_EMAIL = os.environ.get("DJANGO_PRIVACY_CONTACT_EMAIL", "").strip()
 
 # Mails and letters wait in the same PostgreSQL database as the change they announce (the
 # task row commits with it) until `manage.py db_worker` sends them (docs/operations.md).

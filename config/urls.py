@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.views import health
+from config.views import accessibility_statement, health, privacy_notice
 
 admin.site.site_header = "Stimulansmedel psykisk hälsa – administration"
 admin.site.site_title = "Administration"
@@ -12,6 +12,8 @@ admin.site.site_title = "Administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("halsa/", health, name="health"),
+    path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
+    path("personuppgifter/", privacy_notice, name="privacy_notice"),
     path("", include("signin.urls")),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # Accounts (password change and reset, invitations) and onboarding (funds/onboarding/).

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config import statements
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +30,15 @@ def health(request: HttpRequest) -> JsonResponse:
         logger.error("Health check: the database does not answer: %s", error)
         return JsonResponse({"status": "fel", "databas": "svarar inte"}, status=503)
     return JsonResponse({"status": "ok", "databas": "ok"})
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The tillgänglighetsredogörelse in DIGG's model (DOS-lagen 2018:1937): public."""
+    return render(request, "public/accessibility.html", statements.accessibility_context())
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """What personal data the service keeps, why and for how long (GDPR art. 13): public."""
+    return render(request, "public/privacy.html", statements.privacy_context())

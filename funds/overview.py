@@ -29,6 +29,8 @@ BAR_HEIGHT = 10
 BAR_GAP = 3
 ROW_GAP = 16
 TOP = 44
+NAME_HEIGHT = 18  # the area's number and name on a line above its bars
+NAME_LENGTH = 90  # characters of the name that fit the chart's width at 13 px
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def overview_chart(balance: AgreementBalance) -> OverviewChart:
         [getattr(line, key) for line in lines for key, _, _ in SERIES] or [ZERO], default=ZERO
     )
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    row_height = len(SERIES) * (BAR_HEIGHT + BAR_GAP) + ROW_GAP
+    row_height = NAME_HEIGHT + len(SERIES) * (BAR_HEIGHT + BAR_GAP) + ROW_GAP
 
     def width(amount: Decimal) -> int:
         if largest <= 0 or amount <= 0:
@@ -98,12 +100,15 @@ def overview_chart(balance: AgreementBalance) -> OverviewChart:
                 label=label,
                 colour=colour,
                 amount=getattr(line, key),
-                y=top + position * (BAR_HEIGHT + BAR_GAP),
+                y=top + NAME_HEIGHT + position * (BAR_HEIGHT + BAR_GAP),
                 width=width(getattr(line, key)),
             )
             for position, (key, label, colour) in enumerate(SERIES)
         ]
-        areas.append(AreaBars(f"{line.number}.", line.label, top + 2 * BAR_HEIGHT, bars))
+        name = f"{line.number}. {line.label}"
+        if len(name) > NAME_LENGTH:
+            name = name[: NAME_LENGTH - 1].rstrip() + "…"
+        areas.append(AreaBars(name, line.label, top + 13, bars))
     return OverviewChart(
         width=CHART_WIDTH,
         height=TOP + row_height * len(lines),

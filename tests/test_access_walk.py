@@ -74,6 +74,10 @@ PUBLIC = {
     "analysis_nation_csv",
     # A year's CSVW metadata: 404 for a draft year like its files (below).
     "open_data_csvw_metadata",
+    # The accessibility statement and the personal data notice the law asks every visitor be
+    # shown; they name the organisations, nothing of their data (tests/config/test_statements.py).
+    "accessibility_statement",
+    "privacy_notice",
 }
 # Paths that are checked by their own machinery (Django's admin has its own login).
 SKIP_PREFIXES = ("admin/", "static/")

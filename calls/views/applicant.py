@@ -153,36 +153,60 @@ def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse
 @require_POST
 def _attachment_upload(request: HttpRequest, application_id: int, too_large: bool) -> HttpResponse:
     application = access.own_application(request, application_id)
-    error = ""
-    if not application.is_editable:
-        error = deadline_refusal(application.call).messages[0]
-    elif too_large:
-        error = f"Filen är för stor. En bilaga får vara högst {MAX_ATTACHMENT_BYTES // 1048576} MB."
-    elif application.attachments.count() >= MAX_ATTACHMENTS:
-        error = f"Högst {MAX_ATTACHMENTS} bilagor per ansökan."
-    else:
-        form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            error = form.errors["file"][0]
-        else:
-            upload = form.cleaned_data["file"]
-            data = upload.read(MAX_ATTACHMENT_BYTES + 1)
-            try:
-                attachment_check(data)
-            except ValidationError as refused:
-                error = refused.messages[0]
-            else:
-                Attachment.objects.create(
-                    application=application,
-                    name=(upload.name or "bilaga.pdf")[:200],
-                    content=data,
-                    size=len(data),
-                    sha256=sha256(data),
-                )
-                messages.success(request, f"Bilagan {upload.name} är sparad.")
+    unsaved = _draft_save_first(request, application)
+    if unsaved is not None:
+        return unsaved
+    with_draft = "project_title" in request.POST
+    error = _attachment_store(request, application, too_large, with_draft)
     if error:
         messages.error(request, error)
     return redirect(f"{_edit_url(application)}#bilagor")
+
+
+def _draft_save_first(request: HttpRequest, application: Application) -> HttpResponse | None:
+    """The upload button belongs to the application's form: what was typed is saved as the
+    draft before the file, so uploading never throws text away. When the text cannot be saved,
+    the page comes back with it and its errors, and the file is not taken."""
+    if "project_title" not in request.POST or not application.is_editable:
+        return None
+    form = ApplicationForm(request.POST, instance=application, call=application.call)
+    budget = BudgetFormSet(request.POST, prefix="budget")
+    if form.is_valid() and budget.is_valid():
+        _draft_save(form, budget)
+        return None
+    messages.error(request, "Bilagan laddades inte upp. Rätta felen och ladda upp den igen.")
+    return _application_page(request, application, form, budget)
+
+
+def _attachment_store(
+    request: HttpRequest, application: Application, too_large: bool, with_draft: bool
+) -> str:
+    """Store the uploaded PDF; the refusal in Swedish, or "" when it is stored."""
+    if not application.is_editable:
+        return deadline_refusal(application.call).messages[0]
+    if too_large:
+        return f"Filen är för stor. En bilaga får vara högst {MAX_ATTACHMENT_BYTES // 1048576} MB."
+    if application.attachments.count() >= MAX_ATTACHMENTS:
+        return f"Högst {MAX_ATTACHMENTS} bilagor per ansökan."
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form.errors["file"][0]
+    upload = form.cleaned_data["file"]
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+    try:
+        attachment_check(data)
+    except ValidationError as refused:
+        return refused.messages[0]
+    Attachment.objects.create(
+        application=application,
+        name=(upload.name or "bilaga.pdf")[:200],
+        content=data,
+        size=len(data),
+        sha256=sha256(data),
+    )
+    saved = f"Utkastet och bilagan {upload.name} är sparade." if with_draft else ""
+    messages.success(request, saved or f"Bilagan {upload.name} är sparad.")
+    return ""
 
 
 def _edit_url(application: Application) -> str:

@@ -237,3 +237,40 @@ def _read_csv(data: bytes) -> list[SheetRow]:
         raise ImportFileError(
             "CSV-filen kunde inte läsas (felaktiga citattecken eller för långa fält)."
         ) from None
+
+
+# --- The template to fill in -----------------------------------------------------------------
+
+TEMPLATE_GUIDE = [
+    "Fyll i en rad per mottagare på bladet Mottagare. Rubrikraden ska stå kvar.",
+    "Namn och typ krävs.",
+    "Typ är Stadsdelsförvaltning, Fackförvaltning, Förening eller Övrig.",
+    "Föreningar måste ha organisationsnummer, tio siffror, till exempel 802000-0009.",
+    "Datum skrivs år-månad-dag, till exempel 2025-01-01.",
+    "Efterträdare är namnet på en annan mottagare i filen eller i organisationen.",
+    "En mottagare som redan finns (samma namn) uppdateras.",
+]
+
+
+def recipient_template() -> bytes:
+    """An empty .xlsx with exactly the headers the import reads, and a sheet that says how
+    to fill it in (after the data sheet, so the import never mistakes it for data)."""
+    from openpyxl import Workbook  # when a template is asked for, not at start-up
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Mottagare"
+    sheet.append([headers[0].capitalize() for headers in COLUMNS.values()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (40, 24, 20, 14, 14, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Så fyller du i")
+    for line in TEMPLATE_GUIDE:
+        guide.append([line])
+    guide.column_dimensions["A"].width = 90
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<str:code>/mottagare/", views.recipient_list, name="recipient_list"),
     path("<str:code>/mottagare/ny/", views.recipient_edit, name="recipient_create"),
     path("<str:code>/mottagare/import/", views.recipient_import, name="recipient_import"),
+    path(
+        "<str:code>/mottagare/import/mall.xlsx",
+        views.recipient_import_template,
+        name="recipient_import_template",
+    ),
     path("<str:code>/mottagare/<int:recipient_id>/", views.recipient_edit, name="recipient_edit"),
     path("<str:code>/anvandare/", views_members.member_list, name="member_list"),
     path("<str:code>/anvandare/bjud-in/", views_members.member_invite_view, name="member_invite"),

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, organisation_for_user, require_superuser
 from funds.models import (
@@ -36,8 +36,9 @@ from funds.onboarding.recipients import (
     recipient_import_plan,
     recipients_import,
 )
-from funds.onboarding.sheets import SheetRow
+from funds.onboarding.sheets import SheetRow, recipient_template
 from funds.pages import PREVIEW_EXPIRED, PendingPreview
+from funds.xlsx import XLSX_CONTENT_TYPE
 
 # --- Organisations (site administrators) ---------------------------------------------------
 
@@ -269,6 +270,16 @@ def recipient_import(request: HttpRequest, code: str) -> HttpResponse:
     )
     context.update(plan=plan, filename=name, token=token)
     return render(request, IMPORT_TEMPLATE, context)
+
+
+@login_required
+@require_safe
+def recipient_import_template(request: HttpRequest, code: str) -> HttpResponse:
+    """The empty workbook to fill in: the headers the import reads, and how to fill it in."""
+    organisation_for_user(request, code, EDITOR_ROLES)
+    response = HttpResponse(recipient_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mottagare-mall.xlsx"'
+    return response
 
 
 def _import_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:

@@ -11,3 +11,12 @@ def display_name(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def administers(role: str) -> bool:
+    """Whether a member of this role administers their organisation (its members, settings
+    and sent mail): settings.ORGANISATION_ADMIN_ROLES."""
+    from funds.access import organisation_admin_roles
+
+    return role in organisation_admin_roles()

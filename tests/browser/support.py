@@ -124,3 +124,50 @@ def paste_into_cell(page: Page, cell: str, rows: list[list[str]]) -> None:
         }""",
         text,
     )
+
+
+# Words (runs of letters and digits) that the layout splits across two lines. A break at a
+# hyphen, a dash or a space is between words and not counted; nor is text nobody sees (clipped
+# for screen readers, hidden, or outside a closed <details>). Each hit is "word ← element".
+BROKEN_WORDS = r"""() => {
+  const hidden = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.clipPath !== "none" || style.display === "none"
+          || style.visibility === "hidden") return true;
+      const box = e.getBoundingClientRect();
+      if (box.width <= 1 || box.height <= 1) return true;
+    }
+    return false;
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data;
+    if (!/[\p{L}\p{N}]{2}/u.test(text) || !node.parentElement
+        || node.parentElement.closest("script, style, option, select, textarea")) continue;
+    let checkedVisibility = false;
+    for (const match of text.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
+      // After a soft hyphen the range would also cover the hyphen shown at the line's end.
+      const afterSoftHyphen = text[match.index - 1] === "\u00ad";
+      range.setStart(node, match.index + (afterSoftHyphen ? 1 : 0));
+      range.setEnd(node, match.index + match[0].length);
+      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+      if (tops.length < 2 || Math.max(...tops) - Math.min(...tops) < 4) continue;
+      if (!checkedVisibility) {
+        if (hidden(node.parentElement)) break;
+        checkedVisibility = true;
+      }
+      const el = node.parentElement;
+      const classes = el.className ? "." + String(el.className).split(" ").join(".") : "";
+      broken.push(`${match[0]} ← ${el.tagName.toLowerCase()}${classes}`);
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Page) -> list[str]:
+    """The words on the page that are split inside across two lines (see BROKEN_WORDS)."""
+    return page.evaluate(BROKEN_WORDS)

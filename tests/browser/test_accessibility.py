@@ -38,6 +38,7 @@ from tests.browser.support import (
     IMPORT_COLUMNS,
     agreement,
     area,
+    broken_words,
     cell_id,
     describe_violations,
     matrix_url,
@@ -66,6 +67,7 @@ NOT_PAGES = {
     "allocation_cell": "POST only (htmx); its fragments: matrix-after-a-cell-save, -cell-error",
     "recipient_add": "POST only; redirects to the matrix",
     "allocation_export": "an .xlsx file (test_matrix_excel.py)",
+    "recipient_import_template": "an .xlsx file (tests/funds/test_recipient_template.py)",
     "followup_review": "POST only; redirects to the follow-up",
     "followup_deadline": "POST only; redirects to the status board",
     "decision_pdf": "a PDF",
@@ -131,6 +133,11 @@ NOT_PAGES = {
     "analysis_nation_csv": "CSV, as the county's",
 }
 REFLOW = {"width": 320, "height": 800}
+# Screens of a signed-in member without the year menu: error pages say what went wrong and
+# link home, wherever the request came from.
+NO_MENU = re.compile(r"^(not-found|forbidden|bad-request|server-error|csrf)")
+# A common laptop width, where the broken words were first counted.
+WIDE = {"width": 1366, "height": 800}
 # English interface words a Swedish page must never show: Django's and the browser's defaults,
 # English month and weekday names. Case-sensitive whole words ("april" is Swedish too).
 ENGLISH_UI = re.compile(
@@ -877,6 +884,18 @@ def _bad_request(page: Page, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", name="Felaktig begäran")).to_be_visible()
 
 
+@screen("accessibility-statement", "anonymous", "accessibility_statement")
+def _accessibility_statement(page: Page, tmp_path: Path) -> None:
+    page.goto("/tillganglighet/")
+    expect(page.get_by_role("heading", name="Hur tillgänglig är webbplatsen?")).to_be_visible()
+
+
+@screen("privacy-notice", "anonymous", "privacy_notice")
+def _privacy_notice(page: Page, tmp_path: Path) -> None:
+    page.goto("/personuppgifter/")
+    expect(page.get_by_role("heading", name="Hur länge sparas uppgifterna?")).to_be_visible()
+
+
 @screen("server-error-500", "anonymous")
 def _server_error(page: Page, tmp_path: Path) -> None:
     # No URL fails on purpose: the 500 page as the handler renders it, on the site's origin.
@@ -1047,14 +1066,18 @@ def test_pages_have_no_wcag_violations(
             server_errors.clear()
             each.show(page, tmp_path)
             assert not server_errors, f"{each.name}: the server failed: {server_errors}"
+            menus = page.locator("nav.year-nav").count()
             report = axe_report(page, tmp_path / f"{each.name}.png")
             english = sorted(set(ENGLISH_UI.findall(page.evaluate(PAGE_TEXT))))
+            page.set_viewport_size(WIDE)
+            broken = {WIDE["width"]: broken_words(page)}
             # WCAG 1.4.10: at 320 CSS px (1280 px zoomed to 400 %) the page reflows: nothing
             # but a deliberate scroll region (reachable from the keyboard) scrolls sideways.
             page.set_viewport_size(REFLOW)
             try:
                 narrow = axe_report(page, tmp_path / f"{each.name}-320.png")
                 width = page.evaluate("document.documentElement.scrollWidth")
+                broken[REFLOW["width"]] = broken_words(page)
             finally:
                 page.set_viewport_size(DESKTOP)
             if narrow:
@@ -1062,6 +1085,11 @@ def test_pages_have_no_wcag_violations(
             assert not report, f"axe on {each.name} ({page.url}):\n{report}"
             assert width <= REFLOW["width"], f"{each.name} is {width} px wide at 320 px"
             assert not english, f"{each.name} shows English words: {english}"
+            # One navigation on every screen of a signed-in member (error pages excepted).
+            if STATES[state].user and not NO_MENU.search(each.name):
+                assert menus == 1, f"{each.name}: {menus} year menus on {page.url}"
+            # Words wrap between words only (a word longer than its column is hyphenated).
+            assert not any(broken.values()), f"{each.name}: words broken inside: {broken}"
 
 
 def axe_report(page: Page, screenshot: Path, rules: list[str] | None = None) -> str:

@@ -232,3 +232,54 @@ def test_an_applicant_applies_with_the_keyboard_only(page: Page, live_server, de
     assert application.amount_requested == Decimal("40000.00")
     assert application.budget_total == Decimal("40000.00")
     assert not Membership.objects.filter(user=applicant).exists()
+
+
+def test_an_applicant_uploads_between_two_edits_and_keeps_both(
+    page: Page, live_server, demo, tmp_path
+):
+    from tests.calls.pdfs import pdf
+
+    call = f.call(area(2024, 1), "250000.00", title="Bilageutlysningen")
+    applicant = f.applicant("bilaga@example.se")
+    application = f.application(call, applicant, status="draft", submitted_at=None)
+    sign_in(page, live_server.url, applicant.username)
+    page.goto(f"/ansokningar/{application.pk}/")
+    # The first edit, never saved by "Spara utkast": the upload must keep it.
+    page.get_by_label("Projektets namn").fill("Första ändringen")
+    file = tmp_path / "plan.pdf"
+    file.write_bytes(pdf())
+    page.get_by_label("Bilaga (PDF, högst 5 MB)").set_input_files(str(file))
+    page.get_by_role("button", name="Ladda upp bilagan").click()
+    expect(page.get_by_text("Utkastet och bilagan plan.pdf är sparade")).to_be_visible()
+    expect(page.get_by_label("Projektets namn")).to_have_value("Första ändringen")
+    # The second edit, after the upload, saved as usual.
+    page.get_by_label("Beskriv verksamheten ni söker för").fill("Andra ändringen")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_text("Utkastet är sparat")).to_be_visible()
+    application.refresh_from_db()
+    assert (application.project_title, application.description) == (
+        "Första ändringen",
+        "Andra ändringen",
+    )
+    assert [a.name for a in application.attachments.all()] == ["plan.pdf"]
+
+
+def test_text_that_cannot_be_saved_stays_and_the_summary_has_focus(
+    page: Page, live_server, demo, tmp_path
+):
+    from tests.calls.pdfs import pdf
+
+    call = f.call(area(2024, 1), "250000.00", title="Felutlysningen")
+    applicant = f.applicant("fel@example.se")
+    application = f.application(call, applicant, status="draft", submitted_at=None)
+    sign_in(page, live_server.url, applicant.username)
+    page.goto(f"/ansokningar/{application.pk}/")
+    page.get_by_label("Organisationsnummer").fill("802000-0000")
+    page.get_by_label("Projektets namn").fill("Texten finns kvar")
+    file = tmp_path / "plan.pdf"
+    file.write_bytes(pdf())
+    page.get_by_label("Bilaga (PDF, högst 5 MB)").set_input_files(str(file))
+    page.get_by_role("button", name="Ladda upp bilagan").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_label("Projektets namn")).to_have_value("Texten finns kvar")
+    assert not application.attachments.exists()

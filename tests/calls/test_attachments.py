@@ -190,3 +190,60 @@ def test_the_check_takes_linear_time_and_under_a_second():
     too_many = pdfs.many_objects(MAX_ATTACHMENT_BYTES - 1000, count=MAX_OBJECTS + 1)
     assert refusal(too_many)[0] == "too_many"
     assert refusal(too_many)[1] < 1
+
+
+def _typed(**changes) -> dict:
+    """The application form as the browser sends it with the upload button: what was typed."""
+    data = {
+        "organisation_name": "Föreningen Exempel",
+        "organisation_number": "802000-0009",
+        "project_title": "Samtalsgrupper",
+        "description": "Texten som inte får försvinna.",
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "20",
+        "budget-0-item": "",
+        "budget-0-amount": "",
+        "action": "upload",
+    }
+    return {**data, **changes}
+
+
+def test_uploading_saves_what_was_typed_first(draft):
+    client = Client()
+    client.force_login(draft.applicant)
+    file = SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf")
+    response = client.post(f"/ansokningar/{draft.pk}/bilagor/", {**_typed(), "file": file})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.description == "Texten som inte får försvinna."
+    assert draft.organisation_number == "802000-0009"
+    assert [a.name for a in draft.attachments.all()] == ["plan.pdf"]
+
+
+def test_text_that_cannot_be_saved_comes_back_and_the_file_waits(draft):
+    client = Client()
+    client.force_login(draft.applicant)
+    file = SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf")
+    typed = _typed(organisation_number="802000-0000")
+    response = client.post(f"/ansokningar/{draft.pk}/bilagor/", {**typed, "file": file})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Texten som inte får försvinna." in text
+    assert "Bilagan laddades inte upp" in text
+    assert 'class="error-summary"' in text
+    assert not draft.attachments.exists()
+    draft.refresh_from_db()
+    assert draft.description != "Texten som inte får försvinna."
+
+
+def test_the_hints_example_organisation_number_passes_its_own_check():
+    import re
+
+    from calls.forms import ApplicationForm
+    from funds.identifiers import validate_organisation_number
+
+    hint = ApplicationForm.Meta.help_texts["organisation_number"]
+    example = re.search(r"\d{6}-\d{4}", hint).group()
+    validate_organisation_number(example)

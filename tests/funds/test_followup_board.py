@@ -65,7 +65,8 @@ def test_overdue_is_flagged_after_the_deadline(client, year, monkeypatch):
 def test_it_filters_by_recipient_kind_and_area(client, year):
     agr, suicid, samsjuk = year
     client.force_login(f.user(agr.organisation, "reader"))
-    body = client.get(board_url(agr, kind="department")).content.decode()
+    # Recipient names carry soft hyphens (funds/templatetags/words.py); read them without.
+    body = client.get(board_url(agr, kind="department")).content.decode().replace("\u00ad", "")
     assert "Kulturförvaltningen" in body and "Bromma" not in body and "Mansjouren" not in body
     body = client.get(board_url(agr, area=samsjuk.pk)).content.decode()
     assert "2 fördelningar" in body and "Mansjouren" not in body

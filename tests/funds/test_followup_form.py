@@ -86,7 +86,7 @@ def test_it_works(client, year):
     # One fieldset per category group, labelled by the group.
     assert "<legend>Målgrupp</legend>" in body and "target_group första" in body
     assert 'name="insats-0-cat_target_group"' in body
-    for name in ("htmx.min", "busy", "followup"):  # static files, allowed by the CSP
+    for name in ("htmx.min", "busy", "focus", "followup"):  # static files, allowed by the CSP
         body = body.replace(f'<script src="/static/js/{name}.js"', "")
     assert "<script" not in body
     assert 'style="' not in body

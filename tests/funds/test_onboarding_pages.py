@@ -309,6 +309,7 @@ def test_the_member_list_is_constant_in_queries(client, org, django_assert_max_n
     as_role(client, org, "admin")
     for n in range(12):
         f.user(org, "reporter", recipient=f.recipient(org), email=f"r{n}@example.se")
+    # Five for the page, one for the year menu (funds/navigation.py).
     with django_assert_max_num_queries(6):
         body = client.get(reverse("member_list", args=[org.code])).content.decode()
     assert body.count("Rapportör") == 12

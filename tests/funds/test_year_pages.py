@@ -505,7 +505,9 @@ def test_the_reporter_is_told_why_the_form_cannot_be_submitted(client, year):
     SurveyCategorySet.objects.filter(year=2024).delete()
     client.force_login(f.user(org, "reporter", recipient=alloc.recipient))
     body = client.get(reverse("followup_edit", args=[org.code, 2024, alloc.pk])).content.decode()
-    assert "Redovisningen kan inte skickas in än" in body
+    # Before the decision: one message with every reason, and no form.
+    assert "Redovisningen öppnar när fördelningen är beslutad" in body
+    assert "Redovisningen kan inte skickas in än" not in body and "<fieldset" not in body
     assert "Fördelningen för 2024 är inte beslutad än" in body
     assert "Enkätkategorierna för 2024 saknas" in body
     Agreement.objects.filter(pk=agr.pk).update(status=Agreement.Status.DECIDED)

@@ -51,6 +51,10 @@ def test_the_page_draws_the_chart_and_the_progress(client, agr):
     # Four bars per area (granted, allocated, spent, repaid), two areas.
     chart = html[html.index('id="oversikt-diagram-titel"') : html.index("</svg>")]
     assert len(re.findall(r'<rect x="36" y="\d+" width="\d+" height="10"', chart)) == 6  # no repaid
+    # Each area is named above its bars, and a zero amount gets no "0,0 mnkr" label.
+    for area in agr.priority_areas.all():
+        assert f">{area.number}. {area.name}</text>" in chart
+    assert "0,0\u00a0mnkr" not in chart and "0,0 mnkr" not in chart
     assert "Redovisningar 2024" in html
     assert "<dt>" in html and "Inskickad</dt><dd>2</dd>" in html
     assert "inskickad 2" in html  # in the stacked bar's text alternative
