@@ -32,16 +32,11 @@ from __future__ import annotations
 
 import logging
 
+from reporting.pdf_names import ACCESSIBLE, ARCHIVAL
+
 logger = logging.getLogger(__name__)
 
-ACCESSIBLE = "pdf/ua-1"
-ARCHIVAL = "pdf/a-3b"
-
-# Relative links in the HTML resolve against this made-up origin; the fetcher answers it.
-BASE_URL = "https://pdf.invalid/"
-STATIC_PREFIX = "/static/"
-# Footnotes are this element; reporting/pdf_engine.py tags it as Note, reporting/word.py reads it.
-NOTE_ELEMENT = "doc-note"
+__all__ = ["ACCESSIBLE", "ARCHIVAL", "PdfRenderError", "render_pdf"]
 
 
 class PdfRenderError(RuntimeError):

@@ -1,7 +1,8 @@
 """What touches WeasyPrint itself: the fetcher and the call, imported on the first render.
 
 reporting/pdf.py is the module the app calls; it imports this one lazily, so that starting
-the app (`manage.py check`, a worker booting) does not pay for WeasyPrint's half-second import.
+the app (`manage.py check`, a worker booting) does not pay for WeasyPrint's half-second
+import. Both read their shared names from reporting/pdf_names.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reporting.pdf import ARCHIVAL, BASE_URL, NOTE_ELEMENT, STATIC_PREFIX
+from reporting.pdf_names import ARCHIVAL, BASE_URL, NOTE_ELEMENT, STATIC_PREFIX
 
 
 class StaticFilesOnly(URLFetcher):

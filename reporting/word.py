@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from reporting.pdf import NOTE_ELEMENT
+from reporting.pdf_names import NOTE_ELEMENT
 from reporting.rendering import Rendering, decision_document_html
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

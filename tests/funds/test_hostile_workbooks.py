@@ -89,7 +89,7 @@ def test_the_save_uses_the_rows_parsed_at_preview(client, year):  # noqa: F811
     preview = upload(client, agr, sparse_workbook(rows))
     assert preview.status_code == 200
     with mock.patch(
-        "funds.allocation.upload.load_workbook", side_effect=AssertionError("parsed twice")
+        "openpyxl.load_workbook", side_effect=AssertionError("parsed twice")
     ):
         response = save(client, agr, preview)
     assert response.status_code == 302
