@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from calls.access import conflicted_ids
 from calls.models import (
+    MAX_ATTACHMENTS,
     AccountLink,
     Application,
+    Attachment,
     BudgetRow,
     Call,
     CallDecision,
@@ -175,6 +177,30 @@ def application_lock_for_edit(application: Application) -> Application:
     if not current.is_editable:
         raise ValidationError(edit_refusal(current), code="stale")
     return current
+
+
+def attachment_add(*, application: Application, name: str, data: bytes) -> Attachment:
+    """Store a checked PDF on an application that still takes changes. The row lock a submit
+    also takes decides it: a file racing a submit is either in the submitted application or
+    refused, and the count is read under the lock, so a double post cannot pass the limit."""
+    with transaction.atomic():
+        current = application_lock_for_edit(application)
+        if current.attachments.count() >= MAX_ATTACHMENTS:
+            raise ValidationError(f"Högst {MAX_ATTACHMENTS} bilagor per ansökan.", code="many")
+        return Attachment.objects.create(
+            application=current,
+            name=(name or "bilaga.pdf")[:200],
+            content=data,
+            size=len(data),
+            sha256=sha256(data),
+        )
+
+
+def attachment_remove(*, application: Application, attachment: Attachment) -> None:
+    """Remove a file from an application that still takes changes, under the same lock."""
+    with transaction.atomic():
+        application_lock_for_edit(application)
+        Attachment.objects.filter(pk=attachment.pk, application_id=application.pk).delete()
 
 
 def edit_refusal(application: Application) -> str:

@@ -15,16 +15,17 @@ from django.views.decorators.http import require_POST, require_safe
 from calls import access
 from calls.attachments import InMemoryUpload, attachment_check
 from calls.forms import ApplicationForm, AttachmentForm, BudgetFormSet, budget_from
-from calls.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Application, Attachment
+from calls.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Application
 from calls.pages import file_response
 from calls.workflows import (
     application_budget_set,
     application_lock_for_edit,
     application_problems,
     application_submit,
+    attachment_add,
+    attachment_remove,
     deadline_refusal,
     edit_refusal,
-    sha256,
 )
 
 
@@ -194,16 +195,10 @@ def _attachment_store(
     upload = form.cleaned_data["file"]
     data = upload.read(MAX_ATTACHMENT_BYTES + 1)
     try:
-        attachment_check(data)
+        attachment_check(data)  # before the lock: parsing takes up to a second
+        attachment_add(application=application, name=upload.name, data=data)
     except ValidationError as refused:
         return refused.messages[0]
-    Attachment.objects.create(
-        application=application,
-        name=(upload.name or "bilaga.pdf")[:200],
-        content=data,
-        size=len(data),
-        sha256=sha256(data),
-    )
     saved = f"Utkastet och bilagan {upload.name} är sparade." if with_draft else ""
     messages.success(request, saved or f"Bilagan {upload.name} är sparad.")
     return ""
@@ -220,10 +215,11 @@ def attachment_delete(
 ) -> HttpResponse:
     application = access.own_application(request, application_id)
     attachment = get_object_or_404(application.attachments.defer("content"), pk=attachment_id)
-    if not application.is_editable:
-        messages.error(request, deadline_refusal(application.call).messages[0])
+    try:
+        attachment_remove(application=application, attachment=attachment)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
     else:
-        attachment.delete()
         messages.success(request, f"Bilagan {attachment.name} är borttagen.")
     return redirect(f"{_edit_url(application)}#bilagor")
 

@@ -10,12 +10,14 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
 from calls.models import Application, BudgetRow
 from funds.models import SurveyCategory
 from tests import factories as f
+from tests.calls.pdfs import pdf
 
 ROUNDS = 20
 
@@ -92,6 +94,29 @@ def test_a_draft_save_never_puts_a_submitted_application_back_to_draft():
             # The save came second: refused in Swedish, the submitted text kept.
             assert "redan inskickad" in save.content.decode()
             assert application.project_title == "Inskickad"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_racing_the_submit_is_in_the_submitted_application_or_refused():
+    call = f.call(f.area(f.agreement(f.organisation(), 2024)), "100000.00")
+    target = SurveyCategory.objects.create(year=2024, group="target_group", label="Unga")
+    for round_ in range(ROUNDS):
+        application = f.application(call, status="draft", submitted_at=None)
+        BudgetRow.objects.create(application=application, item="Lokal", amount=Decimal("1000"))
+        application.target_groups.add(target)
+        url = f"/ansokningar/{application.pk}/"
+        submitter, uploader = _logged_in(application.applicant), _logged_in(application.applicant)
+        file = SimpleUploadedFile("bilaga.pdf", pdf(), content_type="application/pdf")
+        submit, upload = _together(
+            lambda: submitter.post(url, {**_data(target, "Inskickad"), "action": "submit"}),
+            lambda: uploader.post(f"{url}bilagor/", {"file": file}),
+        )
+        application.refresh_from_db()
+        assert submit.status_code == 302 and upload.status_code == 302, round_
+        assert application.status == Application.Status.SUBMITTED, round_
+        # Never a file added after the submit: it came first, or it was refused.
+        late = application.attachments.filter(uploaded_at__gt=application.submitted_at)
+        assert not late.exists(), round_
 
 
 @pytest.mark.django_db(transaction=True)

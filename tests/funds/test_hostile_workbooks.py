@@ -88,9 +88,7 @@ def test_the_save_uses_the_rows_parsed_at_preview(client, year):  # noqa: F811
     rows |= {(2, 3): "Suicidprevention", (2, 4): 649999.5, (2, 5): ""}
     preview = upload(client, agr, sparse_workbook(rows))
     assert preview.status_code == 200
-    with mock.patch(
-        "openpyxl.load_workbook", side_effect=AssertionError("parsed twice")
-    ):
+    with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("parsed twice")):
         response = save(client, agr, preview)
     assert response.status_code == 302
     assert agr.priority_areas.get(name="Suicidprevention").allocations.get(
