@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from funds.balance import agreement_balance
@@ -264,7 +264,7 @@ def _write_many(
             result.allocation.version += 1
             result.allocation.updated_at = now
     if updated:
-        Allocation.objects.bulk_update(updated, ["amount", "version", "updated_at"])
+        _update_amounts(updated, now)
     # In one order (area, recipient), so two batches creating the same cells meet at the
     # same first cell: one waits and then is refused, neither deadlocks.
     created = sorted(
@@ -284,6 +284,28 @@ def _write_many(
         )
         for change, result in changed
     )
+
+
+def _update_amounts(rows: list[Allocation], now) -> None:
+    """Store the amount, version and time of many allocations in one UPDATE. On PostgreSQL
+    the new values go as three arrays joined by id (unnest): bulk_update's CASE per row
+    costs seconds of Python, and a quadratic plan, at a few thousand rows."""
+    if connection.vendor != "postgresql":
+        Allocation.objects.bulk_update(rows, ["amount", "version", "updated_at"])
+        return
+    table = connection.ops.quote_name(Allocation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET amount = v.amount, version = v.version, updated_at = %s "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::integer[]) AS v(id, amount, version) "
+            f"WHERE {table}.id = v.id",
+            [
+                now,
+                [row.pk for row in rows],
+                [row.amount for row in rows],
+                [row.version for row in rows],
+            ],
+        )
 
 
 def _created_meanwhile(changes: Sequence[CellChange]) -> CellRefused:

@@ -59,7 +59,10 @@ def test_it_works(client, year):
     assert "Stadsdelsförvaltningar" in body and "Fackförvaltningar" in body
     assert f'name="amount-{areas[0].pk}-{bromma.pk}"' in body
     assert 'value="600 000"' in body
-    assert 'aria-label="Bromma stadsdelsförvaltning, Suicidprevention"' in body
+    # A cell is labelled by its row's and its column's headings.
+    assert f'aria-labelledby="r{bromma.pk} c{areas[0].pk}"' in body
+    assert f'<span id="r{bromma.pk}">Bromma stadsdelsförvaltning</span>' in body
+    assert f'<span id="c{areas[0].pk}">1. Suicidprevention</span>' in body
     assert "60\u00a0%" in body and "40\u00a0%" in body  # split per recipient kind
 
 
@@ -470,3 +473,26 @@ def test_two_batches_over_the_same_cells_on_two_connections_cannot_both_win():
     assert sorted(outcomes) == ["refused", "saved"]
     assert len(set(Allocation.objects.values_list("amount", flat=True))) == 1
     assert AllocationChange.objects.count() == len(cells)
+
+
+def test_a_cell_s_markup_is_at_most_200_bytes(client):
+    """300 × 8 cells, every one filled with a seven-figure amount and its version: the page
+    minus the same page with no rows, per cell, rows and their headings included."""
+    agr, cells, user = _block(300, 8)
+    Allocation.objects.filter(priority_area__agreement=agr).delete()
+    Allocation.objects.bulk_create(
+        Allocation(priority_area=a, recipient=r, amount=D("1234567.00"), version=12)
+        for a, r in cells
+    )
+    client.force_login(user)
+    page = client.get(matrix_url(agr)).content
+    body = page.decode()
+    assert body.count('name="amount-') == len(cells) and 'value="1 234 567"' in body
+    assert 'value="12"' in body
+    empty = client.get(matrix_url(agr) + "?typ=other").content  # no recipient of that kind
+    per_cell = (len(page) - len(empty)) / len(cells)
+    assert 100 < per_cell <= 200, per_cell
+    # Compressed when the browser asks for it.
+    zipped = client.get(matrix_url(agr), HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert len(zipped.content) < len(page) / 10
