@@ -118,7 +118,7 @@ def test_a_paste_that_runs_past_the_matrix_says_where_and_changes_nothing(
 
     error = page.locator("#paste-error")
     expect(error).to_contain_text("Inklistringen får inte plats")
-    expect(error).to_contain_text(f"från {BROMMA} × {last.name}")
+    expect(error).to_contain_text(f"från {BROMMA} × {last.number}. {last.name}")
     expect(page.locator("td.pending")).to_have_count(0)
     expect(page.locator("#pending")).to_be_hidden()
 
