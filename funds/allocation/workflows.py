@@ -184,23 +184,24 @@ def allocations_set_many(
     writes are one UPDATE, one INSERT of new cells and one INSERT into the audit trail, so
     the number of queries does not grow with the batch.
 
-    Raises CellRefused naming the first refused cell (in the order given); then nothing is
-    saved.
+    Every change is of one agreement's cells. Raises CellRefused naming the first cell
+    (in the order given) that the year's rules refuse, else the first whose version is
+    stale; then nothing is saved.
     """
     if not changes:
         return []
     agreement = changes[0].area.agreement
-    checked = []
+    checked_reason = reason
     for change in changes:
         try:
-            checked.append(_check_change(agreement, change.recipient, change.amount, reason))
+            checked_reason = _check_change(agreement, change.recipient, change.amount, reason)
         except ValidationError as error:
             raise CellRefused(change, error) from None
     try:
         with transaction.atomic():
             current = _lock_cells(changes)
             done = _versions_checked(changes, current)
-            _write_many(done, user=user, reason=checked[0], agreement=agreement)
+            _write_many(done, user=user, reason=checked_reason, agreement=agreement)
     except IntegrityError:
         # A cell was created by someone else meanwhile: the unique constraint let them win.
         raise _created_meanwhile(changes) from None
