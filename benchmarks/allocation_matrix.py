@@ -5,13 +5,19 @@ Builds two synthetic organisations in the database it is given (40 recipients ×
 client, the server time of:
 - the matrix page,
 - the Django admin changelist of the same allocations (every row on one page),
-- a single cell save (the htmx answer: the cell and the totals it changed).
+- a single cell save (the htmx answer: the cell and the totals it changed),
+- a pasted block of 300 × 8 = 2 400 cells (the JSON batch save, request and redirect), and
+  the same block through the workflow set-based (`allocations_set_many`) beside the
+  previous algorithm, one `allocation_set` per cell in one transaction, kept here as the
+  reference,
+and the matrix page's bytes per cell.
 
 Run against a scratch database:
     DATABASE_URL=postgres://…/ph_bench .venv/bin/python benchmarks/allocation_matrix.py
 Results are reported in docs/performance.md; no test asserts timings.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -31,8 +37,14 @@ django.setup()
 from django.contrib import admin  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from funds.allocation.workflows import (  # noqa: E402
+    CellChange,
+    allocation_set,
+    allocations_set_many,
+)
 from funds.models import (  # noqa: E402
     Agreement,
     Allocation,
@@ -45,6 +57,7 @@ from funds.models import (  # noqa: E402
 )
 
 SIZES = [(40, 5, "9940", 2090), (300, 8, "9941", 2091)]
+PASTE = (300, 8, "9942", 2092)
 KINDS = list(Recipient.Kind.values)
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
@@ -143,7 +156,8 @@ def targets(agreement: Agreement, recipients: int, areas: int) -> dict:
     area = PriorityArea.objects.filter(agreement=agreement).order_by("number").first()
     recipient = Recipient.objects.filter(organisation=agreement.organisation).order_by("name")[0]
     key = f"{area.pk}-{recipient.pk}"
-    amounts = iter(range(100_000, 10**9, 1000))
+    # Never an amount a cell already holds (they hold 100 000 + i): every save changes it.
+    amounts = iter(range(10**8, 10**9, 1000))
     versions = [Allocation.objects.get(priority_area=area, recipient=recipient).version]
 
     def save():
@@ -163,6 +177,61 @@ def targets(agreement: Agreement, recipients: int, areas: int) -> dict:
     }
 
 
+def paste_targets(agreement: Agreement) -> dict:
+    """A pasted block of every cell: over HTTP, through the set-based workflow, and one
+    `allocation_set` per cell (the previous algorithm). Each changes every cell."""
+    client = Client()
+    user = User.objects.get(username=f"bench-{agreement.organisation.code}")
+    client.force_login(user)
+    url = f"/{agreement.organisation.code}/{agreement.year}/fordelning/"
+    areas = list(PriorityArea.objects.filter(agreement=agreement).order_by("number"))
+    for area in areas:
+        area.agreement = agreement
+    recipients = list(Recipient.objects.filter(organisation=agreement.organisation))
+    stored = {
+        (a.priority_area_id, a.recipient_id): a.version
+        for a in Allocation.objects.filter(priority_area__agreement=agreement)
+    }
+    cells = [(area, recipient) for area in areas for recipient in recipients]
+    state = {"version": max(stored.values()), "amount": 10**7}
+    assert set(stored.values()) == {state["version"]}
+
+    def changes():
+        state["amount"] += 1
+        return [CellChange(a, r, Decimal(state["amount"]), state["version"]) for a, r in cells]
+
+    def by_http():
+        rows = [
+            [f"{c.area.pk}-{c.recipient.pk}", str(c.amount), str(c.expected_version)]
+            for c in changes()
+        ]
+        response = client.post(url, {"celler": json.dumps(rows)})
+        assert response.status_code == 302, response.status_code
+        state["version"] += 1
+
+    def set_based():
+        allocations_set_many(changes=changes(), user=user)
+        state["version"] += 1
+
+    def one_at_a_time():
+        with transaction.atomic():
+            for change in changes():
+                allocation_set(
+                    area=change.area,
+                    recipient=change.recipient,
+                    amount=change.amount,
+                    expected_version=change.expected_version,
+                    user=user,
+                )
+        state["version"] += 1
+
+    return {
+        "paste over HTTP": by_http,
+        "paste, set-based workflow": set_based,
+        "paste, one allocation_set per cell": one_at_a_time,
+    }
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     # The changelist of the same allocations, every row on one page (no pagination).
@@ -172,7 +241,9 @@ def main() -> None:
         all_targets.update(
             targets(organisation_build(recipients, areas, code, year), recipients, areas)
         )
+    all_targets.update(paste_targets(organisation_build(*PASTE)))
     times = run_interleaved(all_targets, ROUNDS)
+    print(f"load average before the run: {LOAD_BEFORE}, after: {os.getloadavg()}")
     print(f"median of {ROUNDS} interleaved rounds; wall ms (this process's CPU ms)")
     print("| size | matrix page | per cell | admin changelist | ratio | cell save |")
     print("|---|---|---|---|---|---|")
@@ -195,7 +266,39 @@ def main() -> None:
         "Ratio = admin changelist time ÷ matrix page time for the same allocations "
         "(above 1: the matrix is faster)."
     )
+    report_paste(times)
+    report_bytes()
+
+
+def report_paste(times: dict) -> None:
+    cells = PASTE[0] * PASTE[1]
+    print(f"paste of {cells} cells, median wall ms (CPU ms):")
+    for name in (
+        "paste over HTTP",
+        "paste, set-based workflow",
+        "paste, one allocation_set per cell",
+    ):
+        wall, cpu = times[name]
+        print(f"- {name}: {wall:.0f} ms ({cpu:.0f})")
+    (new, new_cpu), (old, old_cpu) = (
+        times[name] for name in ("paste, set-based workflow", "paste, one allocation_set per cell")
+    )
+    print(f"one at a time ÷ set-based: {old / new:.1f}× wall ({old_cpu / new_cpu:.1f}× CPU)")
+
+
+def report_bytes() -> None:
+    for recipients, areas, code, year in SIZES:
+        client = Client()
+        client.force_login(User.objects.get(username=f"bench-{code}"))
+        body = client.get(f"/{code}/{year}/fordelning/").content
+        zipped = client.get(f"/{code}/{year}/fordelning/", HTTP_ACCEPT_ENCODING="gzip")
+        print(
+            f"{recipients} × {areas}: {len(body)} bytes, {len(body) / (recipients * areas):.0f} "
+            f"per cell; with gzip {len(zipped.content)} bytes "
+            f"({zipped.get('Content-Encoding', 'not compressed')})"
+        )
 
 
 if __name__ == "__main__":
+    LOAD_BEFORE = os.getloadavg()
     main()

@@ -263,58 +263,60 @@ def cells_html(cells: list[Cell], *, editable: bool, urls: CellUrls) -> SafeStri
     """The <td>s of a row's cells."""
     # Safe: every text from the database is escaped in cell_content_html.
     return mark_safe(  # noqa: S308
-        "".join(
-            f'<td id="cell-{cell.key}" class="num cell">'
-            f"{cell_content_html(cell, editable, urls)}</td>"
-            for cell in cells
-        )
+        "".join(f"<td>{cell_content_html(cell, editable, urls)}</td>" for cell in cells)
     )
 
 
 def cell_content_html(cell: Cell, editable: bool, urls: CellUrls) -> str:
+    """A cell's markup, lean because a matrix has thousands of them: what the page's script
+    can work out from the cell's name or from the row and column headers (its label, the
+    URLs of its save, history and comment) is not repeated in every cell. The input's name
+    is amount-<area>-<recipient>; its label is the row's and the column's heading
+    (aria-labelledby r<recipient> c<area>); its value attribute is the saved amount unless
+    a refused value is shown, which then carries the saved one in data-saved."""
     key = cell.key
-    tail = f"{cell.area.pk}/{cell.recipient.pk}/"
-    parts = []
-    described = []
     comment = cell.comment
-    if editable:
-        if cell.error:
-            described.append(f"error-{key}")
-        if comment:
-            described.append(f"comment-{key}")
-        attributes = ""
-        if cell.error:
-            attributes += ' aria-invalid="true"'
-        if described:
-            attributes += f' aria-describedby="{" ".join(described)}"'
+    if not editable:
+        return _read_only_html(cell, urls)
+    described = [f"error-{key}"] if cell.error else []
+    if comment:
+        described.append(f"comment-{key}")
+    attributes = ' aria-invalid="true"' if cell.error else ""
+    if described:
+        attributes += f' aria-describedby="{" ".join(described)}"'
+    saved = f' data-saved="{cell.saved}"' if cell.value != cell.saved else ""
+    parts = [
+        f'<input name="amount-{key}" id="amount-{key}" value="{escape(cell.value)}"{saved}'
+        f' aria-labelledby="r{cell.recipient.pk} c{cell.area.pk}"{attributes}>'
+        f'<input type="hidden" name="version-{key}" value="{cell.version}">'
+    ]
+    if cell.error:
         parts.append(
-            f'<input class="amount" name="amount-{key}" id="amount-{key}"'
-            f' value="{escape(cell.value)}" data-saved="{cell.saved}" inputmode="decimal"'
-            f' aria-label="{escape(cell.recipient.name)}, {escape(cell.area.name)}"'
-            f'{attributes} hx-post="{urls.save}{tail}">'
-            f'<input type="hidden" name="version-{key}" value="{cell.version}">'
+            f'<span class="cell-error" id="error-{key}" role="alert"'
+            f' data-code="{cell.error_code}">{escape(cell.error)}</span>'
         )
-        if cell.error:
-            parts.append(
-                f'<span class="cell-error" id="error-{key}" role="alert"'
-                f' data-code="{cell.error_code}">{escape(cell.error)}</span>'
-            )
-    elif cell.allocation:
-        parts.append(format_kr(cell.amount))
     if comment:
         text = escape(comment)
-        label = f'<span class="visually-hidden" id="comment-{key}">Kommentar: {text}</span>'
-        if editable:
-            parts.append(
-                f'<a class="comment-mark" href="{urls.comment}{tail}" tabindex="-1"'
-                f' title="{text}" data-comment="{text}">{label}</a>'
-            )
-        else:
-            parts.append(f'<span class="comment-mark" title="{text}">{label}</span>')
-    if cell.allocation:
         parts.append(
-            f'<a class="history-link" tabindex="-1" href="{urls.history}{tail}">'
-            f'<span class="visually-hidden">Historik för {escape(cell.recipient.name)}, '
-            f'{escape(cell.area.name)}</span><span aria-hidden="true">⟲</span></a>'
+            f'<span class="comment-mark" title="{text}"><span class="visually-hidden"'
+            f' id="comment-{key}">Kommentar: {text}</span></span>'
+        )
+    return "".join(parts)
+
+
+def _read_only_html(cell: Cell, urls: CellUrls) -> str:
+    """A cell that cannot be changed: its amount as a link to its history (a Tab stop of its
+    own: there are no inputs to move between), and its comment."""
+    if cell.allocation is None:
+        return ""
+    parts = [
+        f'<a href="{urls.history}{cell.area.pk}/{cell.recipient.pk}/"'
+        f' aria-describedby="r{cell.recipient.pk} c{cell.area.pk}">{format_kr(cell.amount)}</a>'
+    ]
+    if cell.comment:
+        text = escape(cell.comment)
+        parts.append(
+            f'<span class="comment-mark" title="{text}"><span class="visually-hidden">'
+            f"Kommentar: {text}</span></span>"
         )
     return "".join(parts)

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -151,7 +152,7 @@ def _page(
         "query": f"?{query}" if query else "",
         "undo_count": _undo_count(request, agreement) if editable else 0,
         "comment_form": CommentForm(),
-        "comment_url": urls.comment,
+        "cell_urls": urls,
     }
     if editable and agreement.changes_need_reason:
         context["reason_form"] = ReasonForm(initial={"reason": _session_reason(request, agreement)})
@@ -159,6 +160,10 @@ def _page(
     return render(request, MATRIX, context, status=status)
 
 
+# Compressed (a 300 × 8 matrix is about a megabyte of markup). BREACH-safe: the only secret
+# in the page, the CSRF token, is masked afresh on every request, and Django's gzip adds
+# random padding to every response ("Heal the BREACH"). docs/operations.md says more.
+@gzip_page
 @login_required
 def allocation_matrix(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, VIEWER_ROLES)

@@ -1,16 +1,26 @@
-// The allocation matrix as a spreadsheet. Typing a cell and leaving it saves it (htmx, on the
-// browser's change event). This script adds the keys (arrows, Enter, Escape, Ctrl+Z,
-// Shift+F2), pasting a block from Excel or LibreOffice into many cells, the summary of
-// changed cells with Spara / Avbryt, the warning before leaving with unsaved values, the
-// comment dialog, and retrying the cells refused for a missing reason once one is given.
+// The allocation matrix as a spreadsheet. One save model: every change saves at once and can
+// be undone. Typing a cell and leaving it saves it (htmx, on the browser's change event); a
+// block pasted from Excel or LibreOffice saves as one batch, all or nothing. This script adds
+// the keys (arrows, Enter, Escape, Ctrl+Z, Shift+F2 for the comment, Shift+F3 for the
+// history), the buttons for the chosen cell's history and comment, the skip link to the
+// table, keeping the focus on the cell across a save, an undo or a visit to the history,
+// the summary of cells a refused save left unsaved (Försök spara igen / Ta bort), the warning
+// before leaving with unsaved values, the comment dialog, and retrying the cells refused for
+// a missing reason once one is given.
+//
+// A cell's markup is lean (funds/allocation/matrix.py, cell_content_html): its URLs and its
+// name are worked out here from the input's name, amount-<area>-<recipient>, and from the
+// row and column headings; its saved value is the input's default value (or data-saved).
 //
 // Amounts are never parsed here: the server reads them (funds/money.py) and names any bad one.
 (function () {
   "use strict";
 
+  var AMOUNT = 'input[name^="amount-"]';
   var table = document.querySelector("table.matrix");
   var form = document.getElementById("matrix-form");
-  if (!table || !form || !table.querySelector("input.amount")) return;
+  if (!table || !form || !table.querySelector(AMOUNT)) return;
+  var FOCUS_KEY = "matrix-focus:" + window.location.pathname;
 
   var pending = document.getElementById("pending");
   var summary = document.getElementById("pending-summary");
@@ -18,7 +28,28 @@
   var submitting = false;
 
   function isAmount(element) {
-    return element instanceof HTMLInputElement && element.classList.contains("amount");
+    return element instanceof HTMLInputElement && element.name.indexOf("amount-") === 0;
+  }
+
+  function amounts() {
+    return table.querySelectorAll(AMOUNT);
+  }
+
+  // [area id, recipient id] of a cell's input.
+  function idsOf(input) {
+    return input.name.slice("amount-".length).split("-");
+  }
+
+  function cellUrl(prefix, input) {
+    var ids = idsOf(input);
+    return prefix + ids[0] + "/" + ids[1] + "/";
+  }
+
+  // htmx saves a cell on change once it has its URL; given when the cell is first entered.
+  function arm(input) {
+    if (input.hasAttribute("hx-post")) return;
+    input.setAttribute("hx-post", cellUrl(table.dataset.saveUrl, input));
+    htmx.process(input);
   }
 
   function cellOf(input) {
@@ -32,7 +63,7 @@
 
   function inputAt(row, column) {
     var cell = row && row.children[column];
-    return cell ? cell.querySelector("input.amount") : null;
+    return cell ? cell.querySelector(AMOUNT) : null;
   }
 
   // The same column in the next (or previous) row that has inputs: group heads and
@@ -50,7 +81,7 @@
 
   function horizontal(input, step) {
     var cell = cellOf(input)[step > 0 ? "nextElementSibling" : "previousElementSibling"];
-    return cell ? cell.querySelector("input.amount") : null;
+    return cell ? cell.querySelector(AMOUNT) : null;
   }
 
   function move(target) {
@@ -71,34 +102,81 @@
   function rowsOfInputs() {
     return Array.prototype.slice
       .call(table.querySelectorAll("tbody tr"))
-      .map(function (row) { return Array.prototype.slice.call(row.querySelectorAll("input.amount")); })
+      .map(function (row) { return Array.prototype.slice.call(row.querySelectorAll(AMOUNT)); })
       .filter(function (inputs) { return inputs.length > 0; });
   }
 
+  // "Recipient × 1. Area", from the row's and the column's headings.
   function cellName(input) {
-    return input.getAttribute("aria-label").replace(", ", " × ");
+    var ids = idsOf(input);
+    var row = document.getElementById("r" + ids[1]), column = document.getElementById("c" + ids[0]);
+    return (row ? row.textContent : "") + " × " + (column ? column.textContent : "");
+  }
+
+  // --- The chosen cell: its tools, and the focus kept across a reload -----------------------
+
+  var chosen = null;
+  var tools = document.getElementById("cell-tools");
+  var historyLink = document.getElementById("cell-history");
+
+  function current() {
+    if (chosen && !chosen.isConnected) chosen = document.getElementById(chosen.id);
+    return chosen;
+  }
+
+  function choose(input) {
+    chosen = input;
+    arm(input);
+    document.getElementById("cell-tools-name").textContent = cellName(input);
+    historyLink.href = cellUrl(table.dataset.historyUrl, input);
+  }
+
+  // The cell to come back to after the page is loaded again (a batch save, an undo, the
+  // history and back), for this page only.
+  function remember() {
+    var input = current();
+    if (input) window.sessionStorage.setItem(FOCUS_KEY, input.id);
+  }
+
+  function restore() {
+    var id = window.sessionStorage.getItem(FOCUS_KEY);
+    window.sessionStorage.removeItem(FOCUS_KEY);
+    var input = id && document.getElementById(id);
+    if (!input) return;
+    choose(input);
+    input.focus();
+    input.select();
+  }
+
+  function openHistory() {
+    remember();
+    window.location.href = historyLink.href;
   }
 
   // --- Changed cells and the summary bar -----------------------------------------------
 
+  function saved(input) {
+    return input.dataset.saved !== undefined ? input.dataset.saved : input.defaultValue;
+  }
+
   function changed(input) {
-    return input.value !== (input.dataset.saved || "");
+    return input.value !== saved(input);
   }
 
   // Cells whose value differs from the saved one and that are not on their way to the
-  // server: pasted cells, and typed values that were refused. The cell being typed in is
-  // not counted until it is left (leaving it saves it).
+  // server: what a refused save left. The cell being typed in is not counted until it is
+  // left (leaving it saves it).
   function unsaved() {
-    return Array.prototype.filter.call(table.querySelectorAll("input.amount"), function (input) {
+    return Array.prototype.filter.call(amounts(), function (input) {
       if (!changed(input) || input.classList.contains("htmx-request")) return false;
-      return input !== document.activeElement || Boolean(input.dataset.pasted);
+      return input !== document.activeElement;
     });
   }
 
   function refresh() {
     var cells = unsaved();
     table.querySelectorAll("td.pending").forEach(function (cell) {
-      if (!changed(cell.querySelector("input.amount"))) cell.classList.remove("pending");
+      if (!changed(cell.querySelector(AMOUNT))) cell.classList.remove("pending");
     });
     cells.forEach(function (input) { cellOf(input).classList.add("pending"); });
     if (!pending) return;
@@ -107,9 +185,8 @@
   }
 
   function cancelAll() {
-    table.querySelectorAll("input.amount").forEach(function (input) {
-      if (changed(input)) input.value = input.dataset.saved || "";
-      delete input.dataset.pasted;
+    amounts().forEach(function (input) {
+      if (changed(input)) input.value = saved(input);
     });
     hidePasteError();
     refresh();
@@ -159,28 +236,31 @@
     }
     block.forEach(function (line, r) {
       line.forEach(function (value, c) {
-        var target = rows[top + r][left + c];
-        target.value = value.trim();
-        target.dataset.pasted = "true";
+        rows[top + r][left + c].value = value.trim();
       });
     });
-    input.select();
-    refresh();
+    // Saved at once, as one batch: the page comes back with the focus on this cell.
+    choose(input);
+    form.requestSubmit();
   });
 
-  // A pasted cell waits for Spara: leaving it does not save it alone. Typing in it does.
-  table.addEventListener("input", function (event) {
-    if (isAmount(event.target)) delete event.target.dataset.pasted;
-  });
+  // Leaving a changed cell saves it alone, unless a refused save left other cells unsaved:
+  // then they are saved together with it, as one batch, once the focus has moved on.
   document.body.addEventListener("htmx:confirm", function (event) {
-    if (isAmount(event.target) && event.target.dataset.pasted) event.preventDefault();
+    var input = event.target;
+    if (!isAmount(input)) return;
+    var others = unsaved().filter(function (other) { return other !== input; });
+    if (others.length === 0) return;
+    event.preventDefault();
+    window.setTimeout(function () { form.requestSubmit(); }, 0);
   });
 
-  // Spara: post only the changed cells with their versions, as one field (a large block
-  // would pass the server's limit on the number of form fields), all or nothing.
+  // A save of many cells posts only the changed cells with their versions, as one field (a
+  // large block would pass the server's limit on the number of form fields), all or nothing.
   form.addEventListener("submit", function () {
+    remember();
     var cells = [];
-    table.querySelectorAll("input.amount").forEach(function (input) {
+    amounts().forEach(function (input) {
       var version = cellOf(input).querySelector('input[type="hidden"]');
       if (changed(input)) cells.push([input.name.replace("amount-", ""), input.value, version.value]);
       input.disabled = true;
@@ -201,6 +281,10 @@
     submitting = false;
   });
   if (pending) document.getElementById("pending-cancel").addEventListener("click", cancelAll);
+  // Undo reloads the page: come back to the cell.
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest("#undo")) remember();
+  });
 
   // --- Keys ------------------------------------------------------------------------------
 
@@ -228,17 +312,22 @@
       case "ArrowRight": if (atEdge(target, 1)) next = horizontal(target, 1); else return; break;
       case "Enter":
         event.preventDefault();
-        // Leaving the field fires the browser's change event once; htmx saves on it.
-        if (!move(vertical(target, event.shiftKey ? -1 : 1))) target.blur();
+        // Leaving the field fires the browser's change event once; htmx saves on it. In the
+        // last row the cell is saved where it is, and keeps the focus.
+        if (!move(vertical(target, event.shiftKey ? -1 : 1)) && changed(target)) {
+          htmx.trigger(target, "change");
+        }
         return;
       case "Escape":
         event.preventDefault();
-        target.value = target.dataset.saved || "";
-        delete target.dataset.pasted;
+        target.value = saved(target);
         refresh();
         return;
       case "F2":
         if (event.shiftKey) { event.preventDefault(); openComment(target); }
+        return;
+      case "F3":
+        if (event.shiftKey) { event.preventDefault(); openHistory(); }
         return;
       default: return;
     }
@@ -246,14 +335,32 @@
     move(next);
   });
 
+  table.addEventListener("focusin", function (event) {
+    if (isAmount(event.target)) choose(event.target);
+  });
   table.addEventListener("focusout", function () { window.setTimeout(refresh, 0); });
   document.body.addEventListener("htmx:afterSettle", refresh);
+
+  // A save answers with the cell's new markup: the focus stays on the cell it was in.
+  var hadFocus = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var focused = document.activeElement;
+    hadFocus = isAmount(focused) && event.detail.target.contains(focused) ? focused.id : null;
+  });
+  document.body.addEventListener("htmx:afterSwap", function () {
+    var input = hadFocus && document.getElementById(hadFocus);
+    hadFocus = null;
+    if (input && document.activeElement !== input) {
+      choose(input);
+      input.focus();
+    }
+  });
 
   // --- Leaving with unsaved values ---------------------------------------------------------
 
   window.addEventListener("beforeunload", function (event) {
     if (submitting) return;
-    var any = Array.prototype.some.call(table.querySelectorAll("input.amount"), changed);
+    var any = Array.prototype.some.call(amounts(), changed);
     if (any) {
       event.preventDefault();
       event.returnValue = "";
@@ -265,8 +372,10 @@
   // Once a reason is given, the cells refused for want of one are saved again.
   document.body.addEventListener("matrixReasonSaved", function () {
     table.querySelectorAll('.cell-error[data-code="reason_required"]').forEach(function (error) {
-      var input = cellOf(error).querySelector("input.amount");
-      if (input) htmx.trigger(input, "change");
+      var input = cellOf(error).querySelector(AMOUNT);
+      if (!input) return;
+      arm(input);
+      htmx.trigger(input, "change");
     });
   });
 
@@ -282,11 +391,9 @@
     if (!dialog || typeof dialog.showModal !== "function") return;
     var mark = cellOf(input).querySelector(".comment-mark");
     commentInput = input;
-    // The cell's input is named amount-<area>-<recipient>; its comment URL ends in them.
-    var ids = input.name.replace("amount-", "").split("-");
-    commentForm.action = table.dataset.commentUrl + ids[0] + "/" + ids[1] + "/";
+    commentForm.action = cellUrl(table.dataset.commentUrl, input);
     document.getElementById("comment-cell").textContent = cellName(input);
-    commentText.value = mark ? mark.dataset.comment : "";
+    commentText.value = mark ? mark.title : "";
     commentError.hidden = true;
     dialog.showModal();
     commentText.focus();
@@ -297,7 +404,7 @@
       var mark = event.target.closest(".comment-mark");
       if (!mark) return;
       event.preventDefault();
-      openComment(cellOf(mark).querySelector("input.amount"));
+      openComment(cellOf(mark).querySelector(AMOUNT));
     });
     document.getElementById("comment-cancel").addEventListener("click", function () {
       dialog.close();
@@ -323,7 +430,8 @@
           var typed = commentInput.value;
           cell.innerHTML = body;
           htmx.process(cell);
-          commentInput = cell.querySelector("input.amount");
+          commentInput = cell.querySelector(AMOUNT);
+          choose(commentInput);
           // Keep a value typed but not yet saved.
           if (commentInput && typed !== commentInput.value) commentInput.value = typed;
           dialog.close();
@@ -333,5 +441,31 @@
     });
   }
 
+  // --- Set-up -------------------------------------------------------------------------
+
+  // With this script every change saves at once: the no-script button goes, the sentence
+  // above the table says so, and the chosen cell's tools appear.
+  document.getElementById("save-all").hidden = true;
+  document.getElementById("save-model").innerHTML =
+    "<strong>Varje ändring sparas direkt</strong>, både det du skriver och det du klistrar " +
+    "in, och kan ångras med Ctrl+Z eller knappen Ångra.";
+  amounts().forEach(function (input) { input.inputMode = "decimal"; });
+  tools.hidden = false;
+  historyLink.addEventListener("click", function (event) {
+    if (!current()) return;
+    event.preventDefault();
+    openHistory();
+  });
+  document.getElementById("cell-comment").addEventListener("click", function () {
+    openComment(current() || table.querySelector(AMOUNT));
+  });
+  document.getElementById("skip-to-table").addEventListener("click", function (event) {
+    event.preventDefault();
+    var input = current() || table.querySelector(AMOUNT);
+    choose(input);
+    input.focus();
+    input.select();
+  });
+  window.addEventListener("pageshow", restore);
   refresh();
 })();

@@ -957,20 +957,21 @@ def _followup_row_added(page: Page, tmp_path: Path) -> None:
 # --- matrix spreadsheet ---
 
 
-@screen("matrix-2024-pasted-block-pending", "as-loaded", "allocation_matrix")
+@screen("matrix-2024-pasted-block-saved", "as-loaded", "allocation_matrix")
 def _matrix_pasted(page: Page, tmp_path: Path) -> None:
     page.goto(matrix_url(2024))
-    paste_into_cell(page, bromma_cell(1), [["1 000", "2 000"], ["3 000", "4 000"]])
-    expect(page.locator("#pending")).to_be_visible()
+    with page.expect_navigation():  # a paste saves at once
+        paste_into_cell(page, bromma_cell(1), [["1 000", "2 000"], ["3 000", "4 000"]])
+    expect(page.locator("#undo-button")).to_be_visible()
 
 
 @screen("matrix-2024-paste-refused", "as-loaded", "allocation_matrix")
 def _matrix_paste_refused(page: Page, tmp_path: Path) -> None:
     page.goto(matrix_url(2024))
-    paste_into_cell(page, bromma_cell(1), [["1 000", "1.500.000"]])
     with page.expect_navigation():
-        page.locator("#pending-save").click()
+        paste_into_cell(page, bromma_cell(1), [["1 000", "1.500.000"]])
     expect(page.locator(".cell-error")).to_be_visible()
+    expect(page.locator("#pending")).to_be_visible()
     paste_into_cell(page, bromma_cell(4), [["1", "2"]])
     expect(page.locator("#paste-error")).to_be_visible()
 

@@ -42,7 +42,7 @@ def test_the_second_save_of_a_stale_cell_shows_the_conflict_and_keeps_the_first(
     expect(first.locator(f"#amount-{cell}")).to_have_value("400 000")
     type_into_cell(second, cell, "500 000")
 
-    error = second.locator(f"#cell-{cell} .cell-error")
+    error = second.locator(f"td:has(> #amount-{cell}) .cell-error")
     expect(error).to_contain_text(
         f"Någon annan har ändrat beloppet till {format_kr(Decimal('400000'))}"
     )

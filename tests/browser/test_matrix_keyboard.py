@@ -3,6 +3,7 @@ in place (htmx, no reload), Escape cancels, a bad amount is refused at the cell.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -147,11 +148,11 @@ def test_a_bad_amount_shows_the_message_at_the_cell_and_saves_nothing(
 
     type_into_cell(page, cell_id(area_1, bromma), "1.500.000")
 
-    cell = page.locator(f"#cell-{cell_id(area_1, bromma)}")
+    cell = page.locator(f"td:has(> #amount-{cell_id(area_1, bromma)})")
     error = cell.locator(".cell-error")
     expect(error).to_have_text(refused.value.messages[0])
     expect(error).to_have_attribute("role", "alert")
-    amount = cell.locator("input.amount")
+    amount = cell.locator('input[name^="amount-"]')
     expect(amount).to_have_value("1.500.000")
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(amount).to_have_attribute("aria-describedby", f"error-{cell_id(area_1, bromma)}")
@@ -159,3 +160,79 @@ def test_a_bad_amount_shows_the_message_at_the_cell_and_saves_nothing(
     assert not Allocation.objects.filter(priority_area=area_1, recipient=bromma).exists()
     assert AllocationChange.objects.count() == changes_before
     assert still_same_document(page)
+
+
+def test_skip_link_cell_edit_history_and_back_from_the_keyboard(page: Page, live_server, demo):
+    """The keyboard path of a coordinator: the skip link (the second Tab stop) to the table,
+    a cell edited and saved, its history opened with Shift+F3 and left with the browser's
+    Back, the focus back on the cell; the history also behind a reachable button."""
+    area_1, area_2 = area(2024, 1), area(2024, 2)
+    bromma = recipient(BROMMA)
+    sign_in(page, live_server.url, "samordnare")
+    page.goto(matrix_url(2024))
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.locator("#skip-to-table")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Hoppa till fördelningstabellen")
+    page.keyboard.press("Enter")
+    first = page.locator("table.matrix input[name^='amount-']").first
+    expect(first).to_be_focused()
+
+    cell = page.locator(f"#amount-{cell_id(area_1, bromma)}")
+    cell.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1 750 000")
+    with page.expect_response(lambda response: CELL_SAVE in response.url):
+        page.keyboard.press("Tab")
+    expect(page.locator(f"#amount-{cell_id(area_2, bromma)}")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(cell).to_be_focused()
+    expect(page.locator("#cell-tools-name")).to_have_text(f"{BROMMA} × 1. {area_1.name}")
+
+    with page.expect_navigation():
+        page.keyboard.press("Shift+F3")
+    assert f"/{area_1.pk}/{bromma.pk}/" in page.url
+    expect(page.locator("main")).to_contain_text("1 750 000")
+    page.go_back()
+    expect(cell).to_be_focused()
+    expect(cell).to_have_value("1 750 000")
+
+    # The same history behind a button that Tab reaches (no tabindex="-1").
+    button = page.locator("#cell-history")
+    assert button.get_attribute("tabindex") is None
+    expect(button).to_have_attribute("href", re.compile(rf"/{area_1.pk}/{bromma.pk}/$"))
+    button.focus()
+    expect(button).to_be_focused()
+    comment = page.locator("#cell-comment")
+    assert comment.get_attribute("tabindex") is None
+    comment.press("Enter")
+    expect(page.locator("#comment-dialog")).to_be_visible()
+    expect(page.locator("#comment-cell")).to_have_text(f"{BROMMA} × 1. {area_1.name}")
+
+
+def test_the_focus_stays_on_the_cell_after_a_save_in_place(page: Page, live_server, demo):
+    """Enter in the last row saves the cell where it is: after the answer replaces the
+    cell's markup, the focus is still in it."""
+    sign_in(page, live_server.url, "samordnare")
+    page.goto(matrix_url(2024))
+    last = page.evaluate(
+        """() => {
+            const rows = [...document.querySelectorAll("table.matrix tbody tr")]
+                .filter(row => row.querySelector("input[name^='amount-']"));
+            return rows[rows.length - 1].querySelector("input[name^='amount-']").id;
+        }"""
+    )
+    cell = page.locator(f"#{last}")
+    cell.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4 321")
+    with page.expect_response(lambda response: CELL_SAVE in response.url):
+        page.keyboard.press("Enter")
+    expect(cell).to_have_value("4 321")
+    expect(page.locator(f"#{last}")).to_be_focused()
+    _, area_id, recipient_id = last.split("-")
+    assert Allocation.objects.get(
+        priority_area_id=area_id, recipient_id=recipient_id
+    ).amount == Decimal("4321")

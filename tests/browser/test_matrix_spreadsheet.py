@@ -45,25 +45,26 @@ def amount(cell_area: PriorityArea, cell_recipient: Recipient) -> Decimal | None
     return found.amount if found else None
 
 
-def test_a_pasted_block_is_shown_then_saved_in_one_step(page: Page, live_server, demo):
+def test_a_pasted_block_is_saved_at_once_like_a_typed_value(page: Page, live_server, demo):
     areas = [area(2024, 1), area(2024, 2)]
     rows = district_rows(3)
     changes_before = AllocationChange.objects.count()
     sign_in(page, live_server.url, "samordnare")
     page.goto(matrix_url(2024))
+    expect(page.locator("#save-model")).to_have_text(
+        "Varje ändring sparas direkt, både det du skriver och det du klistrar in, och kan "
+        "ångras med Ctrl+Z eller knappen Ångra."
+    )
+    # The no-script button that would wait for a click is gone.
+    expect(page.get_by_role("button", name="Spara ändringarna")).to_have_count(0)
     block = [["100 000", "200 000"], ["300 000", "400 000,50"], ["1,5 mnkr", "600 tkr"]]
 
-    paste_into_cell(page, cell_id(areas[0], rows[0]), block)
-
-    # Shown before it is saved: six highlighted cells and the summary, nothing stored yet.
-    expect(page.locator("#pending-summary")).to_have_text("6 celler ändrade")
-    expect(page.locator("td.pending")).to_have_count(6)
-    expect(page.locator(f"#amount-{cell_id(areas[1], rows[2])}")).to_have_value("600 tkr")
-    assert AllocationChange.objects.count() == changes_before
     with page.expect_navigation():
-        page.locator("#pending-save").click()
+        paste_into_cell(page, cell_id(areas[0], rows[0]), block)
 
     expect(page.locator(".messages")).to_contain_text("6 belopp sparades.")
+    # The focus is back on the cell the block was pasted into.
+    expect(page.locator(f"#amount-{cell_id(areas[0], rows[0])}")).to_be_focused()
     expected = [["100000", "200000"], ["300000", "400000.50"], ["1500000", "600000"]]
     for row, values in zip(rows, expected, strict=True):
         for cell_area, value in zip(areas, values, strict=True):
@@ -83,9 +84,8 @@ def test_a_paste_with_a_bad_value_saves_nothing_and_names_the_cell(page: Page, l
     page.goto(matrix_url(2024))
 
     block = [["100 000", "200 000"], ["300 000", "1.500.000"], ["500 000", "600 000"]]
-    paste_into_cell(page, cell_id(areas[0], rows[0]), block)
     with page.expect_navigation():
-        page.locator("#pending-save").click()
+        paste_into_cell(page, cell_id(areas[0], rows[0]), block)
 
     bad = f"{rows[1].name} × {areas[1].number}. {areas[1].name}"
     expect(page.locator(".messages")).to_contain_text(f"Inget sparades. {bad}: Punkt är tvetydigt")
@@ -98,7 +98,7 @@ def test_a_paste_with_a_bad_value_saves_nothing_and_names_the_cell(page: Page, l
     assert {(a.pk, r.pk): amount(a, r) for a in areas for r in rows} == before
     assert AllocationChange.objects.count() == changes_before
 
-    # Avbryt puts every cell back.
+    # "Ta bort ändringarna" puts every cell back.
     page.locator("#pending-cancel").click()
     expect(page.locator("td.pending")).to_have_count(0)
     expect(page.locator(f"#amount-{cell_id(areas[0], rows[2])}")).to_have_value(
@@ -118,7 +118,7 @@ def test_a_paste_that_runs_past_the_matrix_says_where_and_changes_nothing(
 
     error = page.locator("#paste-error")
     expect(error).to_contain_text("Inklistringen får inte plats")
-    expect(error).to_contain_text(f"från {BROMMA} × {last.name}")
+    expect(error).to_contain_text(f"från {BROMMA} × {last.number}. {last.name}")
     expect(page.locator("td.pending")).to_have_count(0)
     expect(page.locator("#pending")).to_be_hidden()
 
@@ -153,6 +153,8 @@ def test_arrow_keys_move_between_cells_and_ctrl_z_undoes_the_last_save(
     with page.expect_navigation():
         page.keyboard.press("Control+z")
     expect(page.locator(".messages")).to_contain_text("Ångrade ändringen av 1 cell.")
+    # The focus comes back to the cell it was in when Ctrl+Z was pressed.
+    expect(page.locator(f"#amount-{cell_id(area_2, bromma)}")).to_be_focused()
     assert amount(area_2, enskede) == (before or Decimal(0))
     undo = AllocationChange.objects.order_by("-pk").first()
     assert AllocationChange.objects.count() == changes + 1
@@ -198,7 +200,7 @@ def test_a_comment_is_shown_and_edited_from_the_keyboard(page: Page, live_server
 
     expect(dialog).to_be_hidden()
     expect(page.locator(f"#amount-{cell}")).to_be_focused()
-    expect(page.locator(f"#cell-{cell} .comment-mark")).to_have_attribute(
+    expect(page.locator(f"td:has(> #amount-{cell}) .comment-mark")).to_have_attribute(
         "title", "Avser två tjänster"
     )
     expect(page.locator(f"#amount-{cell}")).to_have_attribute("aria-describedby", f"comment-{cell}")
@@ -299,7 +301,7 @@ def test_a_decided_year_asks_for_the_reason_once_and_retries_the_save(
     page.goto(matrix_url(2024))
 
     type_into_cell(page, cell, "250 000")
-    expect(page.locator(f"#cell-{cell} .cell-error")).to_contain_text("ange ett skäl")
+    expect(page.locator(f"td:has(> #amount-{cell}) .cell-error")).to_contain_text("ange ett skäl")
     assert amount(area_1, bromma) is None
 
     reason = page.get_by_label("Skäl till ändringar")
@@ -307,7 +309,7 @@ def test_a_decided_year_asks_for_the_reason_once_and_retries_the_save(
     with page.expect_response(lambda response: CELL_SAVE in response.url) as retried:
         reason.press("Tab")  # leaving the field gives the reason; the refused cell is retried
     assert retried.value.status == 200
-    expect(page.locator(f"#cell-{cell} .cell-error")).to_have_count(0)
+    expect(page.locator(f"td:has(> #amount-{cell}) .cell-error")).to_have_count(0)
     expect(page.locator("#reason .reason-status")).to_contain_text("Skälet används")
     assert amount(area_1, bromma) == Decimal("250000")
     change = AllocationChange.objects.get(
@@ -324,9 +326,8 @@ def test_a_decided_year_asks_for_the_reason_once_and_retries_the_save(
     later.goto(matrix_url(2024))
     expect(later.get_by_label("Skäl till ändringar")).to_have_value("")
     type_into_cell(later, cell_id(area(2024, 3), bromma), "2 000")
-    expect(later.locator(f"#cell-{cell_id(area(2024, 3), bromma)} .cell-error")).to_contain_text(
-        "ange ett skäl"
-    )
+    later_cell = f"td:has(> #amount-{cell_id(area(2024, 3), bromma)})"
+    expect(later.locator(f"{later_cell} .cell-error")).to_contain_text("ange ett skäl")
 
 
 def test_rows_sort_by_total_and_filter_by_kind(page: Page, live_server, demo):

@@ -1,11 +1,21 @@
 """The allocation workspace: the matrix page, htmx cell saves, the plain-form fallback."""
 
 import datetime
+import json
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from funds.allocation.workflows import (
+    AllocationConflict,
+    CellChange,
+    CellRefused,
+    allocations_set_many,
+)
 from funds.models import Agreement, Allocation, AllocationChange, Recipient
 from tests import factories as f
 
@@ -49,7 +59,10 @@ def test_it_works(client, year):
     assert "Stadsdelsförvaltningar" in body and "Fackförvaltningar" in body
     assert f'name="amount-{areas[0].pk}-{bromma.pk}"' in body
     assert 'value="600 000"' in body
-    assert 'aria-label="Bromma stadsdelsförvaltning, Suicidprevention"' in body
+    # A cell is labelled by its row's and its column's headings.
+    assert f'aria-labelledby="r{bromma.pk} c{areas[0].pk}"' in body
+    assert f'<span id="r{bromma.pk}">Bromma stadsdelsförvaltning</span>' in body
+    assert f'<span id="c{areas[0].pk}">1. Suicidprevention</span>' in body
     assert "60\u00a0%" in body and "40\u00a0%" in body  # split per recipient kind
 
 
@@ -328,3 +341,145 @@ def test_starting_from_last_year_is_offered_only_when_there_is_a_last_year(clien
     second = f.agreement(org, 2025)
     f.area(second, "1000.00")
     assert "Starta från föregående år" in client.get(matrix_url(second)).content.decode()
+
+
+# --- A pasted block: set-based, whatever its size --------------------------------------
+
+
+def _block(recipients: int, areas: int):
+    """An organisation with recipients × areas cells, every other one holding an amount."""
+    org = f.organisation()
+    agr = f.agreement(org, 2024)
+    area_rows = [f.area(agr, "1000000000.00") for _ in range(areas)]
+    recipient_rows = Recipient.objects.bulk_create(
+        Recipient(organisation=org, name=f"Mottagare {i:03d}", kind=Recipient.Kind.DISTRICT)
+        for i in range(recipients)
+    )
+    cells = [(a, r) for a in area_rows for r in recipient_rows]
+    Allocation.objects.bulk_create(
+        Allocation(priority_area=a, recipient=r, amount=D("1000.00")) for a, r in cells[::2]
+    )
+    return agr, cells, f.user(org)
+
+
+def _paste(client, agr, cells, amount):
+    stored = {
+        (a.priority_area_id, a.recipient_id): a.version
+        for a in Allocation.objects.filter(priority_area__agreement=agr)
+    }
+    rows = [[f"{a.pk}-{r.pk}", amount, str(stored.get((a.pk, r.pk), 0))] for a, r in cells]
+    return client.post(matrix_url(agr), {"celler": json.dumps(rows)})
+
+
+def test_a_pasted_block_costs_the_same_number_of_queries_at_50_and_2400_cells(client):
+    counts = []
+    for recipients, areas in [(10, 5), (300, 8)]:
+        agr, cells, user = _block(recipients, areas)
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = _paste(client, agr, cells, "2 500")
+        assert response.status_code == 302
+        counts.append(len(queries))
+        assert Allocation.objects.filter(priority_area__agreement=agr).count() == len(cells)
+        assert set(
+            Allocation.objects.filter(priority_area__agreement=agr).values_list("amount", flat=True)
+        ) == {D("2500.00")}
+        # Every cell its own audited change: updates from 1 000 kr, new cells from none.
+        trail = AllocationChange.objects.filter(allocation__priority_area__agreement=agr)
+        assert trail.count() == len(cells)
+        assert trail.filter(old_amount=D("1000.00")).count() == len(cells[::2])
+        assert trail.filter(old_amount=None).count() == len(cells) - len(cells[::2])
+        versions = Allocation.objects.filter(priority_area__agreement=agr).values_list(
+            "version", flat=True
+        )
+        assert sorted(set(versions)) == [1, 2]
+    assert counts[0] == counts[1] <= 20, counts
+
+
+def test_one_stale_cell_refuses_the_whole_pasted_block(client):
+    agr, cells, user = _block(10, 5)
+    client.force_login(user)
+    area, rec = cells[0]  # holds 1 000 kr at version 1
+    Allocation.objects.filter(priority_area=area, recipient=rec).update(
+        amount=D("7000.00"), version=2
+    )
+    stored = {
+        (a.priority_area_id, a.recipient_id): a.version
+        for a in Allocation.objects.filter(priority_area__agreement=agr)
+    }
+    rows = [
+        [
+            f"{a.pk}-{r.pk}",
+            "2 500",
+            "1" if (a, r) == (area, rec) else str(stored.get((a.pk, r.pk), 0)),
+        ]
+        for a, r in cells
+    ]
+    response = client.post(matrix_url(agr), {"celler": json.dumps(rows)})
+    assert response.status_code == 422
+    body = response.content.decode().replace("\xa0", " ")
+    assert "Någon annan har ändrat beloppet till 7 000 kr medan du redigerade." in body
+    assert "Inget sparades." in body
+    assert not AllocationChange.objects.filter(allocation__priority_area__agreement=agr).exists()
+    assert Allocation.objects.filter(priority_area__agreement=agr).count() == len(cells[::2])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_over_the_same_cells_on_two_connections_cannot_both_win():
+    """Two threads (two connections) save overlapping blocks from the same versions, one
+    of them creating cells: the ordered lock serialises them, one saves, the other is
+    refused whole, and nobody deadlocks."""
+    agr, cells, user = _block(6, 3)
+    areas = {a.pk: a for a, _ in cells}
+    for area in areas.values():
+        area.agreement = agr
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def batch(amount, block):
+        try:
+            changes = [CellChange(a, r, D(amount), 1 if i % 2 == 0 else 0) for i, (a, r) in block]
+            barrier.wait()
+            allocations_set_many(changes=changes, user=user)
+            outcomes.append("saved")
+        except CellRefused as refused:
+            assert isinstance(refused.error, AllocationConflict)
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    numbered = list(enumerate(cells))
+    threads = [
+        threading.Thread(target=batch, args=("200", numbered)),
+        threading.Thread(target=batch, args=("300", numbered[::-1])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    assert len(set(Allocation.objects.values_list("amount", flat=True))) == 1
+    assert AllocationChange.objects.count() == len(cells)
+
+
+def test_a_cell_s_markup_is_at_most_200_bytes(client):
+    """300 × 8 cells, every one filled with a seven-figure amount and its version: the page
+    minus the same page with no rows, per cell, rows and their headings included."""
+    agr, cells, user = _block(300, 8)
+    Allocation.objects.filter(priority_area__agreement=agr).delete()
+    Allocation.objects.bulk_create(
+        Allocation(priority_area=a, recipient=r, amount=D("1234567.00"), version=12)
+        for a, r in cells
+    )
+    client.force_login(user)
+    page = client.get(matrix_url(agr)).content
+    body = page.decode()
+    assert body.count('name="amount-') == len(cells) and 'value="1 234 567"' in body
+    assert 'value="12"' in body
+    empty = client.get(matrix_url(agr) + "?typ=other").content  # no recipient of that kind
+    per_cell = (len(page) - len(empty)) / len(cells)
+    assert 100 < per_cell <= 200, per_cell
+    # Compressed when the browser asks for it.
+    zipped = client.get(matrix_url(agr), HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert len(zipped.content) < len(page) / 10
