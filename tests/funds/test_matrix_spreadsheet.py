@@ -322,7 +322,9 @@ def test_rows_sort_by_total_and_filter_by_kind(client, year):
     # The footer still counts every recipient.
     assert f'id="coltotal-{areas[0].pk}" class="num">1\u00a0000\u00a0000\u00a0kr' in districts
     ignored = client.get(url(agr, "allocation_matrix") + "?typ=okänd&ordning=x")
-    assert ignored.status_code == 200 and "Kulturförvaltningen" in ignored.content.decode()
+    # Recipient names carry soft hyphens (funds/templatetags/words.py); read them without.
+    text = ignored.content.decode().replace("\u00ad", "")
+    assert ignored.status_code == 200 and "Kulturförvaltningen" in text
 
 
 def test_the_header_names_each_area_s_national_area(client, year):
