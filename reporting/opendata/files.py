@@ -242,7 +242,15 @@ def published_years() -> list[PublishedYear]:
                 "priority_areas__allocations__changes__changed_at",
                 filter=Q(priority_areas__allocations__changes__is_amendment=True),
             ),
-            status_changed=Max("status_changes__changed_at"),
+            # The decision itself is `issued`; what came after it (follow-up, closing) is a
+            # modification.
+            status_changed=Max(
+                "status_changes__changed_at",
+                filter=~Q(
+                    status_changes__from_status=Agreement.Status.DRAFT,
+                    status_changes__to_status=Agreement.Status.DECIDED,
+                ),
+            ),
         )
         # Greatest of the two that exist (SQLite's GREATEST is NULL when one of them is).
         .annotate(

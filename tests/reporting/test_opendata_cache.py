@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rdflib import Graph, Literal, Namespace
 
-from funds.allocation.workflows import agreement_advance, agreement_decide, allocation_set
+from funds.allocation.workflows import agreement_decide, allocation_set
 from funds.models import Agreement, PriorityArea
+from funds.year.status import agreement_status_change
 from reporting.opendata.files import COLUMNS
 from tests import factories as f
 from tests.reporting.conftest import SITE_URL
@@ -159,7 +160,13 @@ def test_no_stale_public_data_after_a_decision_a_move_on_a_reopening_or_an_amend
     issued, modified, _ = datasets(client)["fordelning-0305-2025"]
     assert issued == Literal(datetime.date(2025, 3, 4)) and modified is not None
 
-    agreement_advance(agreement=agreement)
+    agreement_status_change(
+        agreement=agreement,
+        change="follow_up",
+        expected_status="decided",
+        user=user,
+        reason="Uppföljningen börjar före årets slut",
+    )
     assert "uppföljning" in datasets(client)["fordelning-0305-2025"][2]
     # Reopened (an administrator sets it back to draft): gone from every public answer.
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.DRAFT)
