@@ -28,3 +28,24 @@ def cache_emptied():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_by_delete():
+    """A transactional test (the browser tests, the races) empties the database after it.
+    PostgreSQL's TRUNCATE of 64 small tables takes 0.4 s (each gets new files); DELETE takes
+    3 ms. The flush runs in one transaction, so the deferred foreign keys hold at its end."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [f"DELETE FROM {self.quote_name(table)}" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate

@@ -3,10 +3,8 @@ year's spent money to the öre, reconciled with funds' agreement_balance."""
 
 import re
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,13 +14,14 @@ from analysis.tables import DIMENSIONS
 from funds.balance import agreement_balance
 from funds.models import Agreement, FollowUp, Intervention, Organisation
 from tests import factories as f
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(client):
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     org = Organisation.objects.get(code="0180")
     client.force_login(f.user(org, "reader"))
     return Agreement.objects.select_related("organisation").get(organisation=org, year=2023)

@@ -3,16 +3,15 @@ the tjänsteutlåtande's PDF (tests/reporting/test_decision_pdf.py), and as Word
 
 import io
 import logging
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from docx import Document
 
 from funds.models import Organisation
 from tests import factories as f
+from tests.demo_image import demo_restore
 from tests.reporting.pdfs import flat, pdf_fonts, pdf_info, pdf_objects, pdf_text
 from tests.reporting.test_decision_pdf import Collect
 
@@ -26,7 +25,7 @@ def files(django_db_setup, django_db_blocker):
     warnings = Collect()
     logging.getLogger("weasyprint").addHandler(warnings)
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         client = Client()
         client.force_login(f.user(Organisation.objects.get(code="0180"), "reader"))
         responses = {

@@ -4,32 +4,21 @@ They need /usr/bin/chromium and node_modules/axe-core; `scripts/browser_deps.sh`
 both (`make test` runs it). Playwright's own browser download is never used.
 
 The live server answers from another thread, so every test uses a transactional database
-that is emptied after it. The demo data is built in code by `load_demo` once per run and
-dumped to a temporary file; each test starts from a fresh copy of that dump (0.3 s, where a
-load takes 1 s with the fast hasher and 2 s without).
+that is emptied after it. The demo data is loaded once per test database and each test starts
+from a fresh copy of it (tests/demo_image.py: 30 ms, where a load takes 2.5 s).
 """
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from funds.models import (
-    NationalAgreement,
-    NationalArea,
-    NationalAreaFunding,
-    Organisation,
-    SurveyCategory,
-    SurveyCategorySet,
-)
+from funds.models import Organisation
 from tests.browser.support import DESKTOP
+from tests.demo_image import FAST_HASHERS, demo_restore
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -40,11 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# The demo users' passwords are hashed with this in the tests: PBKDF2 costs a second a load.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TIMEOUT_MS = 10_000
-# Everything but what migrations and requests make: whatever `load_demo` writes is kept.
-NOT_DEMO = ("contenttypes", "auth.permission", "sessions", "admin")
 
 
 # One browser for the whole browser suite, closed when it ends: while Playwright runs, the
@@ -81,33 +66,9 @@ def page(new_context) -> Page:
     return new_context().new_page()
 
 
-REFERENCE_MODELS = (
-    SurveyCategorySet,
-    SurveyCategory,
-    NationalAreaFunding,
-    NationalArea,
-    NationalAgreement,
-)
-
-
-@pytest.fixture(scope="session")
-def demo_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
-    """The demo data as loaded by `load_demo`, dumped once; the database is left empty."""
-    path = tmp_path_factory.mktemp("demo") / "demo.json"
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        call_command("load_demo", stdout=io.StringIO())
-        call_command("dumpdata", exclude=list(NOT_DEMO), output=str(path), verbosity=0)
-        call_command("flush", interactive=False, verbosity=0)
-    return path
-
-
 @pytest.fixture
-def demo(demo_dump: Path, transactional_db, settings) -> Organisation:
+def demo(transactional_db, settings) -> Organisation:
     """Stockholms stad's demo data, fresh for this test (the live server sees it too)."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    # The flush before each test reloads the national reference data (post_migrate); the dump
-    # carries the same rows with the keys the demo points at, so they make way for it.
-    for model in REFERENCE_MODELS:
-        model.objects.all().delete()
-    call_command("loaddata", str(demo_dump), verbosity=0)
+    demo_restore()
     return Organisation.objects.get(code="0180")

@@ -4,17 +4,16 @@ books still balance with 1,5 mnkr repaid. And a merged successor reports for its
 predecessors."""
 
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from funds.balance import agreement_balance
 from funds.models import Agreement, Allocation, FollowUp, FollowUpChange, SurveyCategory
+from tests.demo_image import demo_restore
 from tests.funds.demo_names import BARN_OCH_UNGA, JARVA, RINKEBY_KISTA, SPANGA_TENSTA
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,7 @@ Group = SurveyCategory.Group
 def demo_data(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module and rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         yield
         transaction.set_rollback(True)
 

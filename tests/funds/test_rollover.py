@@ -2,11 +2,9 @@
 
 import datetime
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.urls import reverse
 from funds.allocation.rollover import allocations_roll_over, scale_exact
 from funds.models import Agreement, Allocation, AllocationChange, PriorityArea, Recipient
 from tests import factories as f
+from tests.demo_image import demo_restore
 from tests.funds import demo_names as demo
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ D = Decimal
 def demo_data(django_db_setup, django_db_blocker):
     """The demo (2023 closed, 2024 a draft) once for the module, rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         yield
         transaction.set_rollback(True)
 

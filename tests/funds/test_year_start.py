@@ -28,6 +28,7 @@ from funds.models import (
 from funds.year.lineage import area_predecessor
 from funds.year.start import year_start_plan
 from tests import factories as f
+from tests.demo_image import demo_restore
 from tests.funds import demo_names as demo
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 def demo_data(django_db_setup, django_db_blocker):
     """The demo once for the module, rolled back at the end; each test runs in a savepoint."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         yield
         transaction.set_rollback(True)
 

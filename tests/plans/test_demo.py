@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from funds.models import Allocation, Intervention, Organisation
 from plans.demo import plan_demo_data, plan_demo_load
 from plans.models import ActionPlan, GoalArea, PlanPriority
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_the_command_needs_the_funds_demo():
 
 
 def test_the_command_links_the_2023_demo_money_idempotently():
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     out = StringIO()
     call_command("load_demo_plans", stdout=out)
     assert "13 insatser" in out.getvalue()

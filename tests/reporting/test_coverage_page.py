@@ -16,6 +16,7 @@ from funds.money import format_kr
 from plans.demo import plan_demo_data
 from reporting.coverage import coverage_build
 from tests import factories as f
+from tests.demo_image import demo_restore
 from tests.plans import factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_without_an_active_plan_it_says_so(client, org):
 
 @pytest.fixture
 def demo(client):
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     call_command("load_demo_plans", stdout=StringIO())
     client.force_login(f.user(Organisation.objects.get(code="0180"), "reader"))
     return Organisation.objects.get(code="0180")

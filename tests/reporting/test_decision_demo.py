@@ -1,16 +1,14 @@
 """The demo's tjänsteutlåtanden: created once from the data files, never overwriting what
 officials did."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from funds.demo.rows import DemoDataError
 from reporting.demo import decision_demo_load, demo_text
 from reporting.forms import DecisionDocumentForm
 from reporting.models import PROSE_FIELDS, DecisionDocument
 from reporting.review import CARRIED, REWRITTEN, review_state
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +19,7 @@ def test_it_needs_the_funds_demo():
 
 
 def test_it_loads_once_and_leaves_edits_alone():
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     first = decision_demo_load()
     assert first.created and first.created_next
     document = first.document
@@ -37,7 +35,7 @@ def test_it_loads_once_and_leaves_edits_alone():
 
 
 def test_the_2024_draft_is_written_for_2024_with_two_sections_left_for_review():
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     decision_demo_load()
     draft = DecisionDocument.objects.get(year=2024)
     assert draft.carried_from_year == 2023
@@ -49,7 +47,7 @@ def test_the_2024_draft_is_written_for_2024_with_two_sections_left_for_review():
 
 
 def test_the_demo_text_passes_the_edit_form():
-    call_command("load_demo", stdout=StringIO())
+    demo_restore()
     document = decision_demo_load().document
     agreement = document.organisation.agreements.get(year=2023)
     form = DecisionDocumentForm(instance=document, agreement=agreement)

@@ -8,17 +8,16 @@ transaction that is rolled back at the end.
 import io
 import logging
 import time
-from io import StringIO
 
 import pikepdf
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from funds.demo.rows import demo_file
 from funds.models import Agreement
 from reporting.demo import decision_demo_load
 from reporting.documents import decision_document_current, decision_document_pdf
+from tests.demo_image import demo_restore
 from tests.reporting.pdfs import flat, pdf_fonts, pdf_info, pdf_objects, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +40,7 @@ def demo(django_db_setup, django_db_blocker):
     warnings = Collect()
     logging.getLogger("weasyprint").addHandler(warnings)
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         decision_demo_load()
         agreement = Agreement.objects.select_related("organisation").get(
             organisation__code="0180", year=2023

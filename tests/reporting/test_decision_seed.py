@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 import time
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from docx.oxml.ns import qn
 
@@ -24,6 +22,7 @@ from reporting.documents import (
     decision_document_docx,
     decision_document_pdf,
 )
+from tests.demo_image import demo_restore
 from tests.reporting.pdfs import flat, pdf_text
 from tests.reporting.word import (
     docx_document,
@@ -59,7 +58,7 @@ SEED_FIGURES = [
 @pytest.fixture(scope="module")
 def files(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        demo_restore()
         decision_demo_load()
         result = {}
         for year in (2023, 2024):

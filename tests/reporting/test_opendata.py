@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from funds.demo.loader import demo_load
 from funds.models import Agreement, Allocation
 from reporting.opendata.files import COLUMNS
 from tests import factories as f
+from tests.demo_image import demo_restore
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_data_site")]
 
@@ -27,7 +27,7 @@ def urls(code: str, year: int) -> tuple[str, str, str]:
 
 
 def test_the_demo_2023_is_public_and_2024_draft_is_not(client):
-    demo_load()
+    demo_restore()
     csv_url, json_url, _ = urls("0180", 2023)
     response = client.get(csv_url)  # anonymous
     assert response.status_code == 200

@@ -14,10 +14,10 @@ from django.urls import reverse
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
-from funds.demo.loader import demo_load
 from funds.models import Agreement
 from reporting.opendata.files import COLUMNS, neutralised
 from tests import factories as f
+from tests.demo_image import demo_restore
 from tests.reporting.conftest import SITE_URL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_data_site")]
@@ -40,7 +40,7 @@ def catalogue(client, name="open_data_catalogue_ttl", fmt="turtle") -> Graph:
 
 
 def test_the_index_lists_decided_and_closed_years_only(client, django_assert_max_num_queries):
-    demo_load()
+    demo_restore()
     other = f.organisation(name="Andra kommunen")
     f.agreement(other, 2025)  # a draft: not listed
     f.agreement(other, 2024, status=Agreement.Status.DECIDED)
@@ -57,7 +57,7 @@ def test_the_index_lists_decided_and_closed_years_only(client, django_assert_max
 
 
 def test_the_catalogue_describes_every_published_year_and_validates(client):
-    demo_load()
+    demo_restore()
     other = f.organisation(name="Andra kommunen", organisation_number="212000-1355")
     f.agreement(other, 2025)  # draft
     decided = f.agreement(other, 2024, status=Agreement.Status.DECIDED)
@@ -117,14 +117,14 @@ def test_the_catalogue_describes_every_published_year_and_validates(client):
 
 
 def test_rdf_xml_says_the_same(client):
-    demo_load()
+    demo_restore()
     turtle = catalogue(client)
     xml = catalogue(client, "open_data_catalogue_rdf", "xml")
     assert len(turtle) == len(xml) > 50
 
 
 def test_the_licence_is_a_setting(client, settings):
-    demo_load()
+    demo_restore()
     settings.OPEN_DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
     graph = catalogue(client)
     (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)

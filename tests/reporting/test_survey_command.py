@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from funds.demo.loader import demo_load
 from funds.models import FollowUp, Intervention
 from reporting.management.commands.export_survey import Command
 from reporting.survey.workbook import DRAFT_MARK, SUMMARY_SHEET
+from tests.demo_image import demo_restore
 from tests.reporting.test_survey_export import clean_year  # noqa: F401 - a fixture
 
 INTERVENTIONS_SHEET = "Kommunenkät"
@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def _one_report_not_approved():
-    demo_load()
+    demo_restore()
     FollowUp.objects.filter(pk=FollowUp.objects.order_by("pk").first().pk).update(
         status=FollowUp.Status.SUBMITTED
     )
@@ -93,6 +93,6 @@ def test_a_draft_is_written(tmp_path):
 def test_it_says_what_is_missing(tmp_path):
     with pytest.raises(CommandError, match="ingen överenskommelse"):
         run("--organisation", "0180", "--year", "2023", "--output", str(tmp_path / "x.xlsx"))
-    demo_load()
+    demo_restore()
     with pytest.raises(CommandError, match="finns inte"):
         run("--organisation", "0180", "--year", "2023", "--output", "/nonexistent/dir/x.xlsx")

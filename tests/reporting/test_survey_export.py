@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from funds.balance import agreement_balance
-from funds.demo.loader import demo_load
 from funds.demo.rows import demo_file
 from funds.models import Agreement, FollowUp, Intervention, NationalArea, SurveyCategory
 from funds.money import parse_amount
@@ -30,6 +29,7 @@ from reporting.survey.workbook import (
 )
 from reporting.survey.writers import WRITERS
 from tests import factories as f
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 INTERVENTIONS_SHEET = "Kommunenkät"  # a kommun's own enkät
@@ -101,7 +101,7 @@ def clean_year(db):
 
 
 def test_the_demo_summary_equals_the_balance_and_every_intervention_is_a_row():
-    demo_load()
+    demo_restore()
     agreement = Agreement.objects.get(organisation__code="0180", year=2023)
     # Every demo report accounts for all its money in approved insatser, but the demo's
     # insatser leave Prestation, Ansvarig verksamhet and Samarbetspartner unanswered: the

@@ -15,7 +15,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from funds.balance import agreement_balance
-from funds.demo.loader import demo_load
 from funds.models import (
     Agreement,
     FollowUp,
@@ -34,6 +33,7 @@ from reporting.survey.workbook import (
 )
 from reporting.survey.writers import WRITERS
 from tests import factories as f
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def table(sheet) -> list[dict[str, object]]:
 
 
 def demo(year: int) -> Agreement:
-    demo_load()
+    demo_restore()
     return Agreement.objects.get(organisation__code="0180", year=year)
 
 

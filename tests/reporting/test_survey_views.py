@@ -15,6 +15,7 @@ from funds.models import Agreement, FollowUp, Intervention, Membership, SurveyCa
 from reporting.survey.checks import survey_check
 from reporting.survey.workbook import DRAFT_MARK
 from tests import factories as f
+from tests.demo_image import demo_restore
 
 pytestmark = pytest.mark.django_db
 
@@ -203,9 +204,7 @@ def test_the_page_uses_a_constant_number_of_queries(client, year):
 def test_the_demo_2024_draft_page_says_what_remains_and_lists_no_repayments(
     client, django_assert_max_num_queries
 ):
-    from funds.demo.loader import demo_load
-
-    demo_load()
+    demo_restore()
     agreement = Agreement.objects.get(organisation__code="0180", year=2024)
     assert agreement.status == Agreement.Status.DRAFT
     client.force_login(f.user(agreement.organisation, "coordinator"))
@@ -235,9 +234,7 @@ def test_a_decided_year_lists_follow_ups_but_no_repayments(client, year):
 def test_the_demo_2023_page_lists_the_unanswered_groups_as_problems(client):
     """Prestation, Ansvarig verksamhet and Samarbetspartner are Ej besvarat for all 97 insatser
     and Effekt for 86: the page names each insats and never says the export can be handed in."""
-    from funds.demo.loader import demo_load
-
-    demo_load()
+    demo_restore()
     agreement = Agreement.objects.get(organisation__code="0180", year=2023)
     client.force_login(f.user(agreement.organisation, "reader"))
     response = client.get(reverse("survey_check", args=["0180", 2023]))
