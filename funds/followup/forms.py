@@ -206,6 +206,24 @@ def intervention_count_refusal(data, *, adding: int = 0) -> str | None:
     return None
 
 
+def intervention_forms_shown(formset) -> list:
+    """The rows the page shows: every saved intervention, every row the browser posted fields
+    for, and the last row (the empty one "Lägg till insats" adds without JavaScript). A row a
+    post only declares in TOTAL_FORMS, with no field of its own, is not shown again: a page
+    renders a row in some 25 ms (its category choices), and a browser never posts such rows."""
+    if not formset.is_bound:
+        return list(formset)
+    posted = {
+        key.split("-", 2)[1] for key in formset.data if key.startswith(f"{INTERVENTION_PREFIX}-")
+    }
+    initial, last = formset.initial_form_count(), formset.total_form_count() - 1
+    return [
+        sub
+        for index, sub in enumerate(formset)
+        if index < initial or index == last or str(index) in posted
+    ]
+
+
 def intervention_form_new(categories, *, index: int, priorities=()) -> InterventionForm:
     """An empty intervention form numbered `index` in the formset: the row that "Lägg till
     insats" adds without saving anything."""

@@ -29,6 +29,7 @@ from funds.followup.forms import (
     categories_by_group,
     intervention_count_refusal,
     intervention_form_new,
+    intervention_forms_shown,
     intervention_formset,
     interventions_to_save,
 )
@@ -154,6 +155,7 @@ def _form_context(
         "state_label": STATE_LABELS[state],
         "form": form,
         "formset": formset,
+        "insats_forms": intervention_forms_shown(formset),
         "errors": errors or [],
         "editable": open_year and role in REPORT_WRITERS and state not in DONE_STATES,
         "can_review": open_year and role in EDITOR_ROLES,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from funds.models import Agreement, FollowUp, FollowUpChange, Intervention, SurveyCategory
 from tests import factories as f
+from tests.cost import cpu_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +307,41 @@ def test_an_insats_names_the_plan_priorities_it_serves(client, year):
     assert refused.status_code == 422 and not Intervention.objects.exists()
     client.post(edit_url(alloc), form_data(0, "100 000", [insats(cats, plan_priorities=[own.pk])]))
     assert list(Intervention.objects.get().plan_priorities.all()) == [own]
+
+
+def test_rows_a_post_only_declares_are_not_shown_again(client, year):
+    """A browser posts the fields of every row it shows. A post that declares 180 rows and
+    carries one is answered with that row and the last one, the empty row "Lägg till insats"
+    adds without JavaScript, not with 180 rows of category choices."""
+    agr, alloc, cats, reporter, _ = year
+    client.force_login(reporter)
+    # A stale version (the report was never saved): the posted rows come back with the conflict.
+    data = form_data(1, "100 000", [insats(cats, name="Den enda")])
+    data["insats-TOTAL_FORMS"] = 180
+
+    response, seconds = cpu_seconds(lambda: client.post(edit_url(alloc), data))
+
+    assert response.status_code == 409
+    assert [form.prefix for form in response.context["insats_forms"]] == [
+        "insats-0",
+        "insats-179",
+    ]
+    body = response.content.decode()
+    assert body.count('class="insats"') == 2 and "Den enda" in body
+    assert seconds < 1.0
+    assert not FollowUp.objects.filter(allocation=alloc).exists()
+
+
+def test_add_row_without_javascript_shows_the_new_empty_row(client, year):
+    agr, alloc, cats, reporter, _ = year
+    client.force_login(reporter)
+    data = form_data(0, "100 000", [insats(cats, name="Första")])
+    data["add"] = "1"
+
+    response = client.post(edit_url(alloc), data)
+
+    assert [form.prefix for form in response.context["insats_forms"]] == [
+        "insats-0",
+        "insats-1",
+    ]
+    assert not FollowUp.objects.filter(allocation=alloc).exists()
