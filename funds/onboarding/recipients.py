@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from funds.identifiers import normalise_organisation_number
 from funds.models import Organisation, Recipient
@@ -274,3 +274,17 @@ def recipients_import(
                 recipient.successor = successor
                 recipient.save(update_fields=["successor"])
     return ImportResult(created=created, updated=updated)
+
+
+def recipient_save(form) -> Recipient | None:
+    """Save a valid recipient form; None, with the form's error, when another request saved
+    the same name between the form's check and this insert (a double-clicked "Spara")."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        # The words of the form's own check (RecipientForm.clean_name), which the later of
+        # two requests meets when the first has committed.
+        name = form.cleaned_data["name"]
+        form.add_error("name", f"Det finns redan en mottagare som heter {name}.")
+        return None

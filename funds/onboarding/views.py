@@ -34,6 +34,7 @@ from funds.onboarding.forms import (
 from funds.onboarding.recipients import (
     ImportOutdated,
     recipient_import_plan,
+    recipient_save,
     recipients_import,
 )
 from funds.onboarding.sheets import SheetRow, recipient_template
@@ -230,8 +231,8 @@ def recipient_edit(
         else None
     )
     form = RecipientForm(request.POST or None, instance=recipient, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
+    saved = recipient_save(form) if request.method == "POST" and form.is_valid() else None
+    if saved is not None:
         messages.success(request, f"{saved.name} är {'ändrad' if recipient else 'tillagd'}.")
         return redirect("recipient_list", code=organisation.code)
     return render(

@@ -42,6 +42,7 @@ from funds.year.forms import (
     national_warning,
 )
 from funds.year.lineage import area_predecessors
+from funds.year.partnerships import partnership_save
 from funds.year.proposals import national_proposals, national_proposals_accept, waiting_areas
 from funds.year.reference import national_agreement_add, survey_categories_set
 from funds.year.start import category_origin, year_start, year_start_plan
@@ -310,8 +311,12 @@ def partnership_edit(
     )
     form = PartnershipForm(request.POST or None, instance=instance, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        partnership = form.save()
-        messages.success(request, f"Partnerskapet med {partnership.recipient.name} är sparat.")
+        saved = partnership_save(form)
+        name = saved.partnership.recipient.name
+        if saved.existed:
+            messages.info(request, f"Partnerskapet med {name} fanns redan. Inget nytt sparades.")
+        else:
+            messages.success(request, f"Partnerskapet med {name} är sparat.")
         return redirect("partnership_list", code=code)
     return render(
         request,
