@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -147,9 +148,21 @@ def allocation_history(
             "area": area,
             "recipient": recipient,
             "allocation": allocation,
+            "untracked": _untracked(agreement, area, recipient),
             "trail": None if area else agreement.status_changes.select_related("changed_by"),
         },
     )
+
+
+def _untracked(agreement: Agreement, area, recipient) -> dict:
+    """The amounts that were read in when the year was set up (the demo's files) and have no
+    change of their own in the trail: how many, and their sum. One query."""
+    amounts = Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0).exclude(
+        Exists(AllocationChange.objects.filter(allocation=OuterRef("pk")))
+    )
+    if area is not None:
+        amounts = amounts.filter(priority_area=area, recipient=recipient)
+    return amounts.aggregate(count=Count("pk"), total=Sum("amount"))
 
 
 DECISION_FIELDS = ("registry_number", "decided_on", "decided_by")

@@ -326,8 +326,8 @@ def _matrix_closed(page: Page, tmp_path: Path) -> None:
     page.goto(matrix_url(2023))
 
 
-@screen("history-2023-empty", "as-loaded", "allocation_history")
-def _history_empty(page: Page, tmp_path: Path) -> None:
+@screen("history-2023-read-in", "as-loaded", "allocation_history")
+def _history_read_in(page: Page, tmp_path: Path) -> None:
     page.goto(f"{matrix_url(2023)}historik/")
 
 
