@@ -39,6 +39,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_documents
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_plans
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo_calls
 	@echo ""
 	@echo "  Demon körs på http://$(HOST_PORT)/  (avsluta med Ctrl-C)"
 	@echo "  Inloggningar (lösenord: demo): samordnare, rapportor, lasare, admin"

@@ -28,6 +28,7 @@ DEMO_PLACES = (
     "funds/management/commands/load_demo.py",
     "plans/management/commands/load_demo_plans.py",
     "plans/demo_data/",
+    "calls/demo_data/",
     "benchmarks/",
 )
 # Not the demo city but the IANA time zone every Swedish installation uses; the county of that

@@ -1,0 +1,1 @@
+"""manage.py commands of the calls app: load_demo_calls."""
