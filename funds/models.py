@@ -216,7 +216,7 @@ class Agreement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         DECIDED = "decided", _("Beslutad")
-        FOLLOW_UP = "follow_up", _("Uppföljning")
+        FOLLOW_UP = "follow_up", _("Under uppföljning")
         CLOSED = "closed", _("Avslutad")
 
     organisation = models.ForeignKey(
