@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from analysis.tables import Row, Table
+from analysis.tables import Row, Table, YearsTable
 from funds.money import format_kr
 
 # Question groups whose most common option gets a sentence, with the noun for it.
@@ -94,3 +94,77 @@ def findings_for(tables: dict[str, Table]) -> list[Finding]:
     if "route" in tables:
         found.append(_largest_money(tables["route"], "nationell uppföljning"))
     return [finding for finding in found if finding is not None]
+
+
+# --- Across years ----------------------------------------------------------------------
+
+
+def _whole_change(tables: list[YearsTable]) -> list[Finding]:
+    """The first and the last year with data: insatser and money, and, where the number of
+    organisations differs (a county, the nation), that the comparison is uneven."""
+    totals = tables[0].totals
+    first, last = totals[0], totals[-1]
+    found = [
+        Finding(
+            f"Från {first.year} till {last.year} har antalet insatser gått från "
+            f"{first.insatser} till {last.insatser}, och medlen i godkända redovisningar "
+            f"från {format_kr(first.spent)} till {format_kr(last.spent)}.",
+            "aren",
+        )
+    ]
+    if first.organisations != last.organisations:
+        found.append(
+            Finding(
+                f"Jämför med försiktighet: {first.year} ingår {first.organisations} "
+                f"organisationer och {last.year} ingår {last.organisations}.",
+                "aren",
+            )
+        )
+    return found
+
+
+def _shares(before: Decimal, after: Decimal) -> tuple[str, str]:
+    """Two shares in whole percent, or with one decimal where whole percent would hide the
+    change ("från 20,1 procent till 20,4 procent")."""
+    if procent(before) != procent(after):
+        return procent(before), procent(after)
+    return tuple(f"{share:.1f} procent".replace(".", ",") for share in (before, after))
+
+
+def _share_change(table: YearsTable) -> Finding | None:
+    """Which option grew most, and which shrank most, in share of the money between the
+    first and the last year with data (the shares as the table shows them)."""
+    first, last = table.totals[0], table.totals[-1]
+    if not (first.spent and last.spent):
+        return None
+    changes = sorted(
+        (row.cells[-1].share - row.cells[0].share, row.label, row.cells[0], row.cells[-1])
+        for row in table.rows
+        if not row.extra and (row.cells[0].money or row.cells[-1].money)
+    )
+    parts = []
+    if changes and changes[-1][0] > 0:
+        # The largest change; between equal ones, the first label in alphabetical order.
+        _, label, before, after = max(changes, key=lambda change: change[0])
+        was, now = _shares(before.share, after.share)
+        parts.append(
+            f"{label} har ökat mest som andel av medlen, från {was} {first.year} "
+            f"till {now} {last.year}."
+        )
+    if changes and changes[0][0] < 0:
+        _, label, before, after = changes[0]
+        was, now = _shares(before.share, after.share)
+        parts.append(f"{label} har minskat mest, från {was} till {now}.")
+    if not parts:
+        return None
+    return Finding(f"{table.heading}: " + " ".join(parts), table.anchor)
+
+
+def years_findings(tables: list[YearsTable]) -> list[Finding]:
+    """The findings across years (at least two years with data), in the order of the page."""
+    found = _whole_change(tables)
+    for table in tables:
+        change = _share_change(table)
+        if change is not None:
+            found.append(change)
+    return found

@@ -1,10 +1,11 @@
 """What the analysis views share: the filters' choices and one response per format (the
-page, a table's CSV, the lägesrapport as PDF/UA or Word)."""
+page, a table's CSV in two variants, the lägesrapport as PDF/UA or Word)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from analysis.forms import FilterForm
 from analysis.report import Analysis
+from analysis.years import AcrossYears
 from funds.models import Agreement, NationalArea
+from reporting.opendata.files import BOM, neutralised
 from reporting.pdf import render_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,30 +37,48 @@ def national_filters(request: HttpRequest, year: int) -> FilterForm:
     return FilterForm(request.GET, areas=choices, area_field="national_area__number")
 
 
-def _csv(analysis: Analysis, dimension: str, filename: str) -> HttpResponse:
+def _cell(value: object, decimal_comma: bool) -> object:
+    if isinstance(value, str):
+        return neutralised(value)  # a label that looks like a formula stays text
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.replace(".", ",") if decimal_comma else text
+    return value
+
+
+def csv_response(rows: list[list], filename: str, *, semicolon: bool) -> HttpResponse:
+    """UTF-8 with a byte order mark, CRLF: comma and decimal point, or (`semicolon`) the
+    semicolon and decimal comma a Swedish Excel or LibreOffice opens as numbers, as the open
+    data's fordelning-semikolon.csv (reporting/opendata/files.py)."""
+    output = io.StringIO()
+    output.write(BOM)
+    writer = csv.writer(output, delimiter=";" if semicolon else ",", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(value, semicolon) for value in row])
+    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"{filename}-semikolon.csv" if semicolon else f"{filename}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _csv(analysis: Analysis, dimension: str, filename: str, semicolon: bool) -> HttpResponse:
     table = next((table for table in analysis.tables if table.key == dimension), None)
     if table is None:
         raise Http404("Tabellen finns inte.")
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(
-        [
-            table.heading,
-            "Insatser",
-            "Andel av insatserna (procent)",
-            "Medel (kr, delat lika mellan valda alternativ)",
-            "Andel av medlen (procent)",
-            "Medel i insatser där alternativet ingår (kr)",
-        ]
-    )
-    for row, count_share, money_share in table.shares():
-        writer.writerow(
-            [row.label, row.count, count_share, row.money, money_share, row.money_whole]
-        )
-    writer.writerow(["Summa", table.insatser, "", table.money_sum, "", ""])
-    response = HttpResponse("\ufeff" + output.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{dimension}.csv"'
-    return response
+    header = [
+        table.heading,
+        "Insatser",
+        "Andel av insatserna (procent)",
+        "Medel (kr, delat lika mellan valda alternativ)",
+        "Andel av medlen (procent)",
+        "Medel i insatser där alternativet ingår (kr)",
+    ]
+    rows = [
+        [row.label, row.count, count_share, row.money, money_share, row.money_whole]
+        for row, count_share, money_share in table.shares()
+    ]
+    rows.append(["Summa", table.insatser, "", table.money_sum, "", ""])
+    return csv_response([header, *rows], f"{filename}-{dimension}", semicolon=semicolon)
 
 
 def _links(name: str, kwargs: dict, analysis: Analysis) -> dict:
@@ -66,10 +87,22 @@ def _links(name: str, kwargs: dict, analysis: Analysis) -> dict:
         "page": reverse(name, kwargs=kwargs),
         "pdf": reverse(f"{name}_pdf", kwargs=kwargs),
         "docx": reverse(f"{name}_docx", kwargs=kwargs),
-        "csv": {
-            table.key: reverse(f"{name}_csv", kwargs={**kwargs, "dimension": table.key})
-            for table in analysis.tables
-        },
+        "years": reverse(f"{name}_years", kwargs=_without_year(kwargs)),
+        **table_links(name, kwargs, [table.key for table in analysis.tables]),
+    }
+
+
+def _without_year(kwargs: dict) -> dict:
+    return {key: value for key, value in kwargs.items() if key != "year"}
+
+
+def table_links(name: str, kwargs: dict, keys: list[str]) -> dict:
+    """Each table's two CSV files: "csv" and "csv_semicolon", by the table's key."""
+    return {
+        variant: {
+            key: reverse(f"{name}_{variant}", kwargs={**kwargs, "dimension": key}) for key in keys
+        }
+        for variant in ("csv", "csv_semicolon")
     }
 
 
@@ -92,8 +125,8 @@ def analysis_response(
         "filter_text": form.description(),
         "links": _links(context["url_name"], context["url_kwargs"], analysis),
     }
-    if fmt == "csv":
-        return _csv(analysis, dimension, filename)
+    if fmt in ("csv", "csv_semicolon"):
+        return _csv(analysis, dimension, filename, semicolon=fmt == "csv_semicolon")
     if fmt == "html":
         return render(request, "analysis/analysis.html", context)
     context["printed"] = timezone.localdate()
@@ -107,3 +140,39 @@ def analysis_response(
     response["Content-Disposition"] = f'attachment; filename="lagesrapport-{filename}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _years_csv(across: AcrossYears, dimension: str, filename: str, semicolon: bool):
+    table = next((table for table in across.tables if table.key == dimension), None)
+    if table is None:
+        raise Http404("Tabellen finns inte.")
+    header = [table.heading]
+    for year in across.years:
+        header += [
+            f"Insatser {year}",
+            f"Medel {year} (kr, delat lika mellan valda alternativ)",
+            f"Andel av medlen {year} (procent)",
+        ]
+    rows = [header]
+    for row in table.rows:
+        rows.append([row.label, *(v for c in row.cells for v in (c.count, c.money, c.share))])
+    rows.append(["Summa", *(v for t, money in table.columns for v in (t.insatser, money, ""))])
+    return csv_response(rows, f"{filename}-{dimension}", semicolon=semicolon)
+
+
+def years_response(
+    request: HttpRequest, across: AcrossYears, *, fmt: str, dimension: str, context: dict
+) -> HttpResponse:
+    """The analysis across years as a page, or one question's table as CSV."""
+    if fmt in ("csv", "csv_semicolon"):
+        filename = f"analys-{context['slug']}-over-aren"
+        return _years_csv(across, dimension, filename, fmt == "csv_semicolon")
+    name, kwargs = context["url_name"], context["url_kwargs"]
+    links = {
+        "page": reverse(f"{name}_years", kwargs=kwargs),
+        "year_pages": {
+            year: reverse(name, kwargs={**kwargs, "year": year}) for year in across.years
+        },
+        **table_links(f"{name}_years", kwargs, [table.key for table in across.tables]),
+    }
+    return render(request, "analysis/years.html", {**context, "across": across, "links": links})

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from analysis.charts import Chart, table_chart
-from analysis.data import Filters, YearMoney, insatser_load
+from analysis.data import Filters, Loaded, YearMoney, insatser_load
 from analysis.findings import Finding, findings_for
 from analysis.tables import DIMENSIONS, Table, build_table
 from funds.balance import agreement_balance
@@ -73,7 +73,10 @@ class Analysis:
         return next(table for table in self.tables if table.key == key)
 
 
-def _tables(loaded, year: int, keys: list[tuple[str, str]]) -> tuple[list[Table], YearMoney]:
+def tables_for_year(
+    loaded: Loaded, year: int, keys: list[tuple[str, str]]
+) -> tuple[list[Table], YearMoney]:
+    """The tables of `keys` over the loaded insatser of `year`, and that year's money."""
     insatser = [insats for insats in loaded.insatser if insats.year == year]
     money = loaded.money.get(year, YearMoney())
     tables = [
@@ -92,10 +95,10 @@ def _tables(loaded, year: int, keys: list[tuple[str, str]]) -> tuple[list[Table]
 
 def _analysis(title: str, agreements: list[Agreement], year: int, filters: Filters) -> Analysis:
     loaded = insatser_load(agreements, filters)
-    tables, money = _tables(loaded, year, DIMENSIONS)
+    tables, money = tables_for_year(loaded, year, DIMENSIONS)
     years = []
     for other in sorted({agreement.year for agreement in agreements}):
-        (activity,), other_money = _tables(loaded, other, DIMENSIONS[:1])
+        (activity,), other_money = tables_for_year(loaded, other, DIMENSIONS[:1])
         years.append(YearSummary(other, activity.insatser, other_money.approved, activity))
     return Analysis(
         title=title,

@@ -130,3 +130,78 @@ def option_order(categories: list[tuple[str, str, int, int]]) -> dict[str, list[
         if label not in order[group]:
             order[group].append(label)
     return order
+
+
+# --- Across years: one question's tables, one per year, side by side ----------------------
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    """An option's cell in one year: insatser, money and share of the year's money."""
+
+    count: int
+    money: Decimal
+    share: Decimal  # percent with one decimal
+
+
+@dataclass(frozen=True)
+class YearsRow:
+    label: str
+    cells: list[YearColumn]  # one per year, oldest first
+    extra: bool = False
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    """A year's whole: its insatser, the money its approved reports spent, and how many
+    organisations' agreements it covers."""
+
+    year: int
+    insatser: int
+    spent: Decimal
+    organisations: int
+
+
+@dataclass(frozen=True)
+class YearsTable:
+    key: str
+    heading: str
+    rows: list[YearsRow]
+    totals: list[YearTotal]
+
+    @property
+    def anchor(self) -> str:
+        return f"tabell-{self.key.replace('_', '-')}"
+
+    @property
+    def money_sums(self) -> list[Decimal]:
+        """Each year's money column added up: the year's spent money, to the öre."""
+        return [
+            sum((row.cells[i].money for row in self.rows), ZERO) for i in range(len(self.totals))
+        ]
+
+    @property
+    def columns(self) -> list[tuple[YearTotal, Decimal]]:
+        return list(zip(self.totals, self.money_sums, strict=True))
+
+
+def years_table(key: str, heading: str, tables: list[Table], totals: list[YearTotal]) -> YearsTable:
+    """One question's tables, one per year, as rows with a cell per year (0 where a year
+    did not have the option); the extra rows last, as in each year's table."""
+    extra: dict[str, bool] = {}
+    for table in tables:
+        for row in table.rows:
+            extra.setdefault(row.label, row.extra)
+    by_label = [{row.label: row for row in table.rows} for table in tables]
+    rows = []
+    for label in sorted(extra, key=lambda label: extra[label]):  # stable: the first-met order
+        cells = []
+        for table, rows_of_year in zip(tables, by_label, strict=True):
+            row = rows_of_year.get(label)
+            cells.append(
+                YearColumn(row.count, row.money, row.money_share(table.spent))
+                if row
+                else YearColumn(0, ZERO, ZERO)
+            )
+        rows.append(YearsRow(label=label, cells=cells, extra=extra[label]))
+    return YearsTable(key=key, heading=heading, rows=rows, totals=totals)

@@ -1,5 +1,6 @@
-"""The analysis pages: an organisation's year (its members), a county's and the nation's
-year (public: they add up only years already published as open data, see report.py)."""
+"""The analysis pages: an organisation's year and its years side by side (its members), a
+county's and the nation's (public: they add up only years already published as open data,
+see report.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from analysis.pages import analysis_response, national_filters, organisation_filters
+from analysis.pages import (
+    analysis_response,
+    national_filters,
+    organisation_filters,
+    years_response,
+)
 from analysis.report import county_members, organisation_analysis, public_analysis
-from funds.access import VIEWER_ROLES, agreement_for_user
+from analysis.years import organisation_years, public_years
+from funds.access import VIEWER_ROLES, agreement_for_user, organisation_for_user
 from funds.identifiers import COUNTY_CODES
 
 
@@ -74,3 +81,48 @@ def analysis_nation(
     return analysis_response(
         request, analysis, form=form, fmt=fmt, dimension=dimension, context=context
     )
+
+
+# --- Across years -------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def analysis_organisation_years(
+    request: HttpRequest, code: str, fmt: str = "html", dimension: str = ""
+) -> HttpResponse:
+    organisation = organisation_for_user(request, code, VIEWER_ROLES)
+    context = {
+        "organisation": organisation,
+        "slug": code,
+        "scope": "organisation",
+        "url_name": "analysis_organisation",
+        "url_kwargs": {"code": code},
+    }
+    across = organisation_years(organisation=organisation)
+    return years_response(request, across, fmt=fmt, dimension=dimension, context=context)
+
+
+@require_safe
+def analysis_county_years(
+    request: HttpRequest, county: str, fmt: str = "html", dimension: str = ""
+) -> HttpResponse:
+    if county not in COUNTY_CODES:
+        raise Http404("Det finns inget län med den länskoden.")
+    across = public_years(title=f"Länet med länskod {county}", members=county_members(county))
+    context = {
+        "slug": f"lan-{county}",
+        "scope": "county",
+        "url_name": "analysis_county",
+        "url_kwargs": {"county": county},
+    }
+    return years_response(request, across, fmt=fmt, dimension=dimension, context=context)
+
+
+@require_safe
+def analysis_nation_years(
+    request: HttpRequest, fmt: str = "html", dimension: str = ""
+) -> HttpResponse:
+    across = public_years(title="Hela landet", members=Q())
+    context = {"slug": "riket", "scope": "nation", "url_name": "analysis_nation", "url_kwargs": {}}
+    return years_response(request, across, fmt=fmt, dimension=dimension, context=context)

@@ -72,6 +72,16 @@ PUBLIC = {
     "analysis_nation_pdf",
     "analysis_nation_docx",
     "analysis_nation_csv",
+    # Their CSV files for a Swedish spreadsheet, and the same across the public years
+    # (tests/analysis/test_years.py).
+    "analysis_county_csv_semicolon",
+    "analysis_nation_csv_semicolon",
+    "analysis_county_years",
+    "analysis_county_years_csv",
+    "analysis_county_years_csv_semicolon",
+    "analysis_nation_years",
+    "analysis_nation_years_csv",
+    "analysis_nation_years_csv_semicolon",
     # A year's CSVW metadata: 404 for a draft year like its files (below).
     "open_data_csvw_metadata",
     # The accessibility statement and the personal data notice the law asks every visitor be

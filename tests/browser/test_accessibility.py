@@ -131,6 +131,15 @@ NOT_PAGES = {
     "analysis_nation_pdf": "a PDF/UA, as the county's",
     "analysis_nation_docx": "a Word file, as the organisation's",
     "analysis_nation_csv": "CSV, as the county's",
+    "analysis_organisation_csv_semicolon": "CSV (tests/analysis/test_years.py)",
+    "analysis_county_csv_semicolon": "CSV, as the organisation's",
+    "analysis_nation_csv_semicolon": "CSV, as the organisation's",
+    "analysis_organisation_years_csv": "CSV (tests/analysis/test_years.py)",
+    "analysis_organisation_years_csv_semicolon": "CSV (tests/analysis/test_years.py)",
+    "analysis_county_years_csv": "CSV, as the organisation's",
+    "analysis_county_years_csv_semicolon": "CSV (tests/analysis/test_years.py)",
+    "analysis_nation_years_csv": "CSV, as the organisation's",
+    "analysis_nation_years_csv_semicolon": "CSV, as the organisation's",
 }
 REFLOW = {"width": 320, "height": 800}
 # Screens of a signed-in member without the year menu: error pages say what went wrong and
@@ -1039,6 +1048,23 @@ def _analysis_county(page: Page, tmp_path: Path) -> None:
 @screen("analysis-nation-2023", "anonymous", "analysis_nation")
 def _analysis_nation(page: Page, tmp_path: Path) -> None:
     page.goto("/analys/2023/")
+
+
+@screen("analysis-years", "as-loaded", "analysis_organisation_years")
+def _analysis_years(page: Page, tmp_path: Path) -> None:
+    page.goto("/0180/analys/ar/")
+    expect(page.get_by_role("heading", name="Åren i korthet")).to_be_visible()
+
+
+@screen("analysis-county-01-years", "anonymous", "analysis_county_years")
+def _analysis_county_years(page: Page, tmp_path: Path) -> None:
+    page.goto("/lan/01/analys/ar/")
+    expect(page.get_by_role("heading", name="Typ av insats")).to_be_visible()
+
+
+@screen("analysis-nation-years", "anonymous", "analysis_nation_years")
+def _analysis_nation_years(page: Page, tmp_path: Path) -> None:
+    page.goto("/analys/ar/")
 
 
 @screen("followup-2024-three-state-questions", "2024-decided", "followup_edit")
