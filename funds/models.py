@@ -517,6 +517,17 @@ class Recipient(models.Model):
         verbose_name=_("efterträdare"),
         help_text=_("Den mottagare som tog över vid en sammanslagning eller ett namnbyte."),
     )
+    # A unit of a förvaltning (socialförvaltningen's Enheten för hemlösa) receives money of
+    # its own, but the document counts förvaltningar: the unit counts as its förvaltning.
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("förvaltning"),
+        help_text=_("Den förvaltning enheten hör till, om den är en enhet inom en förvaltning."),
+    )
 
     objects = RecipientQuerySet.as_manager()
 
@@ -535,6 +546,10 @@ class Recipient(models.Model):
             models.CheckConstraint(
                 condition=Q(successor__isnull=True) | ~Q(successor=models.F("pk")),
                 name="recipient_not_own_successor",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=models.F("pk")),
+                name="recipient_not_own_parent",
             ),
         ]
 
@@ -557,8 +572,26 @@ class Recipient(models.Model):
                 errors["successor"] = _("En mottagare kan inte efterträda sig själv.")
             elif self.successor.organisation_id != self.organisation_id:
                 errors["successor"] = _("Efterträdaren hör till en annan organisation.")
+        if self.parent_id:
+            errors.update(self._parent_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _parent_errors(self) -> dict[str, str]:
+        """One level: a unit belongs to a förvaltning of the same organisation, which is no
+        unit itself."""
+        if self.parent_id == self.pk:
+            return {"parent": _("En mottagare kan inte höra till sig själv.")}
+        if self.parent.organisation_id != self.organisation_id:
+            return {"parent": _("Förvaltningen hör till en annan organisation.")}
+        if self.parent.parent_id:
+            return {
+                "parent": _("%(name)s är själv en enhet inom en förvaltning.")
+                % {"name": self.parent.name}
+            }
+        if self.pk and self.units.exists():
+            return {"parent": _("Mottagaren har egna enheter och kan inte vara en enhet.")}
+        return {}
 
     def is_valid_in_year(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31)) and (

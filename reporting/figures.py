@@ -7,8 +7,9 @@ rounded on its own. The rounded areas may therefore not add up to the rounded to
 tells the template to say so in a note instead of adjusting any figure.
 
 A constant number of queries whatever the size: this year's balance (one), the areas'
-descriptions (one), next year's agreement and balance (two), the split per recipient kind
-(one) and the associations (one); the chosen examples are loaded by the caller (one).
+descriptions (one), next year's agreement and balance (two), the money per recipient with
+its kind, förvaltning and IOP (one) and the merges (one); the chosen examples are loaded by
+the caller (one).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
 from funds.models import (
@@ -27,10 +28,11 @@ from funds.models import (
     NationalArea,
     NationalAreaFunding,
     Organisation,
+    Partnership,
     PriorityArea,
     Recipient,
 )
-from funds.money import format_percent, round_mnkr
+from funds.money import format_mnkr_or_kr, format_percent, round_mnkr
 from funds.year.lineage import area_predecessors
 
 # Whose areas the areas sentence counts, and how it names them.
@@ -84,23 +86,35 @@ _NUMBER_WORDS = (
 )
 
 
-def number_word(count: int) -> str:
-    """Swedish prose writes small counts in words ("fyra områden"), larger ones in digits."""
+def number_word(count: int, *, common: bool = False) -> str:
+    """Swedish prose writes small counts in words ("fyra områden"), larger ones in digits;
+    `common` for a word of common gender ("en förvaltning", not "ett")."""
+    if common and count == 1:
+        return "en"
     return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
 
 
 def counted(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+    """ "fyra fackförvaltningar", "en förening", "13 stadsdelsförvaltningar" """
+    return f"{number_word(count, common=True)} {singular if count == 1 else plural}"
+
+
+def genitive(name: str) -> str:
+    """ "socialförvaltningens"; a name ending in s, x or z takes no extra s."""
+    return name if name[-1:].lower() in "sxz" else f"{name}s"
 
 
 @dataclass(frozen=True)
 class KindShare:
     kind: str
     heading: str
-    phrase: str  # "13 stadsdelsförvaltningar"
+    # "13 stadsdelsförvaltningar": what the sentence on recipients names of this kind, counted
+    # as the document counts (a unit as its förvaltning; föreningar in an IOP apart); empty
+    # when nothing of this kind is left to name that way.
+    phrase: str
     target: str  # "stadsdelsförvaltningarna"
     amount: Decimal
-    recipients: int
+    recipients: int  # every recipient with money, as the table counts them
     percent: str  # "55 %"
 
 
@@ -109,6 +123,7 @@ class AssociationLine:
     name: str
     organisation_number: str
     amount: Decimal
+    partnership: bool = False  # in an idéburet offentligt partnerskap (IOP) that year
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,9 @@ class DecisionFigures:
     dropped_areas: list[str] = field(default_factory=list)
     national_count: int = 0  # areas of the state's agreement that concern this huvudman
     national_mapped: int = 0  # national areas this organisation's areas belong to
+    # "socialförvaltningens egna enheter": the distributing förvaltning's own units that got
+    # money, named apart from the förvaltningar it distributed to; empty when none did.
+    own_units_phrase: str = ""
 
     @property
     def followed_up(self) -> bool:
@@ -245,9 +263,54 @@ class DecisionFigures:
         return sentence
 
     @property
+    def recipient_phrases(self) -> list[tuple[str, str]]:
+        """(phrase, kind) in the order the sentence on recipients names them."""
+        phrases = []
+        for share in self.shares:
+            if share.phrase:
+                phrases.append((share.phrase, share.kind))
+            if share.kind == Recipient.Kind.DEPARTMENT and self.own_units_phrase:
+                phrases.append((self.own_units_phrase, "own"))
+        if self.own_units_phrase and not any(kind == "own" for _, kind in phrases):
+            phrases.append((self.own_units_phrase, "own"))
+        return phrases
+
+    @property
     def recipients_phrase(self) -> str:
-        """ "13 stadsdelsförvaltningar, 7 fackförvaltningar och 18 föreningar inom ..." """
-        return join_sv([share.phrase for share in self.shares])
+        """ "13 stadsdelsförvaltningar, fyra fackförvaltningar och 16 föreningar inom ..." """
+        return join_sv([phrase for phrase, _ in self.recipient_phrases])
+
+    @property
+    def call_associations(self) -> list[AssociationLine]:
+        """The föreningar outside an IOP: the ones after the call (seed 004's footnote 2)."""
+        return [line for line in self.associations if not line.partnership]
+
+    @property
+    def partners(self) -> list[str]:
+        """The IOP partners that got money this year, by name."""
+        return [line.name for line in self.associations if line.partnership]
+
+    @property
+    def partners_phrase(self) -> str:
+        """ "Stiftelsen 1000 Möjligheter och Streetminds inom idéburna offentliga partnerskap
+        (IOP)", as seed 004 names them apart from the föreningar after the call."""
+        if not self.partners:
+            return ""
+        kind = (
+            "idéburet offentligt partnerskap"
+            if len(self.partners) == 1
+            else ("idéburna offentliga partnerskap")
+        )
+        return f"{join_sv(self.partners)} inom {kind} (IOP)"
+
+    @property
+    def next_year_sentence(self) -> str:
+        """Seed 004's "<organisation> tilldelas 32,3 mnkr för år 2024.", from next year's
+        agreement; nothing when it is not registered."""
+        if self.next_total is None:
+            return ""
+        amount = format_mnkr_or_kr(self.next_total.granted)
+        return f"{self.agreement.organisation.name} tilldelas {amount} för år {self.next_year}."
 
     @property
     def shares_phrase(self) -> str:
@@ -308,18 +371,63 @@ def merged_recipient_count(with_money: set[int], successors: dict[int, int | Non
     return len(representatives)
 
 
-def _shares(agreement: Agreement) -> list[KindShare]:
-    rows = list(
+def _in_partnership(agreement: Agreement) -> Exists:
+    """Whether an allocation's recipient is in an IOP that covers the agreement's year."""
+    return Exists(
+        Partnership.objects.filter(
+            organisation_id=agreement.organisation_id,
+            recipient_id=OuterRef("recipient_id"),
+            first_year__lte=agreement.year,
+            last_year__gte=agreement.year,
+        )
+    )
+
+
+def _allocated_rows(agreement: Agreement) -> list[dict]:
+    """Money per recipient this year, with its kind, its förvaltning and whether it is an IOP
+    partner (one query)."""
+    return list(
         Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0)
-        .values("recipient_id", "recipient__kind")
+        .annotate(partnership=_in_partnership(agreement))
+        .values(
+            "recipient_id",
+            "recipient__kind",
+            "recipient__name",
+            "recipient__organisation_number",
+            "recipient__parent_id",
+            "recipient__parent__name",
+            "partnership",
+        )
         .annotate(total=Sum("amount"))
         .order_by()
     )
+
+
+def _is_own(row: dict, administration: str) -> bool:
+    """Whether the recipient is the distributing förvaltning or one of its units."""
+    name = row["recipient__parent__name"] or row["recipient__name"]
+    return bool(administration) and name.strip().casefold() == administration.casefold()
+
+
+def _named_count(rows: list[dict], kind: str, successors: dict[int, int | None]) -> int:
+    """What the sentence on recipients counts: a unit as its förvaltning, merged units once,
+    föreningar in an IOP not (they are named apart)."""
+    if kind == Recipient.Kind.ASSOCIATION:
+        rows = [row for row in rows if not row["partnership"]]
+    held = {row["recipient__parent_id"] or row["recipient_id"] for row in rows}
+    return merged_recipient_count(held, successors) if held else 0
+
+
+def _shares(
+    agreement: Agreement, rows: list[dict], administration: str
+) -> tuple[list[KindShare], str]:
+    """The split per kind, and the phrase for the distributing förvaltning's own units."""
     successors = dict(
         Recipient.objects.filter(
             organisation_id=agreement.organisation_id, successor__isnull=False
         ).values_list("pk", "successor_id")
     )
+    own = {row["recipient_id"] for row in rows if _is_own(row, administration)}
     whole = sum((row["total"] for row in rows), ZERO)
     shares = []
     for kind, (singular, plural) in KIND_LABELS.items():
@@ -327,35 +435,35 @@ def _shares(agreement: Agreement) -> list[KindShare]:
         if not kind_rows:
             continue
         total = sum((row["total"] for row in kind_rows), ZERO)
-        count = merged_recipient_count({row["recipient_id"] for row in kind_rows}, successors)
+        others = [row for row in kind_rows if row["recipient_id"] not in own]
+        named = _named_count(others, kind, successors)
         shares.append(
             KindShare(
                 kind=kind,
                 heading=KIND_HEADINGS[kind],
-                phrase=counted(count, singular, plural),
+                phrase=counted(named, singular, plural) if named else "",
                 target=KIND_TARGETS[kind],
                 amount=total,
-                recipients=count,
+                recipients=merged_recipient_count(
+                    {row["recipient_id"] for row in kind_rows}, successors
+                ),
                 percent=format_percent(total, whole),
             )
         )
-    return shares
+    own_phrase = f"{genitive(administration.lower())} egna enheter" if own else ""
+    return shares, own_phrase
 
 
-def _associations(agreement: Agreement) -> list[AssociationLine]:
-    rows = (
-        Allocation.objects.filter(
-            priority_area__agreement=agreement,
-            recipient__kind=Recipient.Kind.ASSOCIATION,
-            amount__gt=0,
-        )
-        .values("recipient__name", "recipient__organisation_number")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
+def _associations(rows: list[dict]) -> list[AssociationLine]:
     lines = [
-        AssociationLine(row["recipient__name"], row["recipient__organisation_number"], row["total"])
+        AssociationLine(
+            row["recipient__name"],
+            row["recipient__organisation_number"],
+            row["total"],
+            partnership=row["partnership"],
+        )
         for row in rows
+        if row["recipient__kind"] == Recipient.Kind.ASSOCIATION
     ]
     return sorted(lines, key=lambda line: swedish_sort_key(line.name))
 
@@ -440,10 +548,26 @@ def _national_count(agreement: Agreement) -> int:
     )
 
 
+def _national_mapped(balance: AgreementBalance, rows: dict[int, PriorityArea]) -> int:
+    """How many national areas this year's areas belong to."""
+    return len(
+        {
+            rows[line.area_id].national_area_id
+            for line in balance.lines
+            if line.area_id in rows and rows[line.area_id].national_area_id
+        }
+    )
+
+
 def decision_figures(
-    agreement: Agreement, interventions: list[Intervention] | None = None
+    agreement: Agreement,
+    interventions: list[Intervention] | None = None,
+    *,
+    administration: str | None = None,
 ) -> DecisionFigures:
-    """The figures for the document that reports `agreement.year` and delegates the next."""
+    """The figures for the document that reports `agreement.year` and delegates the next;
+    `administration` is the förvaltning that distributes (the document's, else the
+    organisation's)."""
     balance = agreement_balance(agreement)
     rows = {
         area.pk: area
@@ -457,13 +581,6 @@ def decision_figures(
         AreaFigure(line, rows[line.area_id].description if line.area_id in rows else "")
         for line in balance.lines
     ]
-    national_mapped = len(
-        {
-            rows[line.area_id].national_area_id
-            for line in balance.lines
-            if line.area_id in rows and rows[line.area_id].national_area_id
-        }
-    )
     next_agreement = Agreement.objects.filter(
         organisation_id=agreement.organisation_id, year=agreement.year + 1
     ).first()
@@ -473,17 +590,22 @@ def decision_figures(
     if next_agreement is not None:
         next_balance = agreement_balance(next_agreement)
         next_areas, dropped = _next_areas(balance, next_balance, rows)
+    allocated = _allocated_rows(agreement)
+    if administration is None:
+        administration = agreement.organisation.administration
+    shares, own_units_phrase = _shares(agreement, allocated, administration.strip())
     return DecisionFigures(
         agreement=agreement,
         balance=balance,
         next_agreement=next_agreement,
         next_balance=next_balance,
-        shares=_shares(agreement),
-        associations=_associations(agreement),
+        shares=shares,
+        associations=_associations(allocated),
+        own_units_phrase=own_units_phrase,
         examples=_examples(agreement, interventions or []),
         areas=areas,
         next_areas=next_areas,
         dropped_areas=dropped,
         national_count=national_count,
-        national_mapped=national_mapped,
+        national_mapped=_national_mapped(balance, rows),
     )

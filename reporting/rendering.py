@@ -79,7 +79,14 @@ class _Notes:
 def _association_note(document: DecisionDocument, figures: DecisionFigures) -> str:
     if document.associations_placement == DecisionDocument.AssociationsPlacement.ATTACHMENT:
         return f"Föreningarna som fått medel {figures.year}, med belopp, finns i bilaga 1."
-    names = sorted((line.name for line in figures.associations), key=swedish_sort_key)
+    # The föreningar after the call, as seed 004's footnote 2: the IOP partners are named
+    # apart in the sentence on recipients.
+    names = sorted((line.name for line in figures.call_associations), key=swedish_sort_key)
+    if not names and figures.partners:
+        return (
+            f"Inga föreningar utöver dem i idéburet offentligt partnerskap har fått medel "
+            f"{figures.year}."
+        )
     if not names:
         return f"Inga föreningar har fått medel {figures.year}."
     return f"Följande föreningar har erhållit medel {figures.year}: {join_sv(names)}."
@@ -159,20 +166,24 @@ def _prose_sections(
 
 
 def _recipients_parts(figures: DecisionFigures, notes: _Notes, *, with_note: bool) -> list[Part]:
-    if not figures.shares:
+    """ "13 stadsdelsförvaltningar, fyra fackförvaltningar och 16 föreningar inom
+    civilsamhället[2] samt till X och Y inom idéburna offentliga partnerskap (IOP)" """
+    phrases = figures.recipient_phrases
+    partners = figures.partners_phrase
+    if not phrases and not partners:
         return []
-    phrases = [share.phrase for share in figures.shares]
-    kinds = [share.kind for share in figures.shares]
     parts: list[Part] = []
     text = ""
-    for index, phrase in enumerate(phrases):
+    for index, (phrase, kind) in enumerate(phrases):
         if index:
             text += " och " if index == len(phrases) - 1 else ", "
         text += phrase
-        if with_note and kinds[index] == "association":
+        if with_note and kind == "association":
             parts.append(Part("text", text))
             parts += notes.number([Part("note", ASSOCIATIONS_NOTE)])
             text = ""
+    if partners:
+        text += f" samt till {partners}" if phrases else partners
     if text:
         parts.append(Part("text", text))
     return parts
@@ -185,7 +196,9 @@ def decision_document_rendering(
     draft: bool | None = None,
     screen: bool = False,
 ) -> Rendering:
-    figures = decision_figures(agreement, example_interventions(document))
+    figures = decision_figures(
+        agreement, example_interventions(document), administration=document.administration
+    )
     has_examples = bool(figures.examples) or bool(document.examples_text.strip())
     prose, recipients = _prose_sections(document, figures, screen=screen, has_examples=has_examples)
     return Rendering(

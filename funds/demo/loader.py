@@ -29,6 +29,7 @@ from funds.models import (
     Membership,
     NationalArea,
     Organisation,
+    Partnership,
     PriorityArea,
     Recipient,
     Repayment,
@@ -118,6 +119,7 @@ def _load_recipients(
             "valid_from": None,
             "valid_to": None,
             "successor": None,
+            "parent": None,
             **values,
         }
         recipients[name] = writer.upsert(
@@ -134,15 +136,38 @@ def _load_recipients(
             valid_to=row.get("valid_to"),
             successor=named(recipients, successor, "efterträdaren") if successor else None,
         )
-    for name in data["departments"]:
-        load(name, Recipient.Kind.DEPARTMENT)
+    for row in data["departments"]:
+        # A förvaltning comes before its units (recipients.toml).
+        parent = row.get("parent")
+        load(
+            row["name"],
+            Recipient.Kind.DEPARTMENT,
+            parent=named(recipients, parent, "förvaltningen") if parent else None,
+        )
     for row in data["associations"]:
         load(
             row["name"],
             Recipient.Kind.ASSOCIATION,
             organisation_number=row["organisation_number"],
         )
+        if "iop" in row:
+            _load_partnership(writer, organisation, recipients[row["name"]], row["iop"])
     return recipients
+
+
+def _load_partnership(
+    writer: RowWriter, organisation: Organisation, recipient: Recipient, data: dict[str, Any]
+) -> None:
+    """An association's idéburet offentligt partnerskap (IOP)."""
+    writer.upsert(
+        Partnership,
+        {"organisation": organisation, "recipient": recipient, "first_year": data["first_year"]},
+        {
+            "last_year": data["last_year"],
+            "yearly_amount": kr(data["yearly_amount"]),
+            "area_description": data["area"],
+        },
+    )
 
 
 def _districts_on(districts: Districts, day: datetime.date) -> list[str]:

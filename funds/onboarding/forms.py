@@ -266,7 +266,15 @@ def area_objects(agreement: Agreement, formset: BaseAreaFormSet) -> list[Priorit
 class RecipientForm(forms.ModelForm):
     class Meta:
         model = Recipient
-        fields = ["name", "kind", "organisation_number", "valid_from", "valid_to", "successor"]
+        fields = [
+            "name",
+            "kind",
+            "organisation_number",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]
         widgets = {"valid_from": DATE, "valid_to": DATE}
         help_texts = {
             "organisation_number": "Krävs för föreningar. Tio siffror, t.ex. 802000-0000.",
@@ -283,6 +291,9 @@ class RecipientForm(forms.ModelForm):
         self.fields["successor"].queryset = successors
         self.fields["kind"].choices = [("", "Välj typ"), *Recipient.Kind.choices]
         self.fields["successor"].empty_label = "Ingen"
+        # A förvaltning is no unit itself: one level, as Recipient.clean says.
+        self.fields["parent"].queryset = successors.filter(parent__isnull=True)
+        self.fields["parent"].empty_label = "Ingen (mottagaren är ingen enhet inom en förvaltning)"
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

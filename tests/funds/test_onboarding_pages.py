@@ -249,6 +249,24 @@ def test_a_recipient_is_added_and_edited(client, org):
     assert response.status_code == 422
 
 
+def test_a_unit_is_set_to_belong_to_a_forvaltning_of_the_organisation(client, org):
+    as_role(client, org, "coordinator")
+    forvaltning = f.recipient(org, name="Socialförvaltningen", kind="department")
+    unit = f.recipient(org, name="Enheten för hemlösa", kind="department")
+    edit = reverse("recipient_edit", args=[org.code, unit.pk])
+    data = {"name": unit.name, "kind": "department", "organisation_number": ""}
+    assert client.post(edit, {**data, "parent": forvaltning.pk}).status_code == 302
+    unit.refresh_from_db()
+    assert unit.parent == forvaltning
+    # Neither another organisation's förvaltning nor a unit is offered as a förvaltning.
+    stranger = f.recipient(f.organisation(), kind="department")
+    assert client.post(edit, {**data, "parent": stranger.pk}).status_code == 422
+    other = f.recipient(org, name="LSS-hälsan", kind="department")
+    other_edit = reverse("recipient_edit", args=[org.code, other.pk])
+    other_data = {"name": other.name, "kind": "department", "organisation_number": ""}
+    assert client.post(other_edit, {**other_data, "parent": unit.pk}).status_code == 422
+
+
 def test_recipients_are_not_edited_by_readers_or_outsiders(client, org):
     recipient = f.recipient(org)
     edit = reverse("recipient_edit", args=[org.code, recipient.pk])

@@ -134,12 +134,40 @@ def test_it_states_the_change_against_last_year(flat_text):
     assert "minskning med 28,5 procent jämfört med 2023" in flat_text
 
 
-def test_the_footnote_lists_every_association_as_seed_004_does(flat_text):
-    # The demo document chooses the footnote (seed 004's footnote 2), not the bilaga.
-    note = flat_text.split("Följande föreningar har erhållit medel 2023:")[1][:800]
+def test_the_footnote_lists_the_associations_of_the_call_as_seed_004_does(flat_text):
+    # The demo document chooses the footnote (seed 004's footnote 2), not the bilaga; like
+    # the seed's, it names the föreningar after the call and not the two IOP partners.
+    note = flat_text.split("Följande föreningar har erhållit medel 2023:")[1].split(".")[0]
     for association in demo_file("recipients")["associations"]:
-        assert association["name"] in note, association["name"]
+        assert (association["name"] in note) == ("iop" not in association), association["name"]
     assert "Bilaga 1" not in flat_text
+
+
+def test_the_recipients_are_counted_as_the_seed_counts_them(flat_text):
+    # Seed 004 names four fackförvaltningar; socialförvaltningen's three units are one
+    # förvaltning, the one that distributes, and are named as its own. The föreningar are
+    # the call's: the footnote names 16 of them (the seed says 17 but names 16); the IOP
+    # partners are named as such.
+    sentence = flat_text.split("har utifrån dessa områden fördelat medel till ")[1]
+    sentence = sentence.split(". Cirka")[0]
+    assert sentence.startswith(
+        "13 stadsdelsförvaltningar, fyra fackförvaltningar, socialförvaltningens egna "
+        "enheter och 16 föreningar inom civilsamhället"
+    )
+    assert sentence.endswith(
+        " samt till Stiftelsen 1000 Möjligheter och Streetminds inom idéburna offentliga "
+        "partnerskap (IOP)"
+    )
+    assert "7 fackförvaltningar" not in flat_text
+    assert "18 föreningar" not in flat_text
+
+
+def test_the_background_states_next_years_amount_from_its_agreement(flat_text):
+    assert (
+        "”Insatser inom området psykisk hälsa och suicidprevention 2024”. "
+        "Regeringen och SKR" in flat_text
+    )  # the prose holds no amount: the sentence comes from the 2024 agreement
+    assert "Stockholms stad tilldelas 32,3 mnkr för år 2024." in flat_text
 
 
 def test_every_page_has_the_header_and_footer(text):

@@ -51,8 +51,8 @@ def test_the_split_counts_every_kind_including_other():
     ]
     assert figures.allocated == Decimal("1000.00")
     assert figures.recipients_phrase == (
-        "1 stadsdelsförvaltning, 1 fackförvaltning, 1 förening inom civilsamhället "
-        "och 1 övrig mottagare"
+        "en stadsdelsförvaltning, en fackförvaltning, en förening inom civilsamhället "
+        "och en övrig mottagare"
     )
     assert figures.shares_phrase.startswith(
         "50\u00a0procent av medlen har fördelats till stadsdelsförvaltningarna, "
@@ -105,16 +105,18 @@ def test_it_uses_a_constant_number_of_queries(django_assert_num_queries, areas):
         f.area(next_agreement)
         for kind in Recipient.Kind.values:
             f.allocation(area, f.recipient(org, kind=kind), "1.00")
-    # balance, areas, national count, next agreement, next balance, split, successors,
-    # associations, and the link between the years (funds/year/lineage.py: the agreement,
-    # the previous year's agreement and areas, the national lineage)
-    with django_assert_num_queries(12):
+    # balance, areas, national count, next agreement, next balance, the money per recipient
+    # (kind, förvaltning, IOP: the split and the associations), successors, and the link
+    # between the years (funds/year/lineage.py: the agreement, the previous year's agreement
+    # and areas, the national lineage)
+    with django_assert_num_queries(11):
         decision_figures(agreement)
 
 
 def test_small_helpers():
     assert number_word(4) == "fyra"
     assert number_word(13) == "13"
+    assert number_word(1) == "ett" and number_word(1, common=True) == "en"
     assert join_sv(["a"]) == "a"
     assert join_sv(["a", "b", "c"]) == "a, b och c"
 
