@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0005_year_state'),
+        ('funds', '0006_follow_up_label'),
     ]
 
     operations = [
