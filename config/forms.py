@@ -127,7 +127,7 @@ def parse_swedish_datetime(text: str) -> datetime.datetime:
 
 
 class SwedishDateTimeField(forms.DateTimeField):
-    """The one date-and-time field of the site, in the current time zone (Europe/Stockholm)."""
+    """The one date-and-time field of the site, read in the current time zone (TIME_ZONE)."""
 
     widget = SwedishDateTimeInput
     input_formats = [DATETIME_FORMAT]
