@@ -17,18 +17,10 @@ from calls.models import (
     Call,
 )
 from calls.workflows import Outcome
+from config.forms import SwedishDateField, SwedishDateTimeField
 from funds.identifiers import normalise_organisation_number
 from funds.models import ZERO, Agreement, Membership, SurveyCategory
 from funds.money import AmountField
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 def text_area(rows: int = 4) -> forms.Textarea:
@@ -46,12 +38,8 @@ class CallForm(forms.ModelForm):
         label="Belopp att fördela",
         help_text="Ryms inom områdets ofördelade medel, till exempel 1 500 000.",
     )
-    opens_at = forms.DateTimeField(
-        label="Öppnar", input_formats=DATETIME_FORMATS, widget=DateTimeLocal()
-    )
-    closes_at = forms.DateTimeField(
-        label="Sista ansökningstid", input_formats=DATETIME_FORMATS, widget=DateTimeLocal()
-    )
+    opens_at = SwedishDateTimeField(label="Öppnar")
+    closes_at = SwedishDateTimeField(label="Sista ansökningstid")
     questions_text = forms.CharField(
         label="Egna frågor till de sökande",
         required=False,
@@ -379,12 +367,9 @@ class DecisionForm(forms.Form):
         max_length=200,
         help_text="Vem som fattade beslutet, t.ex. på delegation från nämnden.",
     )
-    decided_on = forms.DateField(
-        label="Beslutsdatum", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    announced_on = forms.DateField(
+    decided_on = SwedishDateField(label="Beslutsdatum")
+    announced_on = SwedishDateField(
         label="Anslaget på anslagstavlan",
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Tiden för laglighetsprövning (tre veckor) räknas från den dagen.",
     )
 

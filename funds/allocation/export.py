@@ -1,8 +1,9 @@
-"""The allocation matrix as an .xlsx download.
+"""The allocation matrix as an .xlsx download, and the import's template to fill in.
 
 Two sheets: "Fördelning" (the matrix with every total, for reading) and "Import" (one row
 per allocation, in the columns the upload reads), so downloading and uploading again
-changes nothing.
+changes nothing. The template has the Import sheet with every recipient and area of the
+year, and a sheet that says how to fill it in.
 """
 
 from __future__ import annotations
@@ -114,26 +115,32 @@ def _write_totals(sheet: Worksheet, matrix: Matrix, row_number: int) -> None:
 
 def _write_import_sheet(sheet: Worksheet, matrix: Matrix) -> None:
     labels = kind_labels()
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = _BOLD
+    _start_import_sheet(sheet)
     for group in matrix.groups:
         for row in group.rows:
             for cell in row.cells:
-                if not cell.amount:
-                    continue
-                sheet.append(
-                    [
-                        row.recipient.name,
-                        labels[row.recipient.kind],
-                        cell.area.name,
-                        cell.amount,
-                        cell.allocation.comment,
-                    ]
-                )
-                for written in sheet[sheet.max_row]:
-                    _as_text(written)
-                sheet.cell(row=sheet.max_row, column=4).number_format = MONEY_FORMAT
+                if cell.amount:
+                    _append_import_row(sheet, row.recipient, labels, cell)
+    _finish_import_sheet(sheet, labels)
+
+
+def _start_import_sheet(sheet: Worksheet) -> None:
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = _BOLD
+
+
+def _append_import_row(sheet: Worksheet, recipient, labels: dict[str, str], cell) -> None:
+    """One row in the upload's columns; a cell without an allocation gets 0 (no money)."""
+    sheet.append(
+        [recipient.name, labels[recipient.kind], cell.area.name, cell.amount, cell.comment]
+    )
+    for written in sheet[sheet.max_row]:
+        _as_text(written)
+    sheet.cell(row=sheet.max_row, column=4).number_format = MONEY_FORMAT
+
+
+def _finish_import_sheet(sheet: Worksheet, labels: dict[str, str]) -> None:
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:E{max(sheet.max_row, 2)}"
     for letter, width in zip("ABCDE", (45, 22, 50, 18, 60), strict=True):
@@ -157,6 +164,72 @@ def allocations_export(*, agreement: Agreement) -> bytes:
     _write_matrix_sheet(workbook.active, matrix)
     _write_import_sheet(workbook.create_sheet(IMPORT_SHEET), matrix)
     workbook.properties.title = f"Fördelning {agreement.year} – {agreement.organisation.name}"
+    workbook.properties.language = "sv-SE"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The template to fill in -------------------------------------------------------------
+
+GUIDE_SHEET = "Så fyller du i"
+
+
+def template_filename(agreement: Agreement) -> str:
+    return f"fordelning-mall-{agreement.organisation.code}-{agreement.year}.xlsx"
+
+
+def _template_guide(agreement: Agreement) -> list[str]:
+    year = agreement.year
+    return [
+        f"Mall för fördelningen {year}, {agreement.organisation.name}.",
+        f"Bladet Import har en rad för varje mottagare och prioriterat område {year}.",
+        "Skriv beloppet i kronor i kolumnen Belopp (kr), till exempel 1500000 eller "
+        "1 500 000. 0 betyder inga pengar.",
+        "Har en rad redan ett belopp i fördelningen står det där. Ändra det eller låt det stå.",
+        "Ändra inte rubrikraden eller namnen på mottagare, mottagartyper och områden: "
+        "importen känner igen dem på namnen.",
+        "Du kan ta bort rader du inte behöver. Fördelningar som inte finns i filen ändras inte.",
+        "Kommentar är frivillig.",
+        "Ladda upp filen under Fördelning, Importera från Excel. Du ser varje rad och vad den "
+        "ändrar innan något sparas.",
+    ]
+
+
+def _write_guide_sheet(sheet: Worksheet, matrix: Matrix) -> None:
+    for line in _template_guide(matrix.agreement):
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["Prioriterat område", "Tilldelat (kr)"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = _BOLD
+    for column in matrix.columns:
+        sheet.append([f"{column.area.number}. {column.area.name}", column.area.granted])
+        _as_text(sheet.cell(row=sheet.max_row, column=1))
+        sheet.cell(row=sheet.max_row, column=2).number_format = MONEY_FORMAT
+    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["B"].width = 20
+
+
+def allocations_template(*, agreement: Agreement) -> bytes:
+    """The import's template: the Import sheet with a row for every recipient that exists in
+    the year and every area (this year's amount and comment where there is one, else 0), and
+    a sheet saying how to fill it in. Uploaded unchanged, it changes nothing."""
+    matrix = build_matrix(agreement)
+    labels = kind_labels()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = IMPORT_SHEET
+    _start_import_sheet(sheet)
+    for position in range(len(matrix.columns)):
+        for group in matrix.groups:
+            for row in group.rows:
+                if row.valid:
+                    _append_import_row(sheet, row.recipient, labels, row.cells[position])
+    _finish_import_sheet(sheet, labels)
+    # After the Import sheet, so the upload never takes the guide for data.
+    _write_guide_sheet(workbook.create_sheet(GUIDE_SHEET), matrix)
+    workbook.properties.title = f"Mall för fördelning {agreement.year}"
     workbook.properties.language = "sv-SE"
     buffer = BytesIO()
     workbook.save(buffer)

@@ -42,6 +42,11 @@ urlpatterns = [
         name="allocation_import",
     ),
     path(
+        "<str:code>/<int:year>/fordelning/import/mall.xlsx",
+        views_transfer.allocation_import_template,
+        name="allocation_import_template",
+    ),
+    path(
         "<str:code>/<int:year>/fordelning/nytt-ar/",
         views_transfer.allocation_rollover,
         name="allocation_rollover",

@@ -62,6 +62,23 @@ def allocation_export(request: HttpRequest, code: str, year: int) -> HttpRespons
     return response
 
 
+@login_required
+@require_GET
+def allocation_import_template(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The workbook to fill in for the upload: the year's recipients and areas, and how."""
+    from funds.allocation.export import allocations_template, template_filename  # openpyxl
+
+    agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
+    response = HttpResponse(
+        allocations_template(agreement=agreement), content_type=XLSX_CONTENT_TYPE
+    )
+    response.headers["Content-Disposition"] = content_disposition_header(
+        True, template_filename(agreement)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- Upload ------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.forms import SwedishDateField
 from funds.identifiers import normalise_organisation_number
 from funds.models import (
     Agreement,
@@ -23,7 +24,6 @@ from funds.onboarding.sheets import read_recipient_rows as _read_rows
 from funds.xlsx import ImportFileError
 from funds.year.forms import national_label, national_warning
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AREAS = 12
 
 
@@ -101,7 +101,7 @@ class AgreementCreateForm(forms.ModelForm):
         fields = ["year", "title", "agreed_on"]
         labels = {"agreed_on": "Överenskommelsen träffad"}
         help_texts = {"title": "T.ex. Överenskommelse om psykisk hälsa och suicidprevention 2024"}
-        widgets = {"agreed_on": DATE}
+        field_classes = {"agreed_on": SwedishDateField}
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -275,9 +275,9 @@ class RecipientForm(forms.ModelForm):
             "valid_to",
             "successor",
         ]
-        widgets = {"valid_from": DATE, "valid_to": DATE}
+        field_classes = {"valid_from": SwedishDateField, "valid_to": SwedishDateField}
         help_texts = {
-            "organisation_number": "Krävs för föreningar. Tio siffror, t.ex. 802000-0000.",
+            "organisation_number": "Krävs för föreningar. Tio siffror, till exempel 802000-0009.",
             "valid_from": "Lämna tomt om mottagaren alltid funnits.",
             "valid_to": "Fyll i när enheten upphör, t.ex. vid en sammanslagning.",
         }

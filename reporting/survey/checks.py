@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Count,
@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import translation
 
+from funds.access import EDITOR_ROLES, VIEWER_ROLES
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
 from funds.followup.rules import (
     ASKED_GROUPS,
@@ -52,17 +53,38 @@ from reporting.survey.routes import AreaRoute, area_routes
 
 NAMES_PER_PROBLEM = 3  # interventions named in one problem line before "…"
 CHUNK = 2_000  # rows per fetch of a streamed query
+CATEGORY_PERMISSION = "funds.change_surveycategory"  # the admin's category pages
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 @dataclass(frozen=True)
 class SurveyProblem:
-    """One thing that makes the export wrong or incomplete, and where to fix it."""
+    """One thing that makes the export wrong or incomplete, and where to fix it.
+
+    `roles` are the roles the linked page lets in (the same sets its view requires), and
+    `permission` the Django permission an admin page needs: the page shows the link only to
+    users who can open it, never a link that answers 403."""
 
     message: str
     url: str
     action: str
+    roles: frozenset[str] = frozenset(VIEWER_ROLES)
+    permission: str = ""
+
+    def opens_for(self, user, role: str | None) -> bool:
+        if self.permission:
+            return user.is_active and user.is_staff and user.has_perm(self.permission)
+        return role in self.roles
+
+
+def problems_for(problems: list[SurveyProblem], user, role: str | None) -> list[SurveyProblem]:
+    """The problems as `user` (with `role`) sees them: a link they cannot open is left out,
+    the problem itself stays."""
+    return [
+        problem if problem.opens_for(user, role) else replace(problem, url="", action="")
+        for problem in problems
+    ]
 
 
 @dataclass(frozen=True)
@@ -312,6 +334,7 @@ def _year_problems(check: SurveyCheck) -> list[SurveyProblem]:
                 f"Överenskommelsen {year} är inte beslutad: fördelningen kan fortfarande ändras.",
                 reverse("agreement_decision", args=[code, year]),
                 "Till beslutet",
+                roles=frozenset(EDITOR_ROLES),
             )
         )
     admin_url = reverse("admin:funds_surveycategory_changelist") + f"?year={year}"
@@ -323,6 +346,7 @@ def _year_problems(check: SurveyCheck) -> list[SurveyProblem]:
                 "listor.",
                 admin_url,
                 "Enkätkategorier",
+                permission=CATEGORY_PERMISSION,
             )
         )
     else:
@@ -334,6 +358,7 @@ def _year_problems(check: SurveyCheck) -> list[SurveyProblem]:
                         f"Listan ”{labels[group]}” saknas för {year}.",
                         admin_url,
                         "Enkätkategorier",
+                        permission=CATEGORY_PERMISSION,
                     )
                 )
     return problems

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
 from funds.models import Agreement
-from reporting.survey.checks import SurveyCheck, SurveyRefused, survey_check
+from reporting.survey.checks import SurveyCheck, SurveyRefused, problems_for, survey_check
 from reporting.survey.workbook import XLSX_CONTENT_TYPE, survey_export, survey_filename
 
 CHECK_TEMPLATE = "reporting/survey_check.html"
@@ -32,6 +32,8 @@ def _render_check(
             "agreement": agreement,
             "organisation": agreement.organisation,
             "check": check,
+            # Only the links this user can open: a reader sees the problems, not dead ends.
+            "problems": problems_for(check.problems, request.user, agreement.user_role),
             "refused": refused,
             "can_export_draft": can_edit(agreement),
         },

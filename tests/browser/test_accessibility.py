@@ -68,6 +68,7 @@ NOT_PAGES = {
     "recipient_add": "POST only; redirects to the matrix",
     "allocation_export": "an .xlsx file (test_matrix_excel.py)",
     "recipient_import_template": "an .xlsx file (tests/funds/test_recipient_template.py)",
+    "allocation_import_template": "an .xlsx file (tests/funds/test_allocation_template.py)",
     "followup_review": "POST only; redirects to the follow-up",
     "followup_deadline": "POST only; redirects to the status board",
     "decision_pdf": "a PDF",

@@ -1,17 +1,34 @@
 """One form look: every form renders through the site's renderer and its templates, in
 Swedish, whatever language the browser asks for."""
 
+import datetime
+import importlib
+import pkgutil
+from pathlib import Path
+
 import pytest
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.renderers import get_default_renderer
 from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
+from django.utils import timezone
 
-from config.forms import SiteFormRenderer, SwedishDateField
+from config.forms import (
+    DATE_HINT,
+    SiteFormRenderer,
+    SwedishDateField,
+    SwedishDateInput,
+    SwedishDateTimeField,
+    SwedishDateTimeInput,
+)
 from funds.followup.forms import DeadlineForm, RepaymentForm
 from funds.forms import RecipientAddForm
 from tests import factories as f
+
+PROJECT_APPS = ("analysis", "calls", "config", "funds", "plans", "reporting", "signin")
 
 
 class RenderedTemplates:
@@ -48,10 +65,12 @@ def test_a_field_has_its_label_hint_and_error_tied_to_the_input():
     assert 'id="id_deadline_error"' in html
     assert 'aria-describedby="id_deadline_helptext id_deadline_error"' in html
     assert 'aria-invalid="true"' in html
-    # A Swedish date: the browser's date picker, the hint and the message in Swedish.
-    assert 'type="date"' in html
-    assert "år-månad-dag, till exempel 2025-02-15" in html
-    assert "Ange ett datum som år-månad-dag" in html
+    # A Swedish date: a text box (not the browser's picker), the hint and the message in
+    # Swedish.
+    assert 'type="text"' in html and 'type="date"' not in html
+    assert 'inputmode="numeric"' in html and 'autocomplete="off"' in html
+    assert "åååå-mm-dd (år-månad-dag), till exempel 2025-02-15" in html
+    assert "Skriv datumet som åååå-mm-dd" in html
     # The label comes before the input (label above input).
     assert html.index("<label") < html.index("<input")
 
@@ -91,7 +110,104 @@ def test_an_empty_choice_is_swedish():
 
 def test_a_model_date_field_keeps_the_swedish_hint():
     field = SwedishDateField(label="Datum", help_text="")
-    assert "2025-02-15" in field.help_text
+    assert field.help_text == DATE_HINT
+    field = SwedishDateField(label="Datum", help_text="Lämna tomt om inget beslut finns.")
+    assert field.help_text == f"Lämna tomt om inget beslut finns. {DATE_HINT}"
+
+
+@pytest.mark.parametrize(
+    "typed", ["2025-03-04", "2025-3-4", "20250304", " 2025-03-04 ", "2025 – 03 – 04"]
+)
+def test_a_date_is_read_as_swedes_write_it(typed):
+    assert SwedishDateField().clean(typed) == datetime.date(2025, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("03/04/2025", "Skriv datumet som åååå-mm-dd, till exempel 2025-02-15."),
+        ("4/3 2025", "Skriv datumet som åååå-mm-dd, till exempel 2025-02-15."),
+        ("2025034", "Skriv datumet som åååå-mm-dd, till exempel 2025-02-15."),
+        ("2025-02-30", "Det datumet finns inte."),
+        ("2025-13-01", "Det datumet finns inte."),
+        ("2" * 5000, "Skriv datumet som åååå-mm-dd"),
+    ],
+)
+def test_a_date_that_is_not_one_gets_a_swedish_message(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        SwedishDateField().clean(typed)
+    assert refused.value.messages[0].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2025-03-04 12:00", (2025, 3, 4, 12, 0)),
+        ("2025-03-04T12:00", (2025, 3, 4, 12, 0)),
+        ("2025-3-4 9.05", (2025, 3, 4, 9, 5)),
+        ("20250304 12:00", (2025, 3, 4, 12, 0)),
+        ("2025-03-04", (2025, 3, 4, 0, 0)),
+    ],
+)
+def test_a_date_and_time_is_read_as_swedes_write_it(typed, expected):
+    value = SwedishDateTimeField().clean(typed)
+    assert timezone.localtime(value).timetuple()[:5] == expected
+    assert str(timezone.localtime(value).tzinfo) == settings.TIME_ZONE
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("03/04/2025 12:00 PM", "Skriv dag och klockslag som åååå-mm-dd tt:mm"),
+        ("2025-03-04 25:00", "Det klockslaget finns inte."),
+        ("2025-02-30 12:00", "Det datumet finns inte."),
+    ],
+)
+def test_a_date_and_time_that_is_not_one_gets_a_swedish_message(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        SwedishDateTimeField().clean(typed)
+    assert refused.value.messages[0].startswith(message)
+
+
+def _project_form_classes() -> list[type]:
+    """Every form class defined in the project's apps (each module imported first)."""
+    for app in PROJECT_APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".migrations" not in module.name:
+                importlib.import_module(module.name)
+    found, todo = [], [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.split(".")[0] in PROJECT_APPS:
+            found.append(cls)
+    return found
+
+
+def test_every_date_field_of_every_form_is_the_swedish_one():
+    """Issue 22: Chromium shows type=date in the browser's locale (mm/dd/yyyy), so no form
+    may fall back to Django's DateField or a DateInput of its own."""
+    checked = []
+    for cls in _project_form_classes():
+        for name, field in cls.base_fields.items():
+            where = f"{cls.__module__}.{cls.__name__}.{name}"
+            if isinstance(field, forms.DateField):
+                assert isinstance(field, SwedishDateField), where
+                assert type(field.widget) is SwedishDateInput, where
+                checked.append(where)
+            elif isinstance(field, forms.DateTimeField):
+                assert isinstance(field, SwedishDateTimeField), where
+                assert type(field.widget) is SwedishDateTimeInput, where
+                checked.append(where)
+    assert len(checked) >= 10, checked  # the walk found the forms at all
+
+
+def test_no_template_writes_a_date_input_of_its_own():
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert 'type="date"' not in text and 'type="datetime-local"' not in text, path
 
 
 @pytest.mark.django_db

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from html import unescape
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -256,3 +259,51 @@ def test_the_demo_2023_page_lists_the_unanswered_groups_as_problems(client):
     assert "Prestation: 97 insatser" in text and "Effekt: 86 insatser" in text
     assert "enkäten tillåter Ej besvarat" in text
     assert client.get(reverse("survey_download", args=["0180", 2023])).status_code == 409
+
+
+def _links(html: str) -> list[str]:
+    """Every link of a page to a page of the site (not static files, not in-page anchors)."""
+    found = {unescape(href).split("#")[0] for href in re.findall(r'href="([^"]*)"', html)}
+    return sorted(url for url in found if url.startswith("/") and not url.startswith("/static/"))
+
+
+@pytest.mark.parametrize("status", [Agreement.Status.DRAFT, Agreement.Status.FOLLOW_UP])
+def test_a_readers_page_has_no_link_the_reader_cannot_open(client, year, status):
+    """Issue 22: the draft year's "Till beslutet" led a reader to 403. Every link on the
+    reader's page is followed with the reader's session: none is refused or missing."""
+    Agreement.objects.filter(pk=year["agreement"].pk).update(status=status)
+    SurveyCategory.objects.filter(year=2023, group="goal").delete()  # an admin-only fix
+    login(client, year, "reader")
+    page = client.get(check_url(year))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Problemen rättas av en samordnare eller administratör" in text
+    links = _links(text)
+    assert check_url(year) in links and len(links) > 10
+    for url in links:
+        response = client.get(url)
+        assert response.status_code not in (403, 404, 405), (url, response.status_code)
+        if response.status_code == 302:
+            assert "login" not in response.url, (url, response.url)
+    assert reverse("agreement_decision", args=[year["code"], 2023]) not in text
+    assert "/admin/" not in text
+    # The problems themselves are still listed, only without a way in.
+    messages = [problem.message for problem in page.context["problems"]]
+    assert messages == [problem.message for problem in page.context["check"].problems]
+
+
+def test_a_coordinator_still_gets_the_link_to_the_decision(client, year):
+    Agreement.objects.filter(pk=year["agreement"].pk).update(status=Agreement.Status.DRAFT)
+    login(client, year, "coordinator")
+    text = client.get(check_url(year)).content.decode()
+    assert f'href="{reverse("agreement_decision", args=[year["code"], 2023])}"' in text
+    assert "Problemen rättas av" not in text
+    assert "/admin/" not in text  # the category lists are the site administrator's
+    assert "Fördelningen per mottagare och prioriterat område blir offentlig" in text
+
+
+def test_a_site_administrator_gets_the_link_to_the_categories(client, year):
+    SurveyCategory.objects.filter(year=2023, group="goal").delete()
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    text = client.get(check_url(year)).content.decode()
+    assert 'href="/admin/funds/surveycategory/?year=2023"' in text
