@@ -88,7 +88,9 @@ def run_axe(page: Page, rules: list[str] | None = None) -> list[dict]:
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
     return page.evaluate(
-        "only => axe.run(document, {runOnly: only}).then(result => result.violations)", only
+        "only => axe.run(document, {runOnly: only, resultTypes: ['violations']})"
+        ".then(result => result.violations)",
+        only,
     )
 
 
