@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from funds.allocation.workflows import agreement_decide
-from funds.models import Allocation
+from funds.models import Allocation, Intervention
+from tests import factories as f
 from tests.browser.support import agreement, sign_in
 
 pytestmark = pytest.mark.browser
@@ -43,3 +45,43 @@ def test_before_the_year_is_decided_the_reporter_sees_one_message_and_no_form(
     ).to_be_visible()
     assert page.locator("main form fieldset").count() == 0
     assert page.locator("main :disabled").count() == 0
+
+
+# Elements the Tab key stops at (what a keyboard user walks through).
+TABBABLE = (
+    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), "
+    "select:not([disabled]), textarea:not([disabled]), summary"
+)
+
+
+def test_a_saved_insats_is_one_tab_stop_until_it_is_opened(page: Page, live_server, demo):
+    agreement_decide(
+        agreement=agreement(2024),
+        registry_number="DNR 2024/1",
+        decided_on=datetime.date(2024, 2, 1),
+        decided_by="Delegaten",
+    )
+    allocation = Allocation.objects.filter(
+        priority_area__agreement=agreement(2024), recipient__memberships__user__username="rapportor"
+    ).first()
+    report = f.follow_up(allocation, "150000.00")
+    for name, amount in (("Kuratorer", "100000.00"), ("Samtalsgrupp", "50000.00")):
+        Intervention.objects.create(follow_up=report, name=name, amount_spent=Decimal(amount))
+    sign_in(page, live_server.url, "rapportor")
+    page.goto(f"/0180/2024/redovisning/{allocation.pk}/")
+
+    first = page.locator("#insats-1-fold > summary")
+    expect(first).to_contain_text("Insats 1: Kuratorer")
+    first.focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#insats-2-fold > summary")).to_be_focused()
+
+    # Opened from the keyboard, the insats shows its fields; closed, they are skipped.
+    open_stops = page.locator(f"#insats-1-fold :is({TABBABLE})")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_insats-0-name")).to_be_visible()
+    visible = [el for el in open_stops.all() if el.is_visible()]
+    assert len(visible) > 20  # what every saved insats cost in Tab presses before
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_insats-0-name")).to_be_focused()

@@ -345,3 +345,35 @@ def test_add_row_without_javascript_shows_the_new_empty_row(client, year):
         "insats-1",
     ]
     assert not FollowUp.objects.filter(allocation=alloc).exists()
+
+
+def test_saved_insatser_are_folded_to_their_name_and_amount(client, year):
+    """A saved insats is one summary (one Tab stop) until it is opened; a new row, and a row
+    with an error, are open."""
+    agr, alloc, cats, reporter, _ = year
+    client.force_login(reporter)
+    two = [insats(cats, name="Kuratorer"), insats(cats, name="Samtalsgrupp", amount_spent="50 000")]
+    assert client.post(edit_url(alloc), form_data(0, "150 000", two)).status_code == 302
+
+    body = client.get(edit_url(alloc)).content.decode()
+
+    assert body.count('<details class="insats-fold"') == 2
+    assert "Insats 1: Kuratorer</span>" in body and "Insats 2: Samtalsgrupp</span>" in body
+    assert "100\u00a0000\u00a0kr</span></summary>" in body
+    assert "50\u00a0000\u00a0kr</span></summary>" in body
+    # The empty row for a new insats is not folded.
+    assert 'id="insats-3" class="insats"' in body and 'id="insats-3-fold"' not in body
+
+    saved = list(FollowUp.objects.get(allocation=alloc).interventions.order_by("pk"))
+    broken = form_data(
+        1,
+        "150 000",
+        [
+            {**two[0], "id": saved[0].pk},
+            {**two[1], "id": saved[1].pk, "amount_spent": "femtio"},
+        ],
+        initial=2,
+    )
+    body = client.post(edit_url(alloc), broken).content.decode()
+
+    assert 'id="insats-1-fold"' in body and 'id="insats-2-fold"' not in body
