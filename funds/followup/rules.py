@@ -31,6 +31,7 @@ OPTIONAL_GROUPS = (
     SurveyCategory.Group.PERSPECTIVE,
     SurveyCategory.Group.COLLABORATION,
     SurveyCategory.Group.INVOLVEMENT,
+    SurveyCategory.Group.RESPONSIBLE_UNIT,
     SurveyCategory.Group.PARTNER,
 )
 # The groups the enkät asks of every insats besides the required ones (seed 003: activities,

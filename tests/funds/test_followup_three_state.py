@@ -94,3 +94,20 @@ def test_annan_needs_the_free_text(client, year):
         client, allocation, cat_responsible_unit=[other.pk], responsible_unit="Fritidsgården"
     )
     assert response.status_code == 302
+
+
+def test_every_group_the_enkat_lets_go_unanswered_has_the_switch(client, year):
+    """Seed 003 requires typ av aktivitet, mål and målgrupp; every other group of the form
+    (Ansvarig verksamhet too) offers Ja, Nej and Ej besvarat."""
+    from funds.followup.rules import REQUIRED_GROUPS
+
+    allocation, _, reporter = year
+    client.force_login(reporter)
+    agreement = allocation.priority_area.agreement
+    url = reverse("followup_edit", args=[agreement.organisation.code, 2024, allocation.pk])
+    body = client.get(url).content.decode()
+
+    for group in SurveyCategory.Group.values:
+        switch = f'name="insats-0-ans_{group}"'
+        assert (switch in body) == (group not in REQUIRED_GROUPS), group
+    assert 'name="insats-0-ans_responsible_unit" value="nej"' in body
