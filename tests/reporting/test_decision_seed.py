@@ -211,3 +211,17 @@ def test_render_times_are_reasonable(files):
     pdf_seconds, docx_seconds = files[2023]["seconds"]
     print(f"2023 demo: PDF {pdf_seconds:.2f} s, Word {docx_seconds:.2f} s")
     assert pdf_seconds < 15 and docx_seconds < 10
+
+
+# The running header and footer every page carries (static/css/decision.css's @page
+# margin boxes): not what a page says.
+RUNNING = re.compile(r"^(UTKAST|Tjänsteutlåtande|Dnr .*|Sida \d+ \(\d+\)|.*, Box \d+, .*)$")
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_no_page_holds_only_a_stray_line(files, year):
+    """The signatures and the list of attachments go with the end of the text: no page is
+    left with only a heading and a line of the list (2024 had one)."""
+    for number, page in enumerate(files[year]["text"].split("\f"), start=1):
+        body = [line for line in page.splitlines() if line.strip() and not RUNNING.match(line)]
+        assert not body or len(body) >= 5, (year, number, body)
