@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from funds.demo.rows import DemoDataError, demo_file
-from funds.models import Agreement
-from reporting.models import PROSE_FIELDS, DecisionDocument
+from funds.models import Agreement, Membership
+from reporting.models import PROSE_FIELDS, DecisionDocument, IssuedDocument
 from reporting.prose import validate_footnotes, validate_no_amounts
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -122,3 +122,31 @@ def decision_demo_load() -> DecisionDemoSummary:
             draft.save()
             created_next = True
     return DecisionDemoSummary(created=created, document=document, created_next=created_next)
+
+
+def decision_demo_issue() -> IssuedDocument | None:
+    """Issue the demo's 2023 document (its year is closed and was decided on), as the
+    officials did: the PDF/UA, the PDF/A and the Word file stored and frozen. None when it is
+    issued already. Issued by the demo's first coordinator."""
+    from reporting.documents import decision_document_issue
+
+    agreement = _agreement(YEAR)
+    document = _latest(agreement) if agreement is not None else None
+    if document is None:
+        raise DemoDataError("Tjänsteutlåtandet för 2023 saknas: kör load_demo_documents.")
+    if document.status != DecisionDocument.Status.DRAFT:
+        return None
+    coordinator = (
+        Membership.objects.filter(
+            organisation=agreement.organisation, role=Membership.Role.COORDINATOR
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return decision_document_issue(
+        document=document,
+        agreement=agreement,
+        expected_revision=document.revision,
+        user=coordinator.user if coordinator else None,
+    )
