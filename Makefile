@@ -50,7 +50,8 @@ run: install
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST_PORT)
 
-# makemigrations --check runs inside the suite (tests/config/test_migrations.py).
+# makemigrations --check runs inside the suite (tests/config/test_migrations.py). The SQLite
+# smoke run (one process) goes beside the parallel suite, which leaves a core partly idle.
 test: install-dev
 	@set -euo pipefail; \
 	url=$$(scripts/ensure_postgres.sh); \
@@ -60,10 +61,14 @@ test: install-dev
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=example.se \
 	  DJANGO_SITE_URL=https://example.se DJANGO_OPEN_DATA_CONTACT_EMAIL=oppnadata@example.se \
 	  DATABASE_URL="$$url" $(PY) manage.py check --deploy --fail-level WARNING; \
-	echo "== the whole suite on PostgreSQL"; \
-	DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15; \
+	smoke_log=$$(mktemp); \
+	DATABASE_URL="sqlite:///$$(mktemp -d)/smoke.sqlite3" $(VENV)/bin/pytest -m smoke \
+	  -p no:cacheprovider >"$$smoke_log" 2>&1 & smoke=$$!; \
+	echo "== the whole suite on PostgreSQL (the SQLite smoke run beside it)"; \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 \
+	  || { wait $$smoke; exit 1; }; \
 	echo "== smoke run on SQLite"; \
-	DATABASE_URL="sqlite:///$$(mktemp -d)/smoke.sqlite3" $(VENV)/bin/pytest -m smoke
+	if wait $$smoke; then tail -n 1 "$$smoke_log"; else cat "$$smoke_log"; exit 1; fi
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
