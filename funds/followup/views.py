@@ -115,17 +115,34 @@ def followup_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
     allocations = _allocations(request, agreement).order_by(
         "recipient__name", "priority_area__number"
     )
+    rows = _state_rows(allocations)
     return render(
         request,
         "funds/followup_list.html",
         {
             "agreement": agreement,
             "organisation": agreement.organisation,
-            "rows": _state_rows(allocations),
+            "rows": rows,
+            "totals": _money_totals(rows),
             "labels": STATE_LABELS,
             "is_coordinator": agreement.user_role in VIEWER_ROLES,
         },
     )
+
+
+def _money_totals(rows) -> dict:
+    """The money columns summed over the rows shown: allocated, and spent and unspent of the
+    reports that give a spent amount (the rows without one show a dash)."""
+    reported = [
+        (row[0].amount, row[0].follow_up.spent)
+        for row in rows
+        if row[1] != NOT_STARTED and row[0].follow_up.spent is not None
+    ]
+    return {
+        "allocated": sum((row[0].amount for row in rows), ZERO),
+        "spent": sum((spent for _, spent in reported), ZERO),
+        "unspent": sum((amount - spent for amount, spent in reported), ZERO),
+    }
 
 
 def _form_context(
@@ -453,6 +470,7 @@ def followup_board(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "organisation": agreement.organisation,
         "filters": filters,
         "rows": rows,
+        "totals": _money_totals(rows),
         "labels": STATE_LABELS,
         "counts": [(STATE_LABELS[key], n) for key, n in counts.items()],
         "overdue": sum(1 for row in rows if row[2]),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, can_edit
 from funds.models import (
+    ZERO,
     Agreement,
     Allocation,
     NationalAgreement,
@@ -112,6 +113,7 @@ def agreement_areas(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "agreement": agreement,
             "organisation": agreement.organisation,
             "rows": rows,
+            "granted_total": sum((area.granted for area in areas), ZERO),
             "unmapped": [a for a in areas if not a.is_mapped and not a.awaiting_successor_of_id],
             "waiting": [area for area in areas if area.awaiting_successor_of_id],
             "proposals": [p for p in national_proposals(agreement) if p.proposed],
