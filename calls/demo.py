@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from calls.models import Call
 from calls.workflows import call_save, call_set_status
-from funds.models import Agreement, Membership
+from funds.demo.loader import demo_coordinator
+from funds.models import Agreement
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "call.toml"
 
@@ -56,14 +57,6 @@ def call_demo_load() -> CallDemoSummary:
     now = timezone.now()
     opens = now - datetime.timedelta(days=values.pop("opens_days_before"))
     closes = now + datetime.timedelta(days=values.pop("closes_days_after"))
-    coordinator = (
-        Membership.objects.filter(
-            organisation=agreement.organisation, role=Membership.Role.COORDINATOR
-        )
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
     with transaction.atomic():
         call = Call(
             agreement=agreement,
@@ -72,6 +65,8 @@ def call_demo_load() -> CallDemoSummary:
             closes_at=closes,
             **{**values, "amount": Decimal(values["amount"])},
         )
-        call_save(call=call, criteria=data["criteria"], user=coordinator and coordinator.user)
+        call_save(
+            call=call, criteria=data["criteria"], user=demo_coordinator(agreement.organisation)
+        )
         call = call_set_status(call=call, status=Call.Status.OPEN)
     return CallDemoSummary(call, created=True)

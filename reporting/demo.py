@@ -21,8 +21,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from funds.demo.loader import demo_coordinator
 from funds.demo.rows import DemoDataError, demo_file
-from funds.models import Agreement, Membership
+from funds.models import Agreement
 from reporting.models import PROSE_FIELDS, DecisionDocument, IssuedDocument
 from reporting.prose import validate_footnotes, validate_no_amounts
 
@@ -136,17 +137,9 @@ def decision_demo_issue() -> IssuedDocument | None:
         raise DemoDataError("Tjänsteutlåtandet för 2023 saknas: kör load_demo_documents.")
     if document.status != DecisionDocument.Status.DRAFT:
         return None
-    coordinator = (
-        Membership.objects.filter(
-            organisation=agreement.organisation, role=Membership.Role.COORDINATOR
-        )
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
     return decision_document_issue(
         document=document,
         agreement=agreement,
         expected_revision=document.revision,
-        user=coordinator.user if coordinator else None,
+        user=demo_coordinator(agreement.organisation),
     )

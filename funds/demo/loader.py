@@ -102,6 +102,18 @@ def demo_load() -> DemoSummary:
         )
 
 
+def demo_coordinator(organisation: Organisation):
+    """The user who acts for the demo organisation where a workflow needs one (the demo's
+    call, its issued tjänsteutlåtande): its first coordinator, or None."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
 def _load_organisation(writer: RowWriter, data: dict[str, Any]) -> Organisation:
     values = {name: value for name, value in data.items() if name != "code"}
     return writer.upsert(Organisation, {"code": data["code"]}, values)

@@ -4,19 +4,12 @@ requests over two real database connections, 20 rounds: one row, never a 500."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from funds.models import Partnership, Recipient
 from tests import factories as f
-from tests.calls.test_races import ROUNDS, _together
+from tests.calls.test_races import ROUNDS, _logged_in, _together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _logged_in(user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 def test_a_double_clicked_new_recipient_makes_one_and_answers_in_swedish():
