@@ -25,6 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.national import (  # noqa: E402
     LARGE,
     LARGE_CODE,
+    MIDDLE,
+    MIDDLE_CODE,
+    SIZES,
     TYPICAL,
     YEAR,
     national_build,
@@ -48,8 +51,9 @@ def sample(fn) -> tuple[float, float]:
 
 
 def sizes() -> list[tuple[int, str]]:
-    """(recipients, organisation code): a typical kommun and the large one."""
-    return [(TYPICAL[0], organisation_codes()[1]), (LARGE[0], LARGE_CODE)]
+    """(recipients, organisation code): a typical kommun, the mid-size and the large one."""
+    typical = next(code for code in organisation_codes() if code not in SIZES)
+    return [(TYPICAL[0], typical), (MIDDLE[0], MIDDLE_CODE), (LARGE[0], LARGE_CODE)]
 
 
 def targets() -> dict:

@@ -30,14 +30,20 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TYPICAL_CODE = "0160"  # benchmarks/national.py: a kommun of 100 recipients × 6 areas
+MIDDLE_CODE = "0198"  # … a mid-size one, 300 × 8
 LARGE_CODE = "0199"  # … and the large one, 1 000 × 8
 PAGES = {
     "Year overview, typical kommun": f"/{TYPICAL_CODE}/2024/",
     "Allocation matrix, typical kommun (100 × 6)": f"/{TYPICAL_CODE}/2024/fordelning/",
+    "Allocation matrix, mid-size kommun (300 × 8)": f"/{MIDDLE_CODE}/2024/fordelning/",
     "Year overview, large kommun": f"/{LARGE_CODE}/2024/",
     "Allocation matrix, large kommun (1 000 × 8)": f"/{LARGE_CODE}/2024/fordelning/",
+    "Open data index /oppna-data/ (public)": "/oppna-data/",
+    "Open-data catalogue katalog.ttl (public)": "/oppna-data/katalog.ttl",
     "Django admin index /admin/ (baseline)": "/admin/",
 }
+# What a browser sends: the matrix is compressed (gzip_page in funds/allocation/views.py).
+BROWSER_HEADERS = {"Accept-Encoding": "gzip"}
 SLICE_SECONDS = 5.0
 
 
@@ -58,6 +64,7 @@ class Session:
             "Host": f"127.0.0.1:{self.port}",
             "X-Forwarded-Proto": "https",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **BROWSER_HEADERS,
             **(headers or {}),
         }
         try:

@@ -1,8 +1,9 @@
 """A national-scale database for the benchmarks: the shape of every kommun using the app.
 
-293 organisations in Sweden's 21 counties: 292 kommuner with 100 recipients × 6 priority
-areas each, and one large kommun with 1 000 recipients × 8 areas; 183 200 allocations in
-their 2024 (decided), 60 000 of them with a submitted follow-up. Odd-numbered areas are
+293 organisations in Sweden's 21 counties: 291 kommuner with 100 recipients × 6 priority
+areas each, one mid-size kommun with 300 recipients × 8 areas and one large kommun with
+1 000 recipients × 8 areas; 185 000 allocations in their 2024 (decided), 60 000 of them with
+a submitted follow-up. Odd-numbered areas are
 mapped to the year's national areas, the others are own priorities. Amounts in öre.
 
 Idempotent: organisations that are already there are left as they are, so a second run
@@ -44,8 +45,11 @@ from funds.models import (  # noqa: E402
 YEAR = 2024
 COUNTIES = [1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 24, 25]
 TYPICAL = (100, 6)  # recipients, areas
+MIDDLE = (300, 8)
+MIDDLE_CODE = "0198"
 LARGE = (1000, 8)
 LARGE_CODE = "0199"
+SIZES = {LARGE_CODE: LARGE, MIDDLE_CODE: MIDDLE}
 ORGANISATIONS = 293
 FOLLOW_UPS = 60_000
 KINDS = list(Recipient.Kind.values)
@@ -54,13 +58,13 @@ BATCH = 5_000
 
 def organisation_codes() -> list[str]:
     """Kommun codes (county + two digits) from 60 upwards in each county, in turn, so that
-    every county has some; the large kommun first."""
-    codes = [LARGE_CODE]
+    every county has some; the large and the mid-size kommun first."""
+    codes = [LARGE_CODE, MIDDLE_CODE]
     number = 60
     while len(codes) < ORGANISATIONS:
         for county in COUNTIES:
             code = f"{county:02d}{number:02d}"
-            if code != LARGE_CODE and len(codes) < ORGANISATIONS:
+            if code not in SIZES and len(codes) < ORGANISATIONS:
                 codes.append(code)
         number += 1
     return codes
@@ -104,13 +108,13 @@ def national_build(*, quiet: bool = False) -> Organisation:
     for index, code in enumerate(organisation_codes()):
         if code in existing:
             continue
-        recipients, areas = LARGE if code == LARGE_CODE else TYPICAL
+        recipients, areas = SIZES.get(code, TYPICAL)
         with transaction.atomic():
             allocations = Allocation.objects.bulk_create(
                 _organisation(code, recipients, areas, national), batch_size=BATCH
             )
-            # Follow-ups spread over the organisations, the large one first.
-            share = FOLLOW_UPS * len(allocations) // (292 * 600 + 8_000)
+            # Follow-ups spread over the organisations in proportion to their allocations.
+            share = FOLLOW_UPS * len(allocations) // (291 * 600 + 2_400 + 8_000)
             FollowUp.objects.bulk_create(
                 (
                     FollowUp(allocation=a, status="submitted", spent=a.amount)
