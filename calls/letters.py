@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from calls.models import Application, Call
+from calls.queries import application_totals
 from funds.legal_dates import appeal_last_day
 from reporting.letterhead import letterhead_context, logo_resources
 from reporting.pdf import render_pdf
@@ -41,6 +42,7 @@ def record_pdf(call: Call, applications: list[Application]) -> bytes:
             "call": call,
             "organisation": call.agreement.organisation,
             "applications": applications,
+            "totals": application_totals(applications),
             "decision": getattr(call, "decision", None),
             "letterhead": letterhead_context(
                 call.agreement.organisation, pdf=True, with_address=True

@@ -40,6 +40,31 @@ def reservation_lines(agreement: Agreement) -> list[tuple[BalanceLine, Decimal, 
     ]
 
 
+def reservation_totals(lines: list[tuple[BalanceLine, Decimal, Decimal]]) -> dict[str, Decimal]:
+    """The reservation table's columns summed over its rows (its Summa row)."""
+    return {
+        "unallocated": sum((line.unallocated for line, _, _ in lines), ZERO),
+        "reserved": sum((reserved for _, reserved, _ in lines), ZERO),
+        "free": sum((free for _, _, free in lines), ZERO),
+    }
+
+
+def application_totals(applications: list[Application]) -> dict[str, Decimal]:
+    """What the applications shown asked for and what the decision granted them, summed
+    from the rows (no query): the Summa row of the call's page and of its record PDF."""
+    return {
+        "requested": sum((a.amount_requested or ZERO for a in applications), ZERO),
+        "granted": sum(
+            (
+                a.granted_amount or ZERO
+                for a in applications
+                if a.status == Application.Status.GRANTED
+            ),
+            ZERO,
+        ),
+    }
+
+
 def area_free_money(area: PriorityArea, *, excluding: Call | None = None) -> Decimal:
     """The area's unallocated money less what other undecided calls reserve."""
     line = next(line for line in agreement_balance(area.agreement).lines if line.area_id == area.pk)

@@ -313,6 +313,11 @@ class NationalArea(models.Model):
     previous_number = models.PositiveSmallIntegerField(
         _("fortsätter föregående års område nummer"), null=True, blank=True
     )
+    # Money the state earmarked for the youth clinics (2023's area 5). What lets the
+    # tjänsteutlåtande say that the districts' share includes the youth clinics': a later
+    # area that only covers them among other work (2024's area 1, seed 003: "inte längre
+    # öronmärkt") is not flagged.
+    youth_clinics = models.BooleanField(_("öronmärkt för ungdomsmottagningarna"), default=False)
 
     class Meta:
         verbose_name = _("nationellt prioriterat område")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from funds.balance import AgreementBalance, BalanceLine, agreement_balance
 from funds.models import (
@@ -116,6 +116,16 @@ class KindShare:
     amount: Decimal
     recipients: int  # every recipient with money, as the table counts them
     percent: str  # "55 %"
+    # Money of areas the state earmarked for the youth clinics (NationalArea.youth_clinics)
+    # within this share: seed 004's "stadsdelsförvaltningarna (inklusive
+    # ungdomsmottagningarna)" is said only when the districts got some.
+    youth_clinics: Decimal = ZERO
+
+    @property
+    def target_phrase(self) -> str:
+        if self.kind == Recipient.Kind.DISTRICT and self.youth_clinics > 0:
+            return f"{self.target} (inklusive ungdomsmottagningarna)"
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -318,8 +328,8 @@ class DecisionFigures:
         if not self.shares:
             return ""
         first, *rest = self.shares
-        parts = [f"{in_prose(first.percent)} av medlen har fördelats till {first.target}"]
-        parts += [f"{in_prose(share.percent)} till {share.target}" for share in rest]
+        parts = [f"{in_prose(first.percent)} av medlen har fördelats till {first.target_phrase}"]
+        parts += [f"{in_prose(share.percent)} till {share.target_phrase}" for share in rest]
         return join_sv(parts)
 
     @property
@@ -384,8 +394,8 @@ def _in_partnership(agreement: Agreement) -> Exists:
 
 
 def _allocated_rows(agreement: Agreement) -> list[dict]:
-    """Money per recipient this year, with its kind, its förvaltning and whether it is an IOP
-    partner (one query)."""
+    """Money per recipient this year, with its kind, its förvaltning, whether it is an IOP
+    partner and how much of it the state earmarked for the youth clinics (one query)."""
     return list(
         Allocation.objects.filter(priority_area__agreement=agreement, amount__gt=0)
         .annotate(partnership=_in_partnership(agreement))
@@ -398,7 +408,12 @@ def _allocated_rows(agreement: Agreement) -> list[dict]:
             "recipient__parent__name",
             "partnership",
         )
-        .annotate(total=Sum("amount"))
+        .annotate(
+            total=Sum("amount"),
+            youth_clinics=Sum(
+                "amount", filter=Q(priority_area__national_area__youth_clinics=True), default=ZERO
+            ),
+        )
         .order_by()
     )
 
@@ -448,6 +463,7 @@ def _shares(
                     {row["recipient_id"] for row in kind_rows}, successors
                 ),
                 percent=format_percent(total, whole),
+                youth_clinics=sum((row["youth_clinics"] for row in kind_rows), ZERO),
             )
         )
     own_phrase = f"{genitive(administration.lower())} egna enheter" if own else ""

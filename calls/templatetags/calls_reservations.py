@@ -7,6 +7,7 @@ whatever the number of areas or calls.
 from django import template
 
 from calls.queries import reserved_by_calls
+from funds.models import ZERO
 
 register = template.Library()
 
@@ -14,9 +15,9 @@ register = template.Library()
 @register.inclusion_tag("calls/_year_reservations.html")
 def call_reservations(agreement, balance) -> dict:
     reserved = reserved_by_calls(agreement)
+    rows = [(line, reserved[line.area_id]) for line in balance.lines if line.area_id in reserved]
     return {
         "agreement": agreement,
-        "rows": [
-            (line, reserved[line.area_id]) for line in balance.lines if line.area_id in reserved
-        ],
+        "rows": rows,
+        "total": sum((amount for _, amount in rows), ZERO),
     }

@@ -23,11 +23,13 @@ from calls.forms import (
 from calls.models import Application, Call, ConflictDeclaration, ReviewerAssignment
 from calls.pages import file_response, form_saved, year_context
 from calls.queries import (
+    application_totals,
     call_available,
     letter_states,
     ranking,
     recipient_suggestion,
     reservation_lines,
+    reservation_totals,
     submitted_reviews,
 )
 from calls.workflows import (
@@ -54,6 +56,7 @@ def call_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
     calls = calls.annotate(
         submitted=Count("applications", filter=~Q(applications__status="draft"))
     ).order_by("-closes_at", "pk")
+    lines = reservation_lines(agreement)
     return render(
         request,
         "calls/call_list.html",
@@ -61,7 +64,8 @@ def call_list(request: HttpRequest, code: str, year: int) -> HttpResponse:
             **year_context(agreement),
             "calls": calls,
             "editor": editor,
-            "lines": reservation_lines(agreement),
+            "lines": lines,
+            "line_totals": reservation_totals(lines),
         },
     )
 
@@ -143,6 +147,7 @@ def call_detail(request: HttpRequest, code: str, year: int, call_id: int) -> Htt
             "call": call,
             "criteria": call.criteria.all(),
             "applications": applications,
+            "totals": application_totals(applications),
             "drafts": drafts,
             "assignments": assignments,
             "conflicts": declarations,

@@ -57,6 +57,12 @@ def _amount(raw: str | None, where: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+def _flag(raw, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ReferenceDataError(f"{where}: {raw!r} ska vara true eller false.")
+    return raw
+
+
 def year_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return sorted(path for path in data_dir.glob("*.toml") if path.stem.isdigit())
 
@@ -132,6 +138,7 @@ def _load_year(path: Path, summary: LoadSummary) -> None:
                 "name": area_data["name"],
                 "short_name": area_data["short_name"],
                 "previous_number": area_data.get("previous_number"),
+                "youth_clinics": _flag(area_data.get("youth_clinics", False), where),
             },
             summary,
         )

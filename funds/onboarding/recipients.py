@@ -56,6 +56,9 @@ class RowPlan:
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
     changes: list[str] = field(default_factory=list)
+    # The förvaltning the row names, found by name or organisationsnummer: its name as the
+    # preview shows it; "" for none.
+    parent_name: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -102,7 +105,12 @@ class RecipientImportPlan:
     def fingerprint(self) -> str:
         """What the save would do, as a hash: equal plans save the same rows."""
         facts = [
-            [row.row.as_list(), row.existing.pk if row.existing else None, row.changes]
+            [
+                row.row.as_list(),
+                row.existing.pk if row.existing else None,
+                row.changes,
+                row.parent_name,
+            ]
             for row in self.rows
         ]
         return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
@@ -115,7 +123,7 @@ def recipient_import_plan(
     existing = {
         recipient.name.casefold(): recipient
         for recipient in Recipient.objects.filter(organisation=organisation).select_related(
-            "successor"
+            "successor", "parent"
         )
     }
     kinds = _kind_lookup()
@@ -136,6 +144,7 @@ def recipient_import_plan(
         plan.existing = existing.get(key) if row.name else None
         plans.append(plan)
     _check_successors(plans, existing, in_file)
+    _check_parents(plans, existing, in_file)
     for plan in plans:
         if plan.existing is not None and not plan.problems:
             plan.changes = _changes(plan)
@@ -206,6 +215,83 @@ def _cycle(start: str, in_file: dict[str, str], existing: dict[str, Recipient]) 
     return True
 
 
+def _check_parents(
+    plans: list[RowPlan], existing: dict[str, Recipient], in_file: dict[str, int]
+) -> None:
+    """Each named förvaltning must be a recipient in the file or the organisation (by name,
+    or by an organisationsnummer only one of them has), not the row itself, and no unit
+    itself; a row that becomes a unit may have no units (one level, as Recipient.clean)."""
+    names = {name: recipient.name for name, recipient in existing.items()}
+    names.update({plan.row.name.casefold(): plan.row.name for plan in plans if plan.row.name})
+    numbers: dict[str, set[str]] = {}
+    for name, recipient in existing.items():
+        if name not in in_file and recipient.organisation_number:
+            numbers.setdefault(recipient.organisation_number, set()).add(name)
+    for plan in plans:
+        if plan.organisation_number and plan.row.name:
+            numbers.setdefault(plan.organisation_number, set()).add(plan.row.name.casefold())
+    # Whose förvaltning the file decides (a file without the column decides nothing).
+    in_sheet = {plan.row.name.casefold(): plan.row.parent for plan in plans}
+    for plan in plans:
+        if not plan.row.parent:
+            continue
+        parent = _parent_key(plan.row.parent, names, numbers, plan.problems)
+        if parent is None:
+            continue
+        if parent == plan.row.name.casefold():
+            plan.problems.append("En mottagare kan inte höra till sig själv.")
+        elif _is_unit(parent, in_sheet, existing):
+            plan.problems.append(f"{names[parent]} är själv en enhet inom en förvaltning.")
+        else:
+            plan.parent_name = names[parent]
+    for plan in plans:
+        recipient = plan.existing
+        if plan.parent_name and recipient is not None:
+            units = [
+                unit.name
+                for unit in existing.values()
+                if unit.parent_id == recipient.pk and in_sheet.get(unit.name.casefold()) is None
+            ]
+            if units:
+                plan.problems.append(
+                    f"Mottagaren har egna enheter ({', '.join(sorted(units))[:200]}) och kan "
+                    "inte vara en enhet."
+                )
+
+
+def _is_unit(name: str, in_sheet: dict[str, str | None], existing: dict[str, Recipient]) -> bool:
+    """Whether the recipient `name` will belong to a förvaltning after the import: as its row
+    says, or as it is when the file does not say."""
+    if in_sheet.get(name) is not None:
+        return bool(in_sheet[name])
+    return name in existing and existing[name].parent_id is not None
+
+
+def _parent_key(
+    text: str, names: dict[str, str], numbers: dict[str, set[str]], problems: list[str]
+) -> str | None:
+    """The förvaltning's name (casefolded) that `text` names, or None with the problem."""
+    if text.casefold() in names:
+        return text.casefold()
+    try:
+        number = normalise_organisation_number(text)
+    except ValidationError:
+        number = ""
+    found = numbers.get(number, set())
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        problems.append(
+            f"Flera mottagare har organisationsnumret {number}; skriv förvaltningens namn."
+        )
+    else:
+        problems.append(
+            f"Förvaltningen ”{text[:80]}” finns varken bland organisationens mottagare eller i "
+            "filen."
+        )
+    return None
+
+
 def _changes(plan: RowPlan) -> list[str]:
     recipient = plan.existing
     changes = []
@@ -222,6 +308,9 @@ def _changes(plan: RowPlan) -> list[str]:
     current = recipient.successor.name.casefold() if recipient.successor else ""
     if successor != current:
         changes.append("efterträdare")
+    current_parent = recipient.parent.name if recipient.parent_id else ""
+    if plan.row.parent is not None and plan.parent_name.casefold() != current_parent.casefold():
+        changes.append("förvaltning")
     return changes
 
 
@@ -273,7 +362,24 @@ def recipients_import(
             if recipient.successor_id != (successor.pk if successor else None):
                 recipient.successor = successor
                 recipient.save(update_fields=["successor"])
+        _parents_save(plan, saved, by_name)
     return ImportResult(created=created, updated=updated)
+
+
+def _parents_save(
+    plan: RecipientImportPlan, saved: dict[str, Recipient], by_name: dict[str, Recipient]
+) -> None:
+    """Each row's förvaltning, once every row is saved (a unit may come before its
+    förvaltning in the file)."""
+    for row in plan.rows:
+        unchanged = row.existing is not None and "förvaltning" not in row.changes
+        if row.row.parent is None or unchanged:
+            continue
+        parent = by_name[row.parent_name.casefold()] if row.parent_name else None
+        recipient = saved[row.row.name.casefold()]
+        if recipient.parent_id != (parent.pk if parent else None):
+            recipient.parent = parent
+            recipient.save(update_fields=["parent"])
 
 
 def recipient_save(form) -> Recipient | None:

@@ -35,14 +35,17 @@ COLUMNS = {
     "valid_from": ("giltig från", "giltig fr.o.m."),
     "valid_to": ("giltig till", "giltig t.o.m."),
     "successor": ("efterträdare",),
+    "parent": ("förvaltning",),
 }
 REQUIRED = ("name", "kind")
-HEADERS = "namn, typ, organisationsnummer, giltig från, giltig till och efterträdare"
+HEADERS = "namn, typ, organisationsnummer, giltig från, giltig till, efterträdare och förvaltning"
 
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One data row as text (dates as YYYY-MM-DD), with its row number in the file."""
+    """One data row as text (dates as YYYY-MM-DD), with its row number in the file. `parent`
+    is None when the file has no Förvaltning column (the recipients keep theirs), "" when
+    the row's cell is empty (none)."""
 
     number: int
     name: str = ""
@@ -51,14 +54,20 @@ class SheetRow:
     valid_from: str = ""
     valid_to: str = ""
     successor: str = ""
+    parent: str | None = None
 
     def as_list(self) -> list:
         return [self.number, self.name, self.kind, self.organisation_number,
-                self.valid_from, self.valid_to, self.successor]  # fmt: skip
+                self.valid_from, self.valid_to, self.successor, self.parent]  # fmt: skip
 
     @classmethod
     def from_list(cls, values: list) -> SheetRow:
-        return cls(int(values[0]), *(str(value) for value in values[1:7]))
+        parent = values[7] if len(values) > 7 and values[7] is not None else None
+        return cls(
+            int(values[0]),
+            *(str(value) for value in values[1:7]),
+            parent=None if parent is None else str(parent),
+        )
 
 
 def _normalise(text: str) -> str:
@@ -248,13 +257,20 @@ TEMPLATE_GUIDE = [
     "Föreningar måste ha organisationsnummer, tio siffror, till exempel 802000-0009.",
     "Datum skrivs år-månad-dag, till exempel 2025-01-01.",
     "Efterträdare är namnet på en annan mottagare i filen eller i organisationen.",
+    "Förvaltning fylls i för en enhet inom en förvaltning: förvaltningens namn, eller dess "
+    "organisationsnummer om ingen annan mottagare har samma. Förvaltningen ska finnas i filen "
+    "eller i organisationen och får inte själv vara en enhet. En tom cell betyder ingen "
+    "förvaltning; utan kolumnen behåller mottagarna sina förvaltningar.",
     "En mottagare som redan finns (samma namn) uppdateras.",
+    "Mallen innehåller organisationens mottagare; läses den in oförändrad ändras ingenting.",
 ]
 
 
-def recipient_template() -> bytes:
-    """An empty .xlsx with exactly the headers the import reads, and a sheet that says how
-    to fill it in (after the data sheet, so the import never mistakes it for data)."""
+def recipient_template(recipients=()) -> bytes:
+    """An .xlsx with exactly the headers the import reads, a row per recipient given (with
+    `successor` and `parent` selected) as the import reads it back unchanged, and a sheet
+    that says how to fill it in (after the data sheet, so the import never mistakes it for
+    data)."""
     from openpyxl import Workbook  # when a template is asked for, not at start-up
     from openpyxl.styles import Font
 
@@ -264,7 +280,26 @@ def recipient_template() -> bytes:
     sheet.append([headers[0].capitalize() for headers in COLUMNS.values()])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (40, 24, 20, 14, 14, 40), strict=True):
+    for recipient in recipients:
+        sheet.append(
+            [
+                recipient.name,
+                recipient.get_kind_display(),
+                recipient.organisation_number,
+                recipient.valid_from,
+                recipient.valid_to,
+                recipient.successor.name if recipient.successor_id else "",
+                recipient.parent.name if recipient.parent_id else "",
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value:
+                # Names are what users typed: never a formula that Excel would run.
+                cell.data_type = "s"
+                cell.quotePrefix = cell.value[0] in "=+-@"
+            elif cell.value is not None:
+                cell.number_format = "yyyy-mm-dd"
+    for letter, width in zip("ABCDEFG", (40, 24, 20, 14, 14, 40, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("Så fyller du i")

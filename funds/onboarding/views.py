@@ -276,9 +276,15 @@ def recipient_import(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 def recipient_import_template(request: HttpRequest, code: str) -> HttpResponse:
-    """The empty workbook to fill in: the headers the import reads, and how to fill it in."""
-    organisation_for_user(request, code, EDITOR_ROLES)
-    response = HttpResponse(recipient_template(), content_type=XLSX_CONTENT_TYPE)
+    """The workbook to fill in: the headers the import reads, the organisation's recipients as
+    the import reads them back unchanged, and how to fill it in."""
+    organisation = organisation_for_user(request, code, EDITOR_ROLES)
+    recipients = (
+        Recipient.objects.filter(organisation=organisation)
+        .select_related("successor", "parent")
+        .order_by("name")
+    )
+    response = HttpResponse(recipient_template(recipients), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mottagare-mall.xlsx"'
     return response
 

@@ -327,6 +327,12 @@ class NationalAreaForm(forms.Form):
         max_value=99,
         required=False,
     )
+    youth_clinics = forms.BooleanField(
+        label="Medlen är öronmärkta för ungdomsmottagningarna",
+        required=False,
+        help_text="Då skriver tjänsteutlåtandet att stadsdelsförvaltningarnas andel "
+        "inkluderar ungdomsmottagningarna, om de fått medel från området.",
+    )
     huvudman = forms.ChoiceField(label="Huvudman", choices=NationalAreaFunding.Huvudman.choices)
     route = forms.ChoiceField(label="Uppföljning", choices=NationalAreaFunding.Route.choices)
     amount = forms.CharField(label="Belopp (valfritt)", max_length=40, required=False)

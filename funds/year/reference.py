@@ -24,7 +24,7 @@ def national_agreement_add(
     *, year: int, title: str, total: Decimal | None, source: str, areas: list[dict]
 ) -> NationalAgreement:
     """Create a year's national agreement with its areas (each a dict of number, short_name,
-    name, previous_number, huvudman, route, amount)."""
+    name, previous_number, youth_clinics, huvudman, route, amount)."""
     numbers = [area["number"] for area in areas]
     if len(numbers) != len(set(numbers)):
         raise ValidationError("Två områden har samma nummer.", code="numbers")
@@ -47,6 +47,7 @@ def national_agreement_add(
                 name=data["name"].strip(),
                 short_name=data["short_name"].strip(),
                 previous_number=data.get("previous_number"),
+                youth_clinics=bool(data.get("youth_clinics")),
             )
             NationalAreaFunding.objects.create(
                 area=area, huvudman=data["huvudman"], route=data["route"], amount=data.get("amount")

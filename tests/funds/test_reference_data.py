@@ -3,7 +3,11 @@
 import pytest
 
 from funds.models import Intervention, NationalArea, SurveyCategory, SurveyCategorySet
-from funds.national.loader import reference_data_load, survey_categories_ensure
+from funds.national.loader import (
+    ReferenceDataError,
+    reference_data_load,
+    survey_categories_ensure,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +25,21 @@ def test_2024_has_six_national_areas_and_area_5_is_followed_up_by_lansdialog():
     route = areas.get(number=5).funding_for("kommun").route
     assert route == "lansdialog"
     assert areas.get(number=3).funding_for("kommun").route == "kommun_enkat"
+
+
+def test_only_2023s_area_5_is_earmarked_for_the_youth_clinics():
+    flagged = NationalArea.objects.filter(youth_clinics=True)
+    assert [(a.national_agreement.year, a.number) for a in flagged] == [(2023, 5)]
+
+
+def test_a_youth_clinics_flag_that_is_not_true_or_false_is_refused(tmp_path):
+    (tmp_path / "2030.toml").write_text(
+        'year = 2030\ntitle = "T"\n[[areas]]\nnumber = 1\nname = "N"\nshort_name = "S"\n'
+        'youth_clinics = "ja"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ReferenceDataError, match="2030.toml, område 1"):
+        reference_data_load(data_dir=tmp_path)
 
 
 def test_a_renamed_option_keeps_the_insatser_that_chose_it():

@@ -394,6 +394,7 @@ def test_an_administrator_adds_a_year_and_its_categories(client):
         "omrade-0-huvudman": "kommuner",
         "omrade-0-route": "kommun_enkat",
         "omrade-0-amount": "100 mnkr",
+        "omrade-0-youth_clinics": "on",
         "omrade-1-huvudman": "kommuner",
         "omrade-1-route": "kommun_enkat",
     }
@@ -402,8 +403,10 @@ def test_an_administrator_adds_a_year_and_its_categories(client):
     added = NationalAgreement.objects.get(year=2026)
     assert added.origin == NationalAgreement.Origin.ADMINISTRATOR
     area = added.areas.get()
-    assert area.previous_number == 4
+    assert area.previous_number == 4 and area.youth_clinics
     assert area.fundings.get().amount == Decimal("100000000.00")
+    listed = client.get(reverse("reference_data")).content.decode()
+    assert listed.count("Öronmärkt för ungdomsmottagningarna") == 2  # 2023's area 5 and this
     again = client.post(reverse("reference_data_add"), data)
     assert again.status_code == 422 and "Det finns redan" in again.content.decode()
 

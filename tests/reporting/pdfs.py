@@ -33,6 +33,18 @@ def pdf_text(data: bytes) -> str:
     return result.stdout.decode("utf-8")
 
 
+def pdf_layout_text(data: bytes) -> str:
+    """pdftotext in layout mode: a table row stays on one line (the default mode reads the
+    bold header and footer cells after the body)."""
+    result = subprocess.run(
+        [_poppler("pdftotext"), "-layout", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode("utf-8")
+
+
 def flat(text: str) -> str:
     """Whitespace (line breaks, non-breaking spaces) collapsed to single spaces."""
     return re.sub(r"\s+", " ", text.replace("\u00a0", " "))

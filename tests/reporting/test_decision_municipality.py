@@ -129,6 +129,12 @@ def test_it_counts_districts_through_the_merge(files, name):
 
 
 @pytest.mark.parametrize("name", ["pdf", "docx"])
+def test_its_districts_got_no_youth_clinic_money_so_none_is_included(files, name):
+    assert "procent av medlen har fördelats till stadsdelsförvaltningarna, " in files[name]
+    assert "ungdomsmottagningarna" not in files[name]
+
+
+@pytest.mark.parametrize("name", ["pdf", "docx"])
 def test_it_says_six_areas_and_shows_ore_in_running_text(files, name):
     text = files[name]
     assert "fördelat på sex prioriterade områden" in text

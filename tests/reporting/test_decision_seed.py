@@ -180,6 +180,21 @@ def test_word_has_the_footnotes_and_the_draft_mark(files):
     assert "Sammanfattning" in docx_text(files[2023]["docx"])
 
 
+def test_word_states_the_split_as_seed_004_does(files):
+    assert (
+        "Cirka 55 procent av medlen har fördelats till stadsdelsförvaltningarna (inklusive "
+        "ungdomsmottagningarna), 35 procent till fackförvaltningarna och 10 procent till "
+        "civilsamhället." in flat(docx_text(files[2023]["docx"]))
+    )
+
+
+def test_2024_has_no_youth_clinic_money_to_include(files):
+    # 2024's area 1 covers the youth clinics but earmarks nothing for them (seed 003).
+    assert "stadsdelsförvaltningarna" in flat(files[2024]["text"])
+    assert "inklusive ungdomsmottagningarna" not in flat(files[2024]["text"])
+    assert "inklusive ungdomsmottagningarna" not in flat(docx_text(files[2024]["docx"]))
+
+
 def test_word_styles_are_swedish(files):
     """Spell-checking and screen readers read the language from the styles (python-docx's
     template says en-US)."""

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from funds.models import Recipient
+from funds.models import NationalArea, Recipient
 from reporting.figures import (
     decision_figures,
     join_sv,
@@ -183,3 +183,35 @@ def test_one_sentence_states_the_areas_in_the_seeds_words():
     sentence = decision_figures(current).areas_sentence
     assert sentence.startswith("Stimulansmedel tilldelas kommuner och regioner")
     assert f"varav {number_word(kommun_areas)} berör kommunerna." in sentence
+
+
+def _youth_clinic_area(agreement, granted="1000.00"):
+    earmarked = NationalArea.objects.get(national_agreement__year=2023, youth_clinics=True)
+    return f.area(agreement, granted, national_area=earmarked, name="Ungdomsmottagningar")
+
+
+def test_the_districts_share_includes_the_youth_clinics_when_they_got_earmarked_money():
+    org = f.organisation()
+    agreement = f.agreement(org, 2023)
+    f.allocation(_youth_clinic_area(agreement), f.recipient(org), "0.01")
+    f.allocation(f.area(agreement, "1000.00"), f.recipient(org), "999.99")
+    f.allocation(
+        f.area(agreement, "1000.00"), f.recipient(org, kind=Recipient.Kind.DEPARTMENT), "1000.00"
+    )
+    assert decision_figures(agreement).shares_phrase == (
+        "50\u00a0procent av medlen har fördelats till stadsdelsförvaltningarna (inklusive "
+        "ungdomsmottagningarna) och 50\u00a0procent till fackförvaltningarna"
+    )
+
+
+def test_earmarked_money_that_no_district_got_is_not_included():
+    org = f.organisation()
+    agreement = f.agreement(org, 2023)
+    department = f.recipient(org, kind=Recipient.Kind.DEPARTMENT)
+    f.allocation(_youth_clinic_area(agreement), department, "500.00")
+    f.allocation(f.area(agreement, "1000.00"), f.recipient(org), "500.00")
+    phrase = decision_figures(agreement).shares_phrase
+    assert phrase.startswith(
+        "50\u00a0procent av medlen har fördelats till stadsdelsförvaltningarna och"
+    )
+    assert "ungdomsmottagningarna" not in phrase
