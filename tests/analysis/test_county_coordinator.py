@@ -187,3 +187,13 @@ def test_the_county_pages_query_count_does_not_grow(client, counties):
         _kommun(f"Beslutad kommun {number}", f"01{number + 60}", "10.00", DECIDED)
     assert _summa(client, "/lan/01/2023/analys/samordnare/activity_type.csv")[3] == "380.30"
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_home_and_the_menu_lead_a_coordinator_to_the_countys_analysis(client, counties):
+    f.agreement(counties["l01"], 2023, status=DECIDED)
+    client.force_login(counties["coordinator"])
+    assert client.get("/").url == "/lan/01/2023/analys/samordnare/"
+    page = client.get("/lan/01/2023/analys/samordnare/").content.decode()
+    assert 'href="/lan/01/analys/ar/samordnare/">Länets analys över åren</a>' in page
+    assert 'href="/lan/01/2023/analys/samordnare/" aria-current="page">Länets analys 2023' in page
+    assert "/L01/2023/fordelning/" not in page  # no menu item the role cannot open
