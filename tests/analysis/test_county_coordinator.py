@@ -19,6 +19,7 @@ from funds.models import (
     SurveyCategory,
 )
 from tests import factories as f
+from tests.reporting.pdfs import flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 DECIDED, DRAFT = Agreement.Status.DECIDED, Agreement.Status.DRAFT
@@ -197,3 +198,12 @@ def test_home_and_the_menu_lead_a_coordinator_to_the_countys_analysis(client, co
     assert 'href="/lan/01/analys/ar/samordnare/">Länets analys över åren</a>' in page
     assert 'href="/lan/01/2023/analys/samordnare/" aria-current="page">Länets analys 2023' in page
     assert "/L01/2023/fordelning/" not in page  # no menu item the role cannot open
+
+
+def test_the_coordinators_lagesrapport_says_which_years_are_in_through_a_grant(client, counties):
+    client.force_login(counties["coordinator"])
+    response = client.get("/lan/01/2023/analys/samordnare/lagesrapport.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = flat(pdf_text(response.content))
+    assert "Omfattar 2 av 4 organisationer som använder tjänsten i länet." in text
+    assert "Med medgivande till länets samordnare, före beslut: Beta kommun." in text
