@@ -48,7 +48,7 @@ class Analysis:
     years: list[YearSummary] = field(default_factory=list)
     covered: list[Organisation] = field(default_factory=list)
     missing: list[Organisation] = field(default_factory=list)
-    # A länssamordnare's view (county_analysis with `granted`): the covered organisations
+    # A länssamordnare's view (public_analysis with `granted`): the covered organisations
     # whose year is in only because they granted it (its status is not public yet).
     through_grant: list[Organisation] = field(default_factory=list)
     # An organisation's unfiltered year: the spent money in funds' balance of the agreement,

@@ -1,6 +1,7 @@
 """The analysis pages: an organisation's year and its years side by side (its members), a
 county's and the nation's (public: they add up only years already published as open data,
-see report.py)."""
+see report.py); and the county's for its länssamordnare, with the years members granted it
+(the grant rule, funds/onboarding/county.py)."""
 
 from __future__ import annotations
 
