@@ -22,6 +22,14 @@ from funds.models import (
 AREA = "follow_up__allocation__priority_area"
 OWN_AREA = "Eget prioriterat område"
 NO_ROUTE = "Ingen nationell uppföljning (eget område)"
+# A county partnership's money is länsgemensamma medel whatever area it is booked under: it
+# is followed up nationally as the county's, by the area's county-wide route (länsgemensam
+# enkät or länsdialog) and otherwise by the länsgemensam enkät.
+COUNTY_ROUTES = {
+    str(NationalAreaFunding.Route.COUNTY_SURVEY.label),
+    str(NationalAreaFunding.Route.COUNTY_DIALOGUE.label),
+}
+COUNTY_SURVEY = str(NationalAreaFunding.Route.COUNTY_SURVEY.label)
 _OWN_HUVUDMAN = {
     Organisation.Kind.MUNICIPALITY: NationalAreaFunding.Huvudman.MUNICIPALITIES,
     Organisation.Kind.REGION: NationalAreaFunding.Huvudman.REGIONS,
@@ -31,20 +39,31 @@ _OWN_HUVUDMAN = {
 
 @dataclass(frozen=True)
 class Filters:
-    """What the reader narrowed the analysis to: a kind of recipient and an area number
-    (the organisation's own area on its page, the national area on the county's)."""
+    """What the reader narrowed the analysis to: a kind of recipient and an area (the
+    organisation's own area on its page, the national area on the county's). A year's page
+    names the area by its number; the pages across years by its name, which is what stays
+    from year to year (2024's national area 5 "Suicidprevention" is 2025's area 4)."""
 
     recipient_kind: str = ""
     area_number: int | None = None
     area_field: str = "number"  # or "national_area__number"
+    area_name: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.recipient_kind or self.area_name) or self.area_number is not None
 
     def follow_ups(self, prefix: str = "") -> Q:
         condition = Q()
+        area = f"{prefix}allocation__priority_area__"
         if self.recipient_kind:
             condition &= Q(**{f"{prefix}allocation__recipient__kind": self.recipient_kind})
         if self.area_number is not None:
-            lookup = f"{prefix}allocation__priority_area__{self.area_field}"
-            condition &= Q(**{lookup: self.area_number})
+            condition &= Q(**{f"{area}{self.area_field}": self.area_number})
+        if self.area_name:
+            national = self.area_field.startswith("national_area")
+            name_field = "national_area__short_name" if national else "name"
+            condition &= Q(**{f"{area}{name_field}": self.area_name})
         return condition
 
 
@@ -110,7 +129,10 @@ def _insatser(agreement_ids: list[int], filters: Filters) -> list[Insats]:
         kinds[pk] = (area_id, kind)
     routes = _routes({area_id for area_id, _ in kinds.values() if area_id})
     for pk, (area_id, kind) in kinds.items():
-        insatser[pk].answers["route"] = [routes.get((area_id, kind), NO_ROUTE)]
+        route = routes.get((area_id, kind), NO_ROUTE)
+        if kind == Organisation.Kind.COUNTY_PARTNERSHIP and route not in COUNTY_ROUTES:
+            route = COUNTY_SURVEY
+        insatser[pk].answers["route"] = [route]
     links = Intervention.categories.through.objects.filter(intervention__in=base.values("pk"))
     for pk, group, label in links.values_list(
         "intervention_id", "surveycategory__group", "surveycategory__label"

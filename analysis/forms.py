@@ -43,3 +43,22 @@ class FilterForm(forms.Form):
                 label = dict(self.fields[name].choices)[value]
                 parts.append(f"{self.fields[name].label.lower()} {label}")
         return ", ".join(parts)
+
+
+class YearsFilterForm(FilterForm):
+    """The same filters on the pages across years, applied to every year: the area is
+    chosen by its name, which stays from year to year where its number does not."""
+
+    omrade = forms.ChoiceField(label="Område", required=False)
+
+    def __init__(self, data, *, area_names: list[str], area_field: str) -> None:
+        super().__init__(data, areas=[(name, name) for name in area_names], area_field=area_field)
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters(area_field=self.area_field)
+        return Filters(
+            recipient_kind=self.cleaned_data["mottagartyp"],
+            area_name=self.cleaned_data["omrade"],
+            area_field=self.area_field,
+        )

@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.forms import FilterForm
+from analysis.forms import FilterForm, YearsFilterForm
 from analysis.report import Analysis
-from analysis.years import AcrossYears
-from funds.models import Agreement, NationalArea
+from analysis.years import AcrossYears, area_names
+from funds.models import Agreement, NationalArea, Organisation
 from reporting.opendata.files import BOM, neutralised
 from reporting.pdf import render_pdf
 
@@ -35,6 +35,13 @@ def national_filters(request: HttpRequest, year: int) -> FilterForm:
     areas = NationalArea.objects.filter(national_agreement__year=year).order_by("number")
     choices = [(area.number, f"{area.number}. {area.short_name}") for area in areas]
     return FilterForm(request.GET, areas=choices, area_field="national_area__number")
+
+
+def years_filters(request: HttpRequest, organisation: Organisation | None) -> YearsFilterForm:
+    """The filters across years: the organisation's own areas by name, or (None, a county's
+    or the nation's pages) the national areas by name."""
+    field = "number" if organisation is not None else "national_area__number"
+    return YearsFilterForm(request.GET, area_names=area_names(organisation), area_field=field)
 
 
 def _cell(value: object, decimal_comma: bool) -> object:
@@ -125,6 +132,10 @@ def analysis_response(
         "filter_text": form.description(),
         "links": _links(context["url_name"], context["url_kwargs"], analysis),
     }
+    if context.get("county_coordinator"):
+        context["links"]["coordinator"] = reverse(
+            "analysis_county_coordinator", kwargs=context["url_kwargs"]
+        )
     if fmt in ("csv", "csv_semicolon"):
         return _csv(analysis, dimension, filename, semicolon=fmt == "csv_semicolon")
     if fmt == "html":
@@ -161,9 +172,16 @@ def _years_csv(across: AcrossYears, dimension: str, filename: str, semicolon: bo
 
 
 def years_response(
-    request: HttpRequest, across: AcrossYears, *, fmt: str, dimension: str, context: dict
+    request: HttpRequest,
+    across: AcrossYears,
+    *,
+    form: YearsFilterForm,
+    fmt: str,
+    dimension: str,
+    context: dict,
 ) -> HttpResponse:
-    """The analysis across years as a page, or one question's table as CSV."""
+    """The analysis across years as a page, or one question's table as CSV; both with the
+    filters of the query string applied to every year."""
     if fmt in ("csv", "csv_semicolon"):
         filename = f"analys-{context['slug']}-over-aren"
         return _years_csv(across, dimension, filename, fmt == "csv_semicolon")
@@ -175,4 +193,14 @@ def years_response(
         },
         **table_links(f"{name}_years", kwargs, [table.key for table in across.tables]),
     }
-    return render(request, "analysis/years.html", {**context, "across": across, "links": links})
+    if context.get("county_coordinator"):
+        links["coordinator"] = reverse("analysis_county_coordinator_years", kwargs=kwargs)
+    context = {
+        **context,
+        "across": across,
+        "links": links,
+        "form": form,
+        "query": request.GET.urlencode(),
+        "filter_text": form.description(),
+    }
+    return render(request, "analysis/years.html", context)

@@ -48,6 +48,9 @@ class Analysis:
     years: list[YearSummary] = field(default_factory=list)
     covered: list[Organisation] = field(default_factory=list)
     missing: list[Organisation] = field(default_factory=list)
+    # A länssamordnare's view (public_analysis with `granted`): the covered organisations
+    # whose year is in only because they granted it (its status is not public yet).
+    through_grant: list[Organisation] = field(default_factory=list)
     # An organisation's unfiltered year: the spent money in funds' balance of the agreement,
     # which the approved and the not yet approved reports must add up to.
     balance_spent: Decimal | None = None
@@ -131,18 +134,31 @@ def county_members(county_code: str) -> Q:
     )
 
 
-def public_analysis(*, title: str, members: Q, year: int, filters: Filters) -> Analysis:
+def visible_years(granted: set[int] = frozenset()) -> Q:
+    """The agreements an aggregate may read: public years, and every year of the
+    organisations in `granted` (a länssamordnare's view of members that granted it)."""
+    return Q(status__in=PUBLIC_STATUSES) | Q(organisation__in=granted)
+
+
+def public_analysis(
+    *, title: str, members: Q, year: int, filters: Filters, granted: set[int] = frozenset()
+) -> Analysis:
     """A county's or the nation's `year` over the organisations in `members` that have
-    published it; the others are listed as missing."""
+    published it (or, for a länssamordnare, granted it); the others are listed as missing.
+
+    Nothing is counted twice: every organisation's own agreements are added, a county
+    partnership's included. Money the partnership passes on to a member kommun or the region
+    is an allocation of the partnership's agreement and is reported on it (the member as its
+    recipient); the member's own agreement holds only what the state gave the member."""
     organisations = list(Organisation.objects.filter(members).order_by("code"))
     agreements = list(
-        Agreement.objects.filter(
-            organisation__in=organisations, year=year, status__in=PUBLIC_STATUSES
-        ).select_related("organisation")
+        Agreement.objects.filter(visible_years(granted), organisation__in=organisations, year=year)
     )
     analysis = _analysis(title, agreements, year, filters)
     covered_ids = {agreement.organisation_id for agreement in agreements}
+    granted_only = {a.organisation_id for a in agreements if a.status not in PUBLIC_STATUSES}
     analysis.covered = [org for org in organisations if org.pk in covered_ids]
     analysis.missing = [org for org in organisations if org.pk not in covered_ids]
+    analysis.through_grant = [org for org in organisations if org.pk in granted_only]
     analysis.years = []
     return analysis

@@ -36,6 +36,16 @@ def _years(prefix: str, view, name: str) -> list:
 urlpatterns = [
     *_years("analys/ar/", views.analysis_nation_years, "analysis_nation"),
     *_formats("analys/<int:year>/", views.analysis_nation, "analysis_nation"),
+    *_years(
+        "lan/<str:county>/analys/ar/samordnare/",
+        views.analysis_county_coordinator_years,
+        "analysis_county_coordinator",
+    ),
+    *_formats(
+        "lan/<str:county>/<int:year>/analys/samordnare/",
+        views.analysis_county_coordinator,
+        "analysis_county_coordinator",
+    ),
     *_years("lan/<str:county>/analys/ar/", views.analysis_county_years, "analysis_county"),
     *_formats("lan/<str:county>/<int:year>/analys/", views.analysis_county, "analysis_county"),
     *_years("<str:code>/analys/ar/", views.analysis_organisation_years, "analysis_organisation"),

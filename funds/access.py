@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Value
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from funds.models import Agreement, Membership, Organisation
@@ -79,6 +79,18 @@ def organisation_for_user(
     if roles is not None and organisation.user_role not in roles:
         raise PermissionDenied("Din roll ger inte behörighet till den här sidan.")
     organisation.can_administer = organisation.user_role in organisation_admin_roles()
+    return organisation
+
+
+def county_partnership_for_user(request: HttpRequest, county: str) -> Organisation:
+    """The county partnership ("L" + länskod) where the user is länssamordnare: 404 outside
+    the user's organisations (another county's partnership is not even confirmed to exist),
+    403 for any other role in it (a reader of the partnership, its administrator)."""
+    organisation = organisation_for_user(
+        request, f"L{county}", {Membership.Role.COUNTY_COORDINATOR}
+    )
+    if organisation.kind != Organisation.Kind.COUNTY_PARTNERSHIP:
+        raise Http404("Det finns ingen länsgemensam organisation med den koden.")
     return organisation
 
 

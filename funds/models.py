@@ -150,6 +150,11 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
 
+COUNTY_COORDINATOR_ONLY = _(
+    "Rollen länssamordnare finns bara i länets gemensamma organisation (länsgemensam)."
+)
+
+
 class Membership(models.Model):
     """A user's role in one organisation; a reporter also belongs to one recipient."""
 
@@ -162,6 +167,10 @@ class Membership(models.Model):
         # of the recipient (its other years, areas and plans) until a coordinator links the
         # account to the recipient.
         GRANTEE = "grantee", _("Bidragsmottagare")
+        # Held only in a county partnership (Organisation.Kind.COUNTY_PARTNERSHIP): sees the
+        # county's analysis, and the years a member has granted it before they are public
+        # (CountyGrant). The forms and member_invite refuse it elsewhere.
+        COUNTY_COORDINATOR = "county_coordinator", _("Länssamordnare")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -208,6 +217,12 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.recipient_id and self.recipient.organisation_id != self.organisation_id:
             raise ValidationError({"recipient": _("Mottagaren hör till en annan organisation.")})
+        if (
+            self.role == self.Role.COUNTY_COORDINATOR
+            and self.organisation_id
+            and self.organisation.kind != Organisation.Kind.COUNTY_PARTNERSHIP
+        ):
+            raise ValidationError({"role": COUNTY_COORDINATOR_ONLY})
 
 
 class Agreement(models.Model):
@@ -1120,6 +1135,65 @@ class Partnership(models.Model):
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
+
+
+# --- A member's consent to its county's länssamordnare (funds/onboarding/county.py) ------
+
+
+class CountyGrant(models.Model):
+    """A kommun's or region's consent that the länssamordnare of its county partnership see
+    its years before they are public (drafts) in the county's analysis. Revoking sets
+    `revoked_at` and keeps the row: the table is the record of who granted and who revoked,
+    and when. At most one grant in force per organisation and partnership."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="county_grants", verbose_name=_("organisation")
+    )
+    partnership = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="county_grants_received",
+        verbose_name=_("länsgemensam organisation"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("medgivet av"),
+    )
+    granted_at = models.DateTimeField(_("medgivet"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallat av"),
+    )
+    revoked_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("medgivande till länets samordnare")
+        verbose_name_plural = _("medgivanden till länets samordnare")
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "partnership"],
+                condition=Q(revoked_at__isnull=True),
+                name="countygrant_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=~Q(organisation=models.F("partnership")), name="countygrant_not_own"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
+                name="countygrant_revoked_after_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.partnership}"
 
 
 # --- Invitations and the mail queue (funds/onboarding/invitations.py, funds/outbox.py) -----

@@ -34,6 +34,10 @@ class MemberNav:
         organisations = Organisation.objects.for_user(user).annotate(latest_year=latest)
         if "code" in kwargs:
             organisations = organisations.filter(code=kwargs["code"])
+        elif "county" in kwargs:  # a county's pages: the county partnership's menu, if a member
+            organisations = organisations.filter(
+                code=f"L{kwargs['county']}", kind=Organisation.Kind.COUNTY_PARTNERSHIP
+            )
         if user.is_superuser:
             role = Value(Membership.Role.ADMINISTRATOR)
         else:

@@ -52,11 +52,14 @@ def home(request: HttpRequest) -> HttpResponse:
             membership.sees_overview = membership.role in VIEWER_ROLES
         return render(request, "funds/no_agreement.html", {"memberships": memberships})
     code, year = agreement.organisation.code, agreement.year
-    reporter = Membership.objects.filter(
-        user=request.user,
-        organisation=agreement.organisation,
-        role__in=[Membership.Role.REPORTER, Membership.Role.GRANTEE],
-    ).exists()
+    role = (
+        Membership.objects.filter(user=request.user, organisation=agreement.organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == Membership.Role.COUNTY_COORDINATOR:  # code is "L" + länskod
+        return redirect("analysis_county_coordinator", county=code[1:], year=year)
+    reporter = role in (Membership.Role.REPORTER, Membership.Role.GRANTEE)
     return redirect("followup_list" if reporter else "year_overview", code=code, year=year)
 
 

@@ -341,8 +341,17 @@ class RecipientImportForm(forms.Form):
 INVITABLE_ROLES = [c for c in Membership.Role.choices if c[0] != Membership.Role.GRANTEE]
 
 
+def roles_for(organisation: Organisation) -> list[tuple[str, str]]:
+    """The roles a member of `organisation` can be given: länssamordnare only in a county
+    partnership, where it is the point of the organisation."""
+    if organisation.kind == Organisation.Kind.COUNTY_PARTNERSHIP:
+        return INVITABLE_ROLES
+    return [c for c in INVITABLE_ROLES if c[0] != Membership.Role.COUNTY_COORDINATOR]
+
+
 class _RoleMixin:
     def _setup_role(self, organisation: Organisation) -> None:
+        self.fields["role"].choices = roles_for(organisation)
         self.fields["recipient"].queryset = Recipient.objects.filter(
             organisation=organisation
         ).order_by("name")
@@ -389,7 +398,6 @@ class MembershipForm(_RoleMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._setup_role(self.instance.organisation)
-        self.fields["role"].choices = INVITABLE_ROLES
 
     def clean(self) -> dict:
         return self._check_role(super().clean())

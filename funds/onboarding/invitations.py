@@ -25,7 +25,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from funds.models import Invitation, MailDelivery, Membership, Organisation, Recipient
+from funds.models import (
+    COUNTY_COORDINATOR_ONLY,
+    Invitation,
+    MailDelivery,
+    Membership,
+    Organisation,
+    Recipient,
+)
 from funds.outbox import mail_enqueue
 
 User = get_user_model()
@@ -65,6 +72,11 @@ def member_invite(
         raise ValidationError("Mottagaren hör till en annan organisation.", code="recipient")
     if role != Membership.Role.REPORTER:
         recipient = None
+    if (
+        role == Membership.Role.COUNTY_COORDINATOR
+        and organisation.kind != Organisation.Kind.COUNTY_PARTNERSHIP
+    ):
+        raise ValidationError(COUNTY_COORDINATOR_ONLY, code="role")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(f"{email} är redan medlem i {organisation}.", code="member")
     token = secrets.token_urlsafe(32)

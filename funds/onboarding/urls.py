@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funds.onboarding import views, views_members, views_outbox
+from funds.onboarding import views, views_county, views_members, views_outbox
 
 urlpatterns = [
     path("organisationer/", views.organisation_list, name="organisation_list"),
@@ -40,6 +40,7 @@ urlpatterns = [
         views_members.invitation_withdraw,
         name="invitation_withdraw",
     ),
+    path("<str:code>/lanets-samordnare/", views_county.county_grant, name="county_grant"),
     path("<str:code>/utskick/", views_outbox.mail_list, name="mail_list"),
     path(
         "<str:code>/utskick/<int:delivery_id>/skicka-igen/",

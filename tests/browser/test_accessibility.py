@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from funds.allocation.workflows import agreement_decide, allocation_set
-from funds.models import Allocation, FollowUp
+from funds.models import Allocation, CountyGrant, FollowUp, Membership, Organisation
 from reporting.demo import decision_demo_load
 from tests.browser.support import (
     BROMMA,
@@ -141,6 +141,12 @@ NOT_PAGES = {
     "analysis_county_years_csv_semicolon": "CSV (tests/analysis/test_years.py)",
     "analysis_nation_years_csv": "CSV, as the organisation's",
     "analysis_nation_years_csv_semicolon": "CSV, as the organisation's",
+    "analysis_county_coordinator_pdf": "a PDF/UA, as the county's",
+    "analysis_county_coordinator_docx": "a Word file, as the organisation's",
+    "analysis_county_coordinator_csv": "CSV (tests/analysis/test_county_coordinator.py)",
+    "analysis_county_coordinator_csv_semicolon": "CSV (tests/analysis/test_county_coordinator.py)",
+    "analysis_county_coordinator_years_csv": "CSV (tests/analysis/test_county_coordinator.py)",
+    "analysis_county_coordinator_years_csv_semicolon": "CSV, as the county's",
 }
 REFLOW = {"width": 320, "height": 800}
 # Screens of a signed-in member without the year menu: error pages say what went wrong and
@@ -230,6 +236,22 @@ def sign_ins_locked() -> None:
         )
 
 
+def county_partnership_granted() -> None:
+    """A county partnership in the demo kommun's county, the demo's coordinator also its
+    länssamordnare, and the demo kommun's grant to it in force."""
+    kommun = Organisation.objects.get(code=CODE)
+    partnership = Organisation.objects.create(
+        name="Länets gemensamma satsning",
+        kind=Organisation.Kind.COUNTY_PARTNERSHIP,
+        code=f"L{CODE[:2]}",
+    )
+    user = User.objects.get(username="samordnare")
+    Membership.objects.create(
+        user=user, organisation=partnership, role=Membership.Role.COUNTY_COORDINATOR
+    )
+    CountyGrant.objects.create(organisation=kommun, partnership=partnership, granted_by=user)
+
+
 @dataclass(frozen=True)
 class State:
     user: str | None
@@ -246,6 +268,7 @@ STATES = {
     "sign-ins-locked": State("admin", sign_ins_locked),
     "admin": State("admin", as_loaded),
     "documents": State("samordnare", lambda: decision_demo_load()),
+    "county-granted": State("samordnare", county_partnership_granted),
 }
 
 
@@ -1066,6 +1089,28 @@ def _analysis_county_years(page: Page, tmp_path: Path) -> None:
 @screen("analysis-nation-years", "anonymous", "analysis_nation_years")
 def _analysis_nation_years(page: Page, tmp_path: Path) -> None:
     page.goto("/analys/ar/")
+
+
+@screen("county-grant-in-force", "county-granted", "county_grant")
+def _county_grant(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/{CODE}/lanets-samordnare/")
+    expect(page.get_by_role("button", name=re.compile("Återkalla medgivandet"))).to_be_visible()
+
+
+@screen("analysis-county-coordinator-2024", "county-granted", "analysis_county_coordinator")
+def _analysis_county_coordinator(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/lan/{CODE[:2]}/2024/analys/samordnare/")
+    expect(page.get_by_text("med medgivande (året är inte beslutat)")).to_be_visible()
+
+
+@screen(
+    "analysis-county-coordinator-years",
+    "county-granted",
+    "analysis_county_coordinator_years",
+)
+def _analysis_county_coordinator_years(page: Page, tmp_path: Path) -> None:
+    page.goto(f"/lan/{CODE[:2]}/analys/ar/samordnare/?mottagartyp=district")
+    expect(page.get_by_role("heading", name="Åren i korthet")).to_be_visible()
 
 
 @screen("followup-2024-three-state-questions", "2024-decided", "followup_edit")
