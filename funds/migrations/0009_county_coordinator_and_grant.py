@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0007_recipient_parent'),
+        ('funds', '0008_national_area_youth_clinics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
