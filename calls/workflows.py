@@ -86,7 +86,10 @@ def call_set_status(*, call: Call, status: str) -> Call:
             Call.Status.CLOSED: {Call.Status.OPEN},
         }
         if call.status not in allowed.get(status, set()):
-            raise ValidationError("Utlysningen kan inte ändra status så.", code="status")
+            raise ValidationError(
+                "Bara ett utkast kan publiceras, och bara en öppen utlysning kan stängas.",
+                code="status",
+            )
         if status == Call.Status.OPEN and not call.criteria.exists():
             raise ValidationError(
                 "Lägg till minst ett bedömningskriterium innan utlysningen publiceras.",

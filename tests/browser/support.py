@@ -173,3 +173,51 @@ BROKEN_WORDS = r"""() => {
 def broken_words(page: Page) -> list[str]:
     """The words on the page that are split inside across two lines (see BROKEN_WORDS)."""
     return page.evaluate(BROKEN_WORDS)
+
+
+# At 320 px a list table becomes cards (.table-cards in static/css/app.css): every cell as
+# wide as the card, nothing scrolls sideways. Counted here, per cell: a cell narrower than
+# 48 CSS px (three or four letters: words break or wrap letter by letter), and a cell of a
+# table that scrolls sideways. Not counted: cells nobody sees (the cards' clipped header row,
+# a closed <details>) and cells inside a deliberate scroll region, a table wide by nature (the
+# allocation matrix, the document preview): an element that scrolls sideways (overflow-x
+# auto or scroll), is reached by the keyboard (tabindex), is named (role="region" with a
+# label) and says it is wide on purpose (class "table-wide"). Each hit is
+# "text ← tag: why".
+NARROW_CELLS = r"""() => {
+  const hidden = el => {
+    for (let e = el, child = null; e && e !== document.body; child = e, e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.clipPath !== "none" || style.display === "none"
+          || style.visibility === "hidden") return true;
+      if (e.tagName === "DETAILS" && !e.open && child?.tagName !== "SUMMARY") return true;
+    }
+    return false;
+  };
+  const scroller = el => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement)
+      if (["auto", "scroll"].includes(getComputedStyle(e).overflowX)) return e;
+    return null;
+  };
+  const deliberate = e => e.classList.contains("table-wide") && e.hasAttribute("tabindex")
+    && e.getAttribute("role") === "region"
+    && (e.hasAttribute("aria-label") || e.hasAttribute("aria-labelledby"));
+  const found = [];
+  for (const cell of document.querySelectorAll("td, th")) {
+    const region = scroller(cell);
+    if ((region && deliberate(region)) || hidden(cell)) continue;
+    const width = cell.getBoundingClientRect().width;
+    let why = "";
+    if (width < 48) why = `${Math.round(width)} px wide`;
+    else if (region && region.scrollWidth > region.clientWidth + 1) why = "scrolls sideways";
+    if (!why) continue;
+    const text = cell.textContent.trim().replace(/\s+/g, " ").slice(0, 30);
+    found.push(`${text} ← ${cell.tagName.toLowerCase()}: ${why}`);
+  }
+  return found;
+}"""
+
+
+def narrow_cells(page: Page) -> list[str]:
+    """The table cells that do not read at the page's width (see NARROW_CELLS)."""
+    return page.evaluate(NARROW_CELLS)

@@ -1,7 +1,8 @@
 """axe-core on every page a coordinator can reach, in the states that change its markup
 (errors, warnings, a saved cell, a decided or closed year): zero WCAG 2.1 A/AA violations,
 at desktop width and at 320 px. At 320 px no page is wider than the viewport (what is wider
-scrolls inside its own region), and no page shows English interface words.
+scrolls inside its own region), a list table is cards (no cell narrower than 48 px, none
+scrolling sideways, but in a table wide by nature), and no page shows English interface words.
 
 Screens that need the same data share one test (one data load), and each screen is a
 subtest, so one page's violations never hide another's. A new URL fails
@@ -42,6 +43,7 @@ from tests.browser.support import (
     cell_id,
     describe_violations,
     matrix_url,
+    narrow_cells,
     paste_into_cell,
     recipient,
     run_axe,
@@ -1151,6 +1153,7 @@ def test_pages_have_no_wcag_violations(
                 narrow = axe_report(page, tmp_path / f"{each.name}-320.png")
                 width = page.evaluate("document.documentElement.scrollWidth")
                 broken[REFLOW["width"]] = broken_words(page)
+                cells = narrow_cells(page)
             finally:
                 page.set_viewport_size(DESKTOP)
             if narrow:
@@ -1163,6 +1166,9 @@ def test_pages_have_no_wcag_violations(
                 assert menus == 1, f"{each.name}: {menus} year menus on {page.url}"
             # Words wrap between words only (a word longer than its column is hyphenated).
             assert not any(broken.values()), f"{each.name}: words broken inside: {broken}"
+            # At 320 px a list is cards: no cell squeezed, none scrolled out of view, but in a
+            # table wide by nature (the matrix).
+            assert not cells, f"{each.name}: {len(cells)} cells do not read at 320 px: {cells[:8]}"
 
 
 def axe_report(page: Page, screenshot: Path, rules: list[str] | None = None) -> str:

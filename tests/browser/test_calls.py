@@ -28,7 +28,14 @@ from calls.models import (
 from calls.workflows import review_submit
 from funds.models import Membership, Recipient, SurveyCategory
 from tests import factories as f
-from tests.browser.support import DESKTOP, area, describe_violations, run_axe, sign_in
+from tests.browser.support import (
+    DESKTOP,
+    area,
+    describe_violations,
+    narrow_cells,
+    run_axe,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +43,8 @@ REFLOW = {"width": 320, "height": 800}
 
 
 def _check(screen: Page, name: str) -> list[str]:
-    """axe at desktop width; at 320 px the scroll regions and no sideways page scroll."""
+    """axe at desktop width; at 320 px the scroll regions, no sideways page scroll and lists
+    as cards."""
     problems = describe_violations(run_axe(screen))
     screen.set_viewport_size(REFLOW)
     try:
@@ -44,6 +52,9 @@ def _check(screen: Page, name: str) -> list[str]:
         width = screen.evaluate("document.documentElement.scrollWidth")
         if width > REFLOW["width"]:
             narrow += f"\nthe page is {width} px wide at 320 px"
+        cells = narrow_cells(screen)
+        if cells:
+            narrow += f"\n{len(cells)} cells do not read at 320 px (not cards): {cells[:8]}"
     finally:
         screen.set_viewport_size(DESKTOP)
     return [f"{name} ({screen.url}):\n{text}" for text in (problems, narrow) if text.strip()]

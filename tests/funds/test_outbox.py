@@ -143,7 +143,7 @@ def test_a_failing_mail_server_shows_failed_and_resend_works(settings, tmp_path,
     assert "misslyckad" in page and "Skicka igen" in page and "Mejlservern svarar inte" in page
     call = application.call
     detail = reverse("call_detail", args=[org.code, 2024, call.pk])
-    assert "<td>misslyckad</td>" in client.get(detail).content.decode()
+    assert '<td data-label="Beslutsbrev">misslyckad</td>' in client.get(detail).content.decode()
     assert client.get(reverse("mail_resend", args=[org.code, delivery.pk])).status_code == 405
     assert client.post(reverse("mail_resend", args=[org.code, delivery.pk])).status_code == 302
     assert MailDelivery.objects.get().state == "queued"

@@ -47,8 +47,8 @@ def test_a_unit_names_its_forvaltning_in_the_file_or_the_organisation(coordinato
     status, body = upload(coordinator, org, xlsx(rows))
     assert status == 200 and "Spara mottagarna" in body
     # The preview names the förvaltning each row will belong to.
-    assert "<td>Socialförvaltningen</td>" in row_of(body, 2)
-    assert "<td>Skolförvaltningen</td>" in row_of(body, 4)
+    assert '<td data-label="Förvaltning">Socialförvaltningen</td>' in row_of(body, 2)
+    assert '<td data-label="Förvaltning">Skolförvaltningen</td>' in row_of(body, 4)
     assert save(coordinator, org, body).status_code == 302
     saved = {r.name: r for r in Recipient.objects.filter(organisation=org)}
     assert saved["Enheten för hemlösa"].parent == saved["Socialförvaltningen"]
