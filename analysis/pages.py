@@ -13,14 +13,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from analysis.cache import public_body
 from analysis.forms import FilterForm, YearsFilterForm
 from analysis.report import Analysis
 from analysis.years import AcrossYears, area_names
 from funds.models import Agreement, NationalArea, Organisation
 from reporting.opendata.files import BOM, neutralised
+from reporting.opendata.published import conditional_response
 from reporting.pdf import render_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV_TYPE = "text/csv; charset=utf-8"
+# The analyses anybody may read (of published years only): their files are cached.
+PUBLIC_SCOPES = {"county", "nation"}
 YEARS = range(2000, 2101)  # Agreement's year range
 
 
@@ -53,7 +58,7 @@ def _cell(value: object, decimal_comma: bool) -> object:
     return value
 
 
-def csv_response(rows: list[list], filename: str, *, semicolon: bool) -> HttpResponse:
+def csv_body(rows: list[list], *, semicolon: bool) -> bytes:
     """UTF-8 with a byte order mark, CRLF: comma and decimal point, or (`semicolon`) the
     semicolon and decimal comma a Swedish Excel or LibreOffice opens as numbers, as the open
     data's fordelning-semikolon.csv (reporting/opendata/files.py)."""
@@ -62,13 +67,36 @@ def csv_response(rows: list[list], filename: str, *, semicolon: bool) -> HttpRes
     writer = csv.writer(output, delimiter=";" if semicolon else ",", lineterminator="\r\n")
     for row in rows:
         writer.writerow([_cell(value, semicolon) for value in row])
-    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"{filename}-semikolon.csv" if semicolon else f"{filename}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return output.getvalue().encode()
+
+
+def download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _csv(analysis: Analysis, dimension: str, filename: str, semicolon: bool) -> HttpResponse:
+def csv_response(rows: list[list], filename: str, *, semicolon: bool) -> HttpResponse:
+    name = f"{filename}-semikolon.csv" if semicolon else f"{filename}.csv"
+    return download(csv_body(rows, semicolon=semicolon), CSV_TYPE, name)
+
+
+def _file(request: HttpRequest, context: dict, key: str, build, content_type: str, name: str):
+    """A file of the analysis: for a county's or the nation's public analysis built once per
+    change of its data (analysis/cache.py) and answered with ETag and Last-Modified; for an
+    organisation's or a länssamordnare's, built now and kept by no cache."""
+    if context["scope"] not in PUBLIC_SCOPES:
+        response = download(build(), content_type, name)
+        response["Cache-Control"] = "no-store"
+        return response
+    # The key holds the filters as cleaned (a bounded set), never the raw query string, and
+    # the day, which the lägesrapport prints.
+    kind = f"{context['slug']}:{key}:{timezone.localdate()}"
+    entry = public_body(kind, build, version=context["cache_version"])
+    return conditional_response(request, entry, lambda body: download(body, content_type, name))
+
+
+def _csv_rows(analysis: Analysis, dimension: str) -> list[list]:
     table = next((table for table in analysis.tables if table.key == dimension), None)
     if table is None:
         raise Http404("Tabellen finns inte.")
@@ -85,7 +113,7 @@ def _csv(analysis: Analysis, dimension: str, filename: str, semicolon: bool) -> 
         for row, count_share, money_share in table.shares()
     ]
     rows.append(["Summa", table.insatser, "", table.money_sum, "", ""])
-    return csv_response([header, *rows], f"{filename}-{dimension}", semicolon=semicolon)
+    return [header, *rows]
 
 
 def _links(name: str, kwargs: dict, analysis: Analysis) -> dict:
@@ -136,24 +164,31 @@ def analysis_response(
         context["links"]["coordinator"] = reverse(
             "analysis_county_coordinator", kwargs=context["url_kwargs"]
         )
-    if fmt in ("csv", "csv_semicolon"):
-        return _csv(analysis, dimension, filename, semicolon=fmt == "csv_semicolon")
     if fmt == "html":
         return render(request, "analysis/analysis.html", context)
-    context["printed"] = timezone.localdate()
-    html = render_to_string("analysis/lagesrapport.html", context)
-    if fmt == "pdf":
-        response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    else:
+    key = f"{analysis.year}:{fmt}:{dimension}:{form.filters()!r}"
+    if fmt in ("csv", "csv_semicolon"):
+        semicolon = fmt == "csv_semicolon"
+        name = f"{filename}-{dimension}{'-semikolon' if semicolon else ''}.csv"
+        rows = lambda: _csv_rows(analysis, dimension)  # noqa: E731
+        return _file(
+            request, context, key, lambda: csv_body(rows(), semicolon=semicolon), CSV_TYPE, name
+        )
+
+    def document() -> bytes:
+        context["printed"] = timezone.localdate()
+        html = render_to_string("analysis/lagesrapport.html", context)
+        if fmt == "pdf":
+            return render_pdf(html)
         from analysis.documents import lagesrapport_docx  # python-docx, Pillow: when asked
 
-        response = HttpResponse(lagesrapport_docx(html, analysis), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="lagesrapport-{filename}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
+        return lagesrapport_docx(html, analysis)
+
+    content_type = "application/pdf" if fmt == "pdf" else DOCX_TYPE
+    return _file(request, context, key, document, content_type, f"lagesrapport-{filename}.{fmt}")
 
 
-def _years_csv(across: AcrossYears, dimension: str, filename: str, semicolon: bool):
+def _years_csv_rows(across: AcrossYears, dimension: str) -> list[list]:
     table = next((table for table in across.tables if table.key == dimension), None)
     if table is None:
         raise Http404("Tabellen finns inte.")
@@ -168,7 +203,7 @@ def _years_csv(across: AcrossYears, dimension: str, filename: str, semicolon: bo
     for row in table.rows:
         rows.append([row.label, *(v for c in row.cells for v in (c.count, c.money, c.share))])
     rows.append(["Summa", *(v for t, money in table.columns for v in (t.insatser, money, ""))])
-    return csv_response(rows, f"{filename}-{dimension}", semicolon=semicolon)
+    return rows
 
 
 def years_response(
@@ -183,8 +218,13 @@ def years_response(
     """The analysis across years as a page, or one question's table as CSV; both with the
     filters of the query string applied to every year."""
     if fmt in ("csv", "csv_semicolon"):
-        filename = f"analys-{context['slug']}-over-aren"
-        return _years_csv(across, dimension, filename, fmt == "csv_semicolon")
+        semicolon = fmt == "csv_semicolon"
+        name = (
+            f"analys-{context['slug']}-over-aren-{dimension}{'-semikolon' if semicolon else ''}.csv"
+        )
+        key = f"years:{fmt}:{dimension}:{form.filters()!r}"
+        body = lambda: csv_body(_years_csv_rows(across, dimension), semicolon=semicolon)  # noqa: E731
+        return _file(request, context, key, body, CSV_TYPE, name)
     name, kwargs = context["url_name"], context["url_kwargs"]
     links = {
         "page": reverse(f"{name}_years", kwargs=kwargs),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from analysis.cache import public_cached
 from analysis.pages import (
     analysis_response,
     national_filters,
@@ -65,13 +66,18 @@ def analysis_county(
     request: HttpRequest, county: str, year: int, fmt: str = "html", dimension: str = ""
 ) -> HttpResponse:
     form = national_filters(request, year)
-    analysis = public_analysis(
-        title=f"Länet med länskod {_county(county)}",
-        members=county_members(county),
-        year=year,
-        filters=form.filters(),
+    filters = form.filters()
+    analysis, version = public_cached(
+        f"county:{_county(county)}:{year}:{filters!r}",
+        lambda: public_analysis(
+            title=f"Länet med länskod {county}",
+            members=county_members(county),
+            year=year,
+            filters=filters,
+        ),
     )
     context = {
+        "cache_version": version,
         "slug": f"lan-{county}",
         "scope": "county",
         "url_name": "analysis_county",
@@ -116,8 +122,13 @@ def analysis_nation(
     request: HttpRequest, year: int, fmt: str = "html", dimension: str = ""
 ) -> HttpResponse:
     form = national_filters(request, year)
-    analysis = public_analysis(title="Hela landet", members=Q(), year=year, filters=form.filters())
+    filters = form.filters()
+    analysis, version = public_cached(
+        f"nation:{year}:{filters!r}",
+        lambda: public_analysis(title="Hela landet", members=Q(), year=year, filters=filters),
+    )
     context = {
+        "cache_version": version,
         "slug": "riket",
         "scope": "nation",
         "url_name": "analysis_nation",
@@ -154,12 +165,15 @@ def analysis_county_years(
     request: HttpRequest, county: str, fmt: str = "html", dimension: str = ""
 ) -> HttpResponse:
     form = years_filters(request, None)
-    across = public_years(
-        title=f"Länet med länskod {_county(county)}",
-        members=county_members(county),
-        filters=form.filters(),
+    filters = form.filters()
+    across, version = public_cached(
+        f"county-years:{_county(county)}:{filters!r}",
+        lambda: public_years(
+            title=f"Länet med länskod {county}", members=county_members(county), filters=filters
+        ),
     )
     context = {
+        "cache_version": version,
         "slug": f"lan-{county}",
         "scope": "county",
         "url_name": "analysis_county",
@@ -197,6 +211,16 @@ def analysis_nation_years(
     request: HttpRequest, fmt: str = "html", dimension: str = ""
 ) -> HttpResponse:
     form = years_filters(request, None)
-    across = public_years(title="Hela landet", members=Q(), filters=form.filters())
-    context = {"slug": "riket", "scope": "nation", "url_name": "analysis_nation", "url_kwargs": {}}
+    filters = form.filters()
+    across, version = public_cached(
+        f"nation-years:{filters!r}",
+        lambda: public_years(title="Hela landet", members=Q(), filters=filters),
+    )
+    context = {
+        "slug": "riket",
+        "scope": "nation",
+        "url_name": "analysis_nation",
+        "url_kwargs": {},
+        "cache_version": version,
+    }
     return years_response(request, across, form=form, fmt=fmt, dimension=dimension, context=context)

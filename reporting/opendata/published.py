@@ -16,12 +16,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from reporting.opendata.files import published_version
 
 # Entries of an old version are never read again; they only wait to expire.
 CACHE_SECONDS = 24 * 60 * 60
+# Shared caches (a CDN) may keep an answer a minute, then revalidate it with the ETag; the
+# application answers a revalidation with one query.
+OPEN_DATA_CACHE = "public, max-age=60"
 
 
 def _settings_version() -> str:
@@ -44,11 +50,14 @@ class Built:
     last_modified: float  # seconds since the epoch, when it was built
 
 
-def built(kind: str, build: Callable[[], bytes]) -> Built:
+def built(
+    kind: str, build: Callable[[], bytes], *, version: Callable[[], str] | None = None
+) -> Built:
     """The body for `kind` (e.g. "catalogue:turtle", "csv:0180:2023") at the current
-    version: from the cache, or built now and cached. One query when cached (the version);
-    `build` may raise Http404, and nothing is cached then."""
-    version = f"{published_version()}:{_settings_version()}"
+    `version` (the published data's, or another: the public analysis reads more): from the
+    cache, or built now and cached. One query when cached (the version); `build` may raise
+    Http404, and nothing is cached then."""
+    version = f"{(version or published_version)()}:{_settings_version()}"
     key = f"opendata:{kind}:{version}"
     entry = cache.get(key)
     if entry is None:
@@ -57,3 +66,20 @@ def built(kind: str, build: Callable[[], bytes]) -> Built:
         entry = Built(body, f'"{tag}"', timezone.now().timestamp())
         cache.set(key, entry, CACHE_SECONDS)
     return entry
+
+
+def conditional_response(
+    request: HttpRequest, entry: Built, response_for: Callable[[bytes], HttpResponse]
+) -> HttpResponse:
+    """304 when the client's copy is current, else the full response; both with the
+    validators and the public Cache-Control."""
+    response = get_conditional_response(
+        request, etag=entry.etag, last_modified=int(entry.last_modified)
+    )
+    if response is None:
+        response = response_for(entry.body)
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(entry.last_modified)
+    response["Cache-Control"] = OPEN_DATA_CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -14,8 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -29,27 +27,9 @@ from reporting.opendata.files import (
     schema_document,
     years_by_county,
 )
-from reporting.opendata.published import Built, built
+from reporting.opendata.published import built, conditional_response
 
-# Shared caches (a CDN) may keep an answer a minute, then revalidate it with the ETag; the
-# application answers a revalidation with one query.
-OPEN_DATA_CACHE = "public, max-age=60"
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
-
-
-def _conditional(request: HttpRequest, entry: Built, response_for) -> HttpResponse:
-    """304 when the client's copy is current, else the full response; both with the
-    validators and the public Cache-Control."""
-    response = get_conditional_response(
-        request, etag=entry.etag, last_modified=int(entry.last_modified)
-    )
-    if response is None:
-        response = response_for(entry.body)
-    response["ETag"] = entry.etag
-    response["Last-Modified"] = http_date(entry.last_modified)
-    response["Cache-Control"] = OPEN_DATA_CACHE
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def _file(request: HttpRequest, kind: str, build, content_type: str, filename: str, link=""):
@@ -60,7 +40,7 @@ def _file(request: HttpRequest, kind: str, build, content_type: str, filename: s
             response["Link"] = link
         return response
 
-    return _conditional(request, built(kind, build), response_for)
+    return conditional_response(request, built(kind, build), response_for)
 
 
 def base_url() -> str:
@@ -150,7 +130,7 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
 
     if request.user.is_authenticated:  # the page's header names the user: no shared copy
         return response_for(entry.body)
-    return _conditional(request, entry, response_for)
+    return conditional_response(request, entry, response_for)
 
 
 def _catalogue(request: HttpRequest, fmt: str, content_type: str, filename: str) -> HttpResponse:
