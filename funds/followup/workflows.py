@@ -19,6 +19,7 @@ from django.utils import timezone
 from funds.followup.rules import (
     DONE_STATES,
     EDITABLE_STATES,
+    MAX_INTERVENTIONS,
     OPEN_STATUSES,
     OPTIONAL_GROUPS,
     FollowUpIncomplete,
@@ -97,6 +98,17 @@ def _check_version(follow_up: FollowUp | None, expected_version: int) -> None:
         raise FollowUpConflict(follow_up)
 
 
+def _check_editable(agreement: Agreement, follow_up: FollowUp | None, version: int) -> None:
+    """The year is open, the caller read the current version and the report is not done."""
+    _check_open(agreement)
+    _check_version(follow_up, version)
+    if follow_up is not None and follow_up.status in DONE_STATES:
+        raise ValidationError(
+            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
+            code="locked",
+        )
+
+
 def _check_spent(allocation: Allocation, follow_up: FollowUp | None, spent: Decimal) -> None:
     if spent < 0 or spent > MAX_AMOUNT:
         raise ValidationError("Beloppet är inte tillåtet.", code="range")
@@ -115,11 +127,12 @@ def follow_up_save_draft(
     expected_version: int,
     spent: Decimal | None,
     results: str,
-    interventions: Sequence[InterventionInput],
+    interventions: Sequence[InterventionInput] | None = None,
     user,
 ) -> FollowUp:
     """Save the report as it is, complete or not. `expected_version` is 0 when no follow-up
-    exists yet. Interventions left out of `interventions` are removed.
+    exists yet. With `interventions`, those left out are removed; without, the insatser stay
+    as they are (each is saved on its own page: intervention_save).
 
     Raises ValidationError (Swedish) for a refused save and FollowUpConflict for a stale one.
     """
@@ -140,7 +153,11 @@ def follow_up_save_draft(
                 follow_up.results = results.strip()
                 follow_up.version += 1
                 follow_up.save(update_fields=["spent", "results", "version", "updated_at"])
-            detail = _save_interventions(follow_up, interventions, category_groups)
+            detail = (
+                []
+                if interventions is None
+                else _save_interventions(follow_up, interventions, category_groups)
+            )
             if created or old_spent != spent or detail:
                 FollowUpChange.objects.create(
                     follow_up=follow_up,
@@ -161,31 +178,27 @@ def _check_draft(
     follow_up: FollowUp | None,
     expected_version: int,
     spent: Decimal | None,
-    interventions: Sequence[InterventionInput],
+    interventions: Sequence[InterventionInput] | None,
 ) -> dict[int, str]:
     """Refuse a draft that cannot be saved; return the group of every chosen category."""
     agreement = allocation.priority_area.agreement
-    _check_open(agreement)
-    _check_version(follow_up, expected_version)
-    if follow_up is not None and follow_up.status in DONE_STATES:
-        raise ValidationError(
-            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
-            code="locked",
-        )
+    _check_editable(agreement, follow_up, expected_version)
     if spent is not None:
         _check_spent(allocation, follow_up, spent)
-    return _check_interventions(agreement, interventions)
+    return _check_interventions(agreement, interventions or ())
 
 
 def _check_interventions(
-    agreement: Agreement, interventions: Sequence[InterventionInput]
+    agreement: Agreement, interventions: Sequence[InterventionInput], *, one: bool = False
 ) -> dict[int, str]:
-    """Refuse what cannot be saved; return the group of every chosen category."""
+    """Refuse what cannot be saved; return the group of every chosen category. `one`: the
+    insats is saved on its own page, so the messages say "Insatsen", not its number."""
     for number, item in enumerate(interventions, start=1):
+        which = "Insatsen" if one else f"Insats {number}"
         if not item.name.strip():
-            raise ValidationError(f"Insats {number} saknar namn.", code="name")
+            raise ValidationError(f"{which} saknar namn.", code="name")
         if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
-            raise ValidationError(f"Insats {number}: beloppet är inte tillåtet.", code="range")
+            raise ValidationError(f"{which}: beloppet är inte tillåtet.", code="range")
     wanted = set().union(*(item.category_ids for item in interventions))
     known = dict(
         SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list("pk", "group")
@@ -197,7 +210,8 @@ def _check_interventions(
     optional = set(OPTIONAL_GROUPS)
     for number, item in enumerate(interventions, start=1):
         if not item.answered_groups <= optional:
-            raise ValidationError(f"Insats {number}: okänd frågegrupp.", code="group")
+            which = "Insatsen" if one else f"Insats {number}"
+            raise ValidationError(f"{which}: okänd frågegrupp.", code="group")
     return known
 
 
@@ -206,49 +220,120 @@ def _save_interventions(
 ) -> list[str]:
     """Create, update and remove interventions; return one line per change of money."""
     existing = {obj.pk: obj for obj in follow_up.interventions.all()}
-    detail = []
+    detail: list[str] = []
     kept = set()
     for item in interventions:
-        values = _intervention_values(item, category_groups)
-        amount = values["amount_spent"]
-        if item.pk is None:
-            intervention = Intervention.objects.create(follow_up=follow_up, **values)
-            if amount:
-                detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
-        else:
-            intervention = existing.get(item.pk)
-            if intervention is None:
-                raise ValidationError(
-                    "En av insatserna har tagits bort av någon annan. Ladda om sidan.",
-                    code="gone",
-                )
-            if intervention.amount_spent != amount:
-                detail.append(
-                    f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
-                    f"{format_kr(amount)}"
-                )
-            for name, value in values.items():
-                setattr(intervention, name, value)
-            intervention.save()
-            kept.add(intervention.pk)
-        intervention.categories.set(item.category_ids)
-        if item.plan_priority_ids is not None:
-            intervention.plan_priorities.set(
-                PlanPriority.objects.for_organisation(
-                    follow_up.allocation.recipient.organisation_id
-                ).filter(pk__in=item.plan_priority_ids)
-            )
+        intervention = _intervention_write(follow_up, item, category_groups, existing, detail)
+        kept.add(intervention.pk)
     for pk, intervention in existing.items():
-        if pk in kept:
-            continue
-        if intervention.amount_spent:
-            detail.append(
-                f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"
-            )
-        intervention.categories.clear()
-        intervention.plan_priorities.clear()
-        intervention.delete()
+        if pk not in kept:
+            detail += _intervention_remove(intervention)
     return detail
+
+
+def _intervention_write(
+    follow_up: FollowUp,
+    item: InterventionInput,
+    category_groups: dict[int, str],
+    existing: dict[int, Intervention],
+    detail: list[str],
+) -> Intervention:
+    """Create or update one insats with its categories and plan links; a change of money is
+    added to `detail`."""
+    values = _intervention_values(item, category_groups)
+    amount = values["amount_spent"]
+    if item.pk is None:
+        intervention = Intervention.objects.create(follow_up=follow_up, **values)
+        if amount:
+            detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
+    else:
+        intervention = existing.get(item.pk)
+        if intervention is None:
+            raise ValidationError(
+                "En av insatserna har tagits bort av någon annan. Ladda om sidan.", code="gone"
+            )
+        if intervention.amount_spent != amount:
+            detail.append(
+                f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
+                f"{format_kr(amount)}"
+            )
+        for name, value in values.items():
+            setattr(intervention, name, value)
+        intervention.save()
+    intervention.categories.set(item.category_ids)
+    if item.plan_priority_ids is not None:
+        intervention.plan_priorities.set(
+            PlanPriority.objects.for_organisation(
+                follow_up.allocation.recipient.organisation_id
+            ).filter(pk__in=item.plan_priority_ids)
+        )
+    return intervention
+
+
+def _intervention_remove(intervention: Intervention) -> list[str]:
+    """Delete one insats and its links; the audit line when it carried money."""
+    intervention.categories.clear()
+    intervention.plan_priorities.clear()
+    intervention.delete()
+    if not intervention.amount_spent:
+        return []
+    return [f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"]
+
+
+def intervention_save(
+    *, allocation: Allocation, expected_version: int, item: InterventionInput, user
+) -> tuple[FollowUp, Intervention]:
+    """Save one insats of the report (a new one when item.pk is None), starting the report as
+    a draft if needed. Checks the year, the report's version and state, as a draft save does,
+    and bumps the version: the report changed. Raises ValidationError (Swedish) or
+    FollowUpConflict; nothing is saved then."""
+    try:
+        with transaction.atomic():
+            allocation, follow_up = _lock(allocation)
+            agreement = allocation.priority_area.agreement
+            _check_editable(agreement, follow_up, expected_version)
+            category_groups = _check_interventions(agreement, [item], one=True)
+            created = follow_up is None
+            if created:
+                follow_up = FollowUp.objects.create(allocation=allocation)
+            else:
+                _bump(follow_up)
+            existing = {obj.pk: obj for obj in follow_up.interventions.filter(pk=item.pk or 0)}
+            if item.pk is None and follow_up.interventions.count() >= MAX_INTERVENTIONS:
+                raise ValidationError(
+                    f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Ta bort en "
+                    "insats som inte behövs, eller slå ihop två.",
+                    code="too_many",
+                )
+            detail: list[str] = []
+            intervention = _intervention_write(follow_up, item, category_groups, existing, detail)
+            if created or detail:
+                _record(follow_up, FollowUpChange.Action.SAVED, user, detail="\n".join(detail))
+    except IntegrityError:
+        raise FollowUpConflict(FollowUp.objects.filter(allocation=allocation).first()) from None
+    return follow_up, intervention
+
+
+def intervention_delete(
+    *, allocation: Allocation, expected_version: int, intervention_pk: int, user
+) -> FollowUp:
+    """Remove one insats from a draft or returned report (after the confirmation page);
+    recorded in the report's history, the version bumped."""
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_editable(allocation.priority_area.agreement, follow_up, expected_version)
+        intervention = (
+            follow_up.interventions.filter(pk=intervention_pk).first() if follow_up else None
+        )
+        if intervention is None:
+            raise ValidationError(
+                "Insatsen är redan borttagen. Ladda om redovisningen.", code="gone"
+            )
+        name = intervention.name
+        detail = _intervention_remove(intervention) or [f"Borttagen insats {name}"]
+        _bump(follow_up)
+        _record(follow_up, FollowUpChange.Action.SAVED, user, detail="\n".join(detail))
+    return follow_up
 
 
 def _intervention_values(item: InterventionInput, category_groups: dict[int, str]) -> dict:
@@ -355,7 +440,7 @@ def _bump(follow_up: FollowUp, *fields: str) -> None:
     follow_up.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _record(follow_up: FollowUp, action: str, user, comment: str = "") -> None:
+def _record(follow_up: FollowUp, action: str, user, comment: str = "", detail: str = "") -> None:
     FollowUpChange.objects.create(
         follow_up=follow_up,
         action=action,
@@ -363,6 +448,7 @@ def _record(follow_up: FollowUp, action: str, user, comment: str = "") -> None:
         old_spent=follow_up.spent,
         new_spent=follow_up.spent,
         comment=comment,
+        detail=detail,
     )
 
 
