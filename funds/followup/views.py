@@ -248,7 +248,7 @@ def _form_errors(form) -> list[Missing]:
 
 
 def listed(words: list[str]) -> str:
-    """"a, b och c"; "samt" before the last when one of them holds an "och" of its own."""
+    """ "a, b och c"; "samt" before the last when one of them holds an "och" of its own."""
     if len(words) == 1:
         return words[0]
     last = " samt " if any(" och " in word for word in words) else " och "
