@@ -8,7 +8,6 @@ money is recorded in FollowUpChange.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -127,21 +126,20 @@ def follow_up_save_draft(
     expected_version: int,
     spent: Decimal | None,
     results: str,
-    interventions: Sequence[InterventionInput] | None = None,
     user,
 ) -> FollowUp:
-    """Save the report as it is, complete or not. `expected_version` is 0 when no follow-up
-    exists yet. With `interventions`, those left out are removed; without, the insatser stay
-    as they are (each is saved on its own page: intervention_save).
+    """Save the report's own fields as they are, complete or not. `expected_version` is 0
+    when no follow-up exists yet. The insatser stay as they are: each is saved on its own
+    page (intervention_save) and removed after its confirmation (intervention_delete).
 
     Raises ValidationError (Swedish) for a refused save and FollowUpConflict for a stale one.
     """
     try:
         with transaction.atomic():
             allocation, follow_up = _lock(allocation)
-            category_groups = _check_draft(
-                allocation, follow_up, expected_version, spent, interventions
-            )
+            _check_editable(allocation.priority_area.agreement, follow_up, expected_version)
+            if spent is not None:
+                _check_spent(allocation, follow_up, spent)
             old_spent = follow_up.spent if follow_up else None
             created = follow_up is None
             if created:
@@ -153,19 +151,13 @@ def follow_up_save_draft(
                 follow_up.results = results.strip()
                 follow_up.version += 1
                 follow_up.save(update_fields=["spent", "results", "version", "updated_at"])
-            detail = (
-                []
-                if interventions is None
-                else _save_interventions(follow_up, interventions, category_groups)
-            )
-            if created or old_spent != spent or detail:
+            if created or old_spent != spent:
                 FollowUpChange.objects.create(
                     follow_up=follow_up,
                     action=FollowUpChange.Action.SAVED,
                     changed_by=user,
                     old_spent=old_spent,
                     new_spent=spent,
-                    detail="\n".join(detail),
                 )
     except IntegrityError:
         # Two first saves at once: the one-to-one constraint let one of them win.
@@ -173,85 +165,42 @@ def follow_up_save_draft(
     return follow_up
 
 
-def _check_draft(
-    allocation: Allocation,
-    follow_up: FollowUp | None,
-    expected_version: int,
-    spent: Decimal | None,
-    interventions: Sequence[InterventionInput] | None,
-) -> dict[int, str]:
-    """Refuse a draft that cannot be saved; return the group of every chosen category."""
-    agreement = allocation.priority_area.agreement
-    _check_editable(agreement, follow_up, expected_version)
-    if spent is not None:
-        _check_spent(allocation, follow_up, spent)
-    return _check_interventions(agreement, interventions or ())
-
-
-def _check_interventions(
-    agreement: Agreement, interventions: Sequence[InterventionInput], *, one: bool = False
-) -> dict[int, str]:
-    """Refuse what cannot be saved; return the group of every chosen category. `one`: the
-    insats is saved on its own page, so the messages say "Insatsen", not its number."""
-    for number, item in enumerate(interventions, start=1):
-        which = "Insatsen" if one else f"Insats {number}"
-        if not item.name.strip():
-            raise ValidationError(f"{which} saknar namn.", code="name")
-        if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
-            raise ValidationError(f"{which}: beloppet är inte tillåtet.", code="range")
-    wanted = set().union(*(item.category_ids for item in interventions))
+def _check_intervention(agreement: Agreement, item: InterventionInput) -> dict[int, str]:
+    """Refuse an insats that cannot be saved; return the group of every chosen category."""
+    if not item.name.strip():
+        raise ValidationError("Insatsen saknar namn.", code="name")
+    if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
+        raise ValidationError("Insatsens belopp är inte tillåtet.", code="range")
     known = dict(
-        SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list("pk", "group")
+        SurveyCategory.objects.filter(year=agreement.year, pk__in=item.category_ids).values_list(
+            "pk", "group"
+        )
     )
-    if wanted - set(known):
+    if item.category_ids - set(known):
         raise ValidationError(
             f"En vald kategori hör inte till enkäten för {agreement.year}.", code="category"
         )
-    optional = set(OPTIONAL_GROUPS)
-    for number, item in enumerate(interventions, start=1):
-        if not item.answered_groups <= optional:
-            which = "Insatsen" if one else f"Insats {number}"
-            raise ValidationError(f"{which}: okänd frågegrupp.", code="group")
+    if not item.answered_groups <= set(OPTIONAL_GROUPS):
+        raise ValidationError("Insatsen har svar på en okänd frågegrupp.", code="group")
     return known
-
-
-def _save_interventions(
-    follow_up: FollowUp, interventions: Sequence[InterventionInput], category_groups: dict[int, str]
-) -> list[str]:
-    """Create, update and remove interventions; return one line per change of money."""
-    existing = {obj.pk: obj for obj in follow_up.interventions.all()}
-    detail: list[str] = []
-    kept = set()
-    for item in interventions:
-        intervention = _intervention_write(follow_up, item, category_groups, existing, detail)
-        kept.add(intervention.pk)
-    for pk, intervention in existing.items():
-        if pk not in kept:
-            detail += _intervention_remove(intervention)
-    return detail
 
 
 def _intervention_write(
     follow_up: FollowUp,
     item: InterventionInput,
     category_groups: dict[int, str],
-    existing: dict[int, Intervention],
-    detail: list[str],
-) -> Intervention:
-    """Create or update one insats with its categories and plan links; a change of money is
-    added to `detail`."""
+    intervention: Intervention | None,
+) -> tuple[Intervention, list[str]]:
+    """Create (`intervention` None) or update one insats with its categories and plan links;
+    return it and the audit line of its change of money, if any."""
     values = _intervention_values(item, category_groups)
     amount = values["amount_spent"]
-    if item.pk is None:
+    detail = []
+    if intervention is None:
         intervention = Intervention.objects.create(follow_up=follow_up, **values)
         if amount:
             detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
     else:
-        intervention = existing.get(item.pk)
-        if intervention is None:
-            raise ValidationError(
-                "En av insatserna har tagits bort av någon annan. Ladda om sidan.", code="gone"
-            )
         if intervention.amount_spent != amount:
             detail.append(
                 f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
@@ -267,7 +216,7 @@ def _intervention_write(
                 follow_up.allocation.recipient.organisation_id
             ).filter(pk__in=item.plan_priority_ids)
         )
-    return intervention
+    return intervention, detail
 
 
 def _intervention_remove(intervention: Intervention) -> list[str]:
@@ -292,26 +241,39 @@ def intervention_save(
             allocation, follow_up = _lock(allocation)
             agreement = allocation.priority_area.agreement
             _check_editable(agreement, follow_up, expected_version)
-            category_groups = _check_interventions(agreement, [item], one=True)
+            category_groups = _check_intervention(agreement, item)
             created = follow_up is None
             if created:
                 follow_up = FollowUp.objects.create(allocation=allocation)
             else:
                 _bump(follow_up)
-            existing = {obj.pk: obj for obj in follow_up.interventions.filter(pk=item.pk or 0)}
-            if item.pk is None and follow_up.interventions.count() >= MAX_INTERVENTIONS:
-                raise ValidationError(
-                    f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Ta bort en "
-                    "insats som inte behövs, eller slå ihop två.",
-                    code="too_many",
-                )
-            detail: list[str] = []
-            intervention = _intervention_write(follow_up, item, category_groups, existing, detail)
+            intervention = _intervention_to_change(follow_up, item)
+            intervention, detail = _intervention_write(
+                follow_up, item, category_groups, intervention
+            )
             if created or detail:
                 _record(follow_up, FollowUpChange.Action.SAVED, user, detail="\n".join(detail))
     except IntegrityError:
         raise FollowUpConflict(FollowUp.objects.filter(allocation=allocation).first()) from None
     return follow_up, intervention
+
+
+def _intervention_to_change(follow_up: FollowUp, item: InterventionInput) -> Intervention | None:
+    """The saved insats `item` changes, or None for a new one (refused past the limit)."""
+    if item.pk is not None:
+        intervention = follow_up.interventions.filter(pk=item.pk).first()
+        if intervention is None:
+            raise ValidationError(
+                "Insatsen har tagits bort av någon annan. Ladda om redovisningen.", code="gone"
+            )
+        return intervention
+    if follow_up.interventions.count() >= MAX_INTERVENTIONS:
+        raise ValidationError(
+            f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Ta bort en insats som "
+            "inte behövs, eller slå ihop två.",
+            code="too_many",
+        )
+    return None
 
 
 def intervention_delete(
