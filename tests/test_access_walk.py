@@ -114,7 +114,10 @@ def victim():
     area = f.area(agr, "1000.00")
     rec = f.recipient(org)
     alloc = f.allocation(area, rec, "500.00")
-    f.follow_up(alloc, "100.00")
+    report = f.follow_up(alloc, "100.00")
+    from funds.models import Intervention
+
+    intervention = Intervention.objects.create(follow_up=report, name="Offerinsatsen")
     from tests.plans import factories as pf
 
     call = f.call(area, "100.00")
@@ -139,6 +142,7 @@ def victim():
         "area_id": area.pk,
         "recipient_id": rec.pk,
         "allocation_id": alloc.pk,
+        "intervention_id": intervention.pk,
         "partnership_id": f.partnership(org).pk,
         "pk": alloc.pk,
         "version": 1,

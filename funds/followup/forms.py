@@ -9,7 +9,7 @@ from django import forms
 from config.forms import SwedishDateField
 from funds.followup.rules import OPTIONAL_GROUPS, OTHER_LABEL
 from funds.followup.workflows import InterventionInput
-from funds.models import FollowUp, PriorityArea, Recipient, Repayment, SurveyCategory
+from funds.models import FollowUp, Intervention, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
 
 INTERVENTION_PREFIX = "insats"
@@ -53,8 +53,15 @@ class FollowUpForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label="Namn på insatsen", max_length=300, required=False)
+    """One insats on its own page, with the version of the report it belongs to: saving it
+    changes the report, so a stale page is a conflict rather than a lost update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    name = forms.CharField(
+        label="Namn på insatsen",
+        max_length=300,
+        error_messages={"required": "Ange insatsens namn."},
+    )
     description = forms.CharField(
         label="Beskrivning",
         required=False,
@@ -79,6 +86,7 @@ class InterventionForm(forms.Form):
     def __init__(
         self, *args, categories: dict[str, list[SurveyCategory]], priorities=(), **kwargs
     ) -> None:
+        kwargs.setdefault("prefix", INTERVENTION_PREFIX)
         super().__init__(*args, **kwargs)
         # The plan priorities the insats serves: those of the organisation's own plans.
         self.has_priorities = bool(priorities)
@@ -118,6 +126,16 @@ class InterventionForm(forms.Form):
             )
             self.category_groups.append((group, name, optional))
 
+    @classmethod
+    def for_intervention(
+        cls, intervention: Intervention | None, version: int, data=None, **kwargs
+    ) -> InterventionForm:
+        """The form of a saved insats (its answers as initial values), or of a new one."""
+        initial = {"version": version}
+        if intervention is not None:
+            initial |= _intervention_initial(intervention)
+        return cls(data, initial=initial, **kwargs)
+
     def category_fields(self):
         """(group, bound checkbox field, bound answered field or None) per category group,
         for the template's fieldsets."""
@@ -144,14 +162,11 @@ class InterventionForm(forms.Form):
             and not (data.get("responsible_unit") or "").strip()
         ):
             self.add_error("responsible_unit", "Ange vilken verksamhet som är ansvarig (Annan).")
-        typed = any(
-            data.get(name) for name in ("description", "responsible_unit", "results")
-        ) or data.get("amount_spent")
-        if (typed or data.get("id")) and not data.get("name", "").strip():
-            self.add_error("name", "Ange insatsens namn (eller markera den för borttagning).")
+        if "name" in data and not data["name"].strip():
+            self.add_error("name", "Ange insatsens namn.")
         return data
 
-    def to_input(self) -> InterventionInput:
+    def to_input(self, pk: int | None) -> InterventionInput:
         data = self.cleaned_data
         ids = frozenset(pk for _, name, _ in self.category_groups for pk in data.get(name) or ())
         # Chosen options answer a group by themselves; "Nej" is the answer without options.
@@ -161,7 +176,7 @@ class InterventionForm(forms.Form):
             if optional and data.get(f"ans_{group}") == ANSWER_NO
         )
         return InterventionInput(
-            pk=data.get("id"),
+            pk=pk,
             name=data["name"],
             description=data.get("description", ""),
             responsible_unit=data.get("responsible_unit", ""),
@@ -175,104 +190,31 @@ class InterventionForm(forms.Form):
         )
 
 
-# At most this many interventions in one report; a post that declares more is refused before
-# any form is built (intervention_count_refusal), and absolute_max caps the building anyway.
-MAX_INTERVENTIONS = 200
-
-InterventionFormSet = forms.formset_factory(
-    InterventionForm,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_INTERVENTIONS,
-    validate_max=True,
-    absolute_max=MAX_INTERVENTIONS,
-)
-
-
-def intervention_count_refusal(data, *, adding: int = 0) -> str | None:
-    """A Swedish refusal when `data` declares more interventions than a report may have (with
-    `adding` more rows), else None. Read from the management form's TOTAL_FORMS alone, before
-    any form is built: a 114-byte post can declare thousands of forms. A value that is not a
-    number is left to the formset, which reports a tampered management form."""
-    try:
-        declared = int(data.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
-    except ValueError:
-        return None
-    if declared < 0 or declared + adding > MAX_INTERVENTIONS:
-        return (
-            f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Inget sparades; "
-            "gå tillbaka och ta bort insatser som inte behövs."
-        )
-    return None
-
-
-def intervention_forms_shown(formset) -> list:
-    """The rows the page shows: every saved intervention, every row the browser posted fields
-    for, and the last row (the empty one "Lägg till insats" adds without JavaScript). A row a
-    post only declares in TOTAL_FORMS, with no field of its own, is not shown again: a page
-    renders a row in some 25 ms (its category choices), and a browser never posts such rows."""
-    if not formset.is_bound:
-        return list(formset)
-    posted = {
-        key.split("-", 2)[1] for key in formset.data if key.startswith(f"{INTERVENTION_PREFIX}-")
+def _intervention_initial(intervention: Intervention) -> dict:
+    """A saved insats as the form's initial values (categories and plan links prefetched or
+    read here: one insats)."""
+    row = {
+        "name": intervention.name,
+        "description": intervention.description,
+        "responsible_unit": intervention.responsible_unit,
+        "amount_spent": intervention.amount_spent,
+        "results": intervention.results,
     }
-    initial, last = formset.initial_form_count(), formset.total_form_count() - 1
-    return [
-        sub
-        for index, sub in enumerate(formset)
-        if index < initial or index == last or str(index) in posted
-    ]
+    for category in intervention.categories.all():
+        row.setdefault(f"cat_{category.group}", []).append(category.pk)
+    for group in OPTIONAL_GROUPS:
+        if row.get(f"cat_{group}"):
+            row[f"ans_{group}"] = ANSWER_YES
+        elif group in intervention.answered_groups:
+            row[f"ans_{group}"] = ANSWER_NO
+    row["plan_priorities"] = [p.pk for p in intervention.plan_priorities.all()]
+    return row
 
 
-def intervention_form_new(categories, *, index: int, priorities=()) -> InterventionForm:
-    """An empty intervention form numbered `index` in the formset: the row that "Lägg till
-    insats" adds without saving anything."""
-    form = intervention_formset(None, categories, priorities=priorities).empty_form
-    form.prefix = f"{INTERVENTION_PREFIX}-{index}"
-    return form
+class DeleteInterventionForm(forms.Form):
+    """The confirmation of removing an insats: the report's version, nothing else."""
 
-
-def intervention_formset(follow_up: FollowUp | None, categories, data=None, *, priorities=()):
-    initial = []
-    if follow_up is not None:
-        interventions = follow_up.interventions.prefetch_related("categories", "plan_priorities")
-        for intervention in interventions.order_by("pk"):
-            row = {
-                "id": intervention.pk,
-                "name": intervention.name,
-                "description": intervention.description,
-                "responsible_unit": intervention.responsible_unit,
-                "amount_spent": intervention.amount_spent,
-                "results": intervention.results,
-            }
-            for category in intervention.categories.all():
-                row.setdefault(f"cat_{category.group}", []).append(category.pk)
-            for group in OPTIONAL_GROUPS:
-                if row.get(f"cat_{group}"):
-                    row[f"ans_{group}"] = ANSWER_YES
-                elif group in intervention.answered_groups:
-                    row[f"ans_{group}"] = ANSWER_NO
-            row["plan_priorities"] = [p.pk for p in intervention.plan_priorities.all()]
-            initial.append(row)
-    return InterventionFormSet(
-        data,
-        initial=initial,
-        prefix=INTERVENTION_PREFIX,
-        form_kwargs={"categories": categories, "priorities": priorities},
-    )
-
-
-def interventions_to_save(formset) -> list[InterventionInput]:
-    """The interventions the reporter kept: blank new rows and rows marked for removal are
-    left out (and so removed)."""
-    kept = []
-    for form in formset.forms:
-        if form.cleaned_data.get("DELETE"):
-            continue
-        if not form.cleaned_data.get("id") and not form.has_changed():
-            continue
-        kept.append(form.to_input())
-    return kept
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ReturnForm(forms.Form):

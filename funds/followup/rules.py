@@ -53,6 +53,10 @@ MAY_BE_UNANSWERED = frozenset({SurveyCategory.Group.EFFECT})
 # Ansvarig verksamhet is a category; its free text (Intervention.responsible_unit) names the
 # unit when the option "Annan" is chosen, and is what older years recorded instead.
 OTHER_LABEL = "Annan"
+# The prefix of an insats's field ids on its own page (funds/followup/forms.py).
+FIELD = "id_insats"
+# At most this many insatser in one report.
+MAX_INTERVENTIONS = 200
 
 
 def follow_up_state(allocation: Allocation) -> str:
@@ -64,11 +68,28 @@ def follow_up_state(allocation: Allocation) -> str:
 
 
 @dataclass(frozen=True)
+class InsatsRef:
+    """The insats a missing item belongs to: its id, its number on the report (from 1, by
+    id) and its name."""
+
+    pk: int
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Missing:
-    """One thing that stops a submission; anchor is the id of the field on the form page."""
+    """One thing that stops a submission. `anchor` is the id of the field: on the report page,
+    or, when `insats` is set, on that insats's own page; `gap` names what the insats lacks."""
 
     message: str
     anchor: str
+    insats: InsatsRef | None = None
+    gap: str = ""
+
+    @property
+    def href(self) -> str:
+        return f"#{self.anchor}"
 
 
 class FollowUpIncomplete(ValidationError):
@@ -93,7 +114,7 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
         )
     interventions = list(follow_up.interventions.prefetch_related("categories").order_by("pk"))
     if follow_up.spent and not interventions:
-        missing.append(Missing("Redovisningen saknar insatser: lägg till minst en.", "insats-1"))
+        missing.append(Missing("Redovisningen saknar insatser: lägg till minst en.", "insatser"))
     for number, intervention in enumerate(interventions, start=1):
         missing += _intervention_missing(intervention, number)
     total = sum((i.amount_spent for i in interventions), ZERO)
@@ -111,35 +132,46 @@ def follow_up_missing(follow_up: FollowUp) -> list[Missing]:
 
 
 def _intervention_missing(intervention: Intervention, number: int) -> list[Missing]:
-    """What insats `number` (from 1) lacks, each linked to its field on the form."""
-    prefix = f"id_insats-{number - 1}"
+    """What insats `number` (from 1) lacks, each linked to its field on the insats's page."""
+    ref = InsatsRef(intervention.pk, number, intervention.name)
+    return [
+        Missing(f"Insats {number} saknar {label}.", anchor, ref, label)
+        for label, anchor in intervention_gaps(intervention)
+    ]
+
+
+def intervention_gaps(intervention: Intervention) -> list[tuple[str, str]]:
+    """(what is missing, id of its field on the insats's own page) for every gap that stops
+    the report from being submitted. Reads `intervention.categories.all()`: prefetch it."""
     chosen = list(intervention.categories.all())
     groups = {category.group for category in chosen}
     unit = SurveyCategory.Group.RESPONSIBLE_UNIT
     other_chosen = any(c.group == unit and c.label == OTHER_LABEL for c in chosen)
     checks = [
-        (intervention.description, "beskrivning", f"{prefix}-description"),
-        (
-            unit in groups or intervention.responsible_unit,
-            "ansvarig verksamhet",
-            f"insats-{number}-{unit}",
-        ),
+        (intervention.description, "beskrivning", f"{FIELD}-description"),
+        (unit in groups or intervention.responsible_unit, "ansvarig verksamhet", f"grupp-{unit}"),
         (
             not other_chosen or intervention.responsible_unit,
             "namn på den andra ansvariga verksamheten (Annan)",
-            f"{prefix}-responsible_unit",
+            f"{FIELD}-responsible_unit",
         ),
-        *(
-            (group in groups, label, f"insats-{number}-{group}")
-            for group, label in REQUIRED_GROUPS.items()
-        ),
-        (intervention.amount_spent, "förbrukat belopp", f"{prefix}-amount_spent"),
-        (intervention.results, "resultat och effekter", f"{prefix}-results"),
+        *((group in groups, label, f"grupp-{group}") for group, label in REQUIRED_GROUPS.items()),
+        (intervention.amount_spent, "förbrukat belopp", f"{FIELD}-amount_spent"),
+        (intervention.results, "resultat och effekter", f"{FIELD}-results"),
     ]
+    return [(label, anchor) for present, label, anchor in checks if not present]
+
+
+def intervention_unanswered(intervention: Intervention, present: set[str]) -> list[str]:
+    """The asked groups (of those the year has) the insats leaves "Ej besvarat", except the
+    ones the national form allows unanswered: gaps in the enkät, not in the submission."""
+    answered = set(intervention.answered_groups or ()) | {
+        category.group for category in intervention.categories.all()
+    }
     return [
-        Missing(f"Insats {number} saknar {label}.", anchor)
-        for present, label, anchor in checks
-        if not present
+        group
+        for group in ASKED_GROUPS
+        if group in present and group not in answered and group not in MAY_BE_UNANSWERED
     ]
 
 

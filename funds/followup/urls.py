@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funds.followup import views
+from funds.followup import views, views_insats
 
 urlpatterns = [
     path("<str:code>/<int:year>/redovisning/", views.followup_list, name="followup_list"),
@@ -13,8 +13,19 @@ urlpatterns = [
     ),
     path(
         "<str:code>/<int:year>/redovisning/<int:allocation_id>/ny-insats/",
-        views.followup_intervention_new,
+        views_insats.followup_intervention_new,
         name="followup_intervention_new",
+    ),
+    path(
+        "<str:code>/<int:year>/redovisning/<int:allocation_id>/insats/<int:intervention_id>/",
+        views_insats.followup_intervention_edit,
+        name="followup_intervention_edit",
+    ),
+    path(
+        "<str:code>/<int:year>/redovisning/<int:allocation_id>/insats/<int:intervention_id>/"
+        "ta-bort/",
+        views_insats.followup_intervention_delete,
+        name="followup_intervention_delete",
     ),
     path(
         "<str:code>/<int:year>/redovisning/<int:allocation_id>/granskning/",

@@ -10,38 +10,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from funds.access import EDITOR_ROLES, VIEWER_ROLES, agreement_for_user, require_role
 from funds.balance import agreement_balance
 from funds.followup.forms import (
-    INTERVENTION_PREFIX,
     BoardFilterForm,
     DeadlineForm,
     FollowUpForm,
     OverspendForm,
     RepaymentForm,
     ReturnForm,
-    categories_by_group,
-    intervention_count_refusal,
-    intervention_form_new,
-    intervention_forms_shown,
-    intervention_formset,
-    interventions_to_save,
 )
 from funds.followup.repayments import repayment_record
 from funds.followup.rules import (
     DONE_STATES,
+    MAX_INTERVENTIONS,
     NOT_STARTED,
     OPEN_STATUSES,
     STATE_LABELS,
     FollowUpIncomplete,
     Missing,
     follow_up_state,
+    intervention_gaps,
+    intervention_unanswered,
     setup_blockers,
 )
 from funds.followup.workflows import (
@@ -59,6 +55,7 @@ from funds.models import (
     Allocation,
     FollowUp,
     FollowUpChange,
+    Intervention,
     Membership,
     PriorityArea,
     Recipient,
@@ -67,7 +64,6 @@ from funds.models import (
 )
 from funds.money import format_kr
 from funds.pages import workflow_post
-from plans.models import PlanPriority
 
 REPORTER = Membership.Role.REPORTER
 GRANTEE = Membership.Role.GRANTEE
@@ -145,23 +141,72 @@ def _money_totals(rows) -> dict:
     }
 
 
+def report_editable(agreement: Agreement, follow_up: FollowUp | None) -> bool:
+    """The user may change the report now: an open year, a writer's role, not submitted or
+    approved (the workflows check the same again)."""
+    state = follow_up.status if follow_up else NOT_STARTED
+    return (
+        agreement.status in OPEN_STATUSES
+        and agreement.user_role in REPORT_WRITERS
+        and state not in DONE_STATES
+    )
+
+
+@dataclass(frozen=True)
+class InsatsRow:
+    """One saved insats on the report page: its number, the insats, what stops the report
+    from being submitted, and the enkät's questions it leaves unanswered."""
+
+    number: int
+    intervention: Intervention
+    gaps: list[str]
+    unanswered: list[str]
+
+    @property
+    def gaps_text(self) -> str:
+        return listed(self.gaps)
+
+    @property
+    def unanswered_text(self) -> str:
+        return listed(self.unanswered)
+
+
+def insats_rows(agreement: Agreement, follow_up: FollowUp | None) -> list[InsatsRow]:
+    """The report's insatser as summaries, numbered by id as everywhere: three queries
+    whatever their number (the insatser, their categories, the year's groups)."""
+    if follow_up is None:
+        return []
+    interventions = follow_up.interventions.prefetch_related("categories").order_by("pk")
+    present = set(
+        SurveyCategory.objects.filter(year=agreement.year).values_list("group", flat=True)
+    )
+    labels = dict(SurveyCategory.Group.choices)
+    return [
+        InsatsRow(
+            number,
+            intervention,
+            [label for label, _ in intervention_gaps(intervention)],
+            [labels[group].lower() for group in intervention_unanswered(intervention, present)],
+        )
+        for number, intervention in enumerate(interventions, start=1)
+    ]
+
+
 def _form_context(
     agreement: Agreement,
     allocation: Allocation,
     follow_up: FollowUp | None,
     form: FollowUpForm,
-    formset,
-    *,
-    errors: list[Missing] | None = None,
+    errors: list | None = None,
 ) -> dict:
-    role = agreement.user_role
     state = follow_up.status if follow_up else NOT_STARTED
-    open_year = agreement.status in OPEN_STATUSES
     changes = (
         follow_up.changes.select_related("changed_by").order_by("-changed_at", "-pk")
         if follow_up
         else FollowUpChange.objects.none()
     )
+    rows = insats_rows(agreement, follow_up)
+    editable = report_editable(agreement, follow_up)
     return {
         "agreement": agreement,
         "organisation": agreement.organisation,
@@ -171,138 +216,124 @@ def _form_context(
         "state": state,
         "state_label": STATE_LABELS[state],
         "form": form,
-        "formset": formset,
-        "insats_forms": intervention_forms_shown(formset),
+        "insatser": rows,
+        "insats_total": sum((row.intervention.amount_spent for row in rows), ZERO),
+        "max_insatser": MAX_INTERVENTIONS,
         "errors": errors or [],
-        "editable": open_year and role in REPORT_WRITERS and state not in DONE_STATES,
-        "can_review": open_year and role in EDITOR_ROLES,
+        "editable": editable,
+        "can_add": editable and len(rows) < MAX_INTERVENTIONS,
+        "can_review": agreement.status in OPEN_STATUSES and agreement.user_role in EDITOR_ROLES,
         "return_form": ReturnForm(initial={"version": follow_up.version if follow_up else 0}),
         "overspend_form": OverspendForm(),
         "changes": changes,
     }
 
 
-ROW_NOT_ADDED = "Raden kunde inte läggas till. Ladda om sidan och försök igen."
+@dataclass(frozen=True)
+class LinkedError:
+    """A line of the error summary that links to another page (an insats's own page)."""
+
+    message: str
+    href: str
 
 
-def _refused(reason: str) -> HttpResponse:
-    """A small Swedish 400 page: no form was built, nothing was saved."""
-    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))
-
-
-def _form_errors(form: FollowUpForm, formset) -> list[Missing]:
+def _form_errors(form) -> list[Missing]:
     """Field errors for the error summary, each linked to its field."""
-    errors = [
+    return [
         Missing(f"{form[name].label}: {message}", form[name].id_for_label)
         for name, messages_ in form.errors.items()
+        if name in form.fields
         for message in messages_
-    ]
-    for number, sub in enumerate(formset.forms, start=1):
-        errors += [
-            Missing(f"Insats {number}, {sub[name].label.lower()}: {m}", sub[name].id_for_label)
-            for name, messages_ in sub.errors.items()
-            if name in sub.fields
-            for m in messages_
-        ]
-    errors += [Missing(m, "insatser") for m in formset.non_form_errors()]
-    return errors
+    ] + [Missing(message, "id_spent") for message in form.non_field_errors()]
+
+
+def listed(words: list[str]) -> str:
+    """ "a, b och c"; "samt" before the last when one of them holds an "och" of its own."""
+    if len(words) == 1:
+        return words[0]
+    last = " samt " if any(" och " in word for word in words) else " och "
+    return f"{', '.join(words[:-1])}{last}{words[-1]}"
+
+
+def linked_missing(agreement: Agreement, allocation: Allocation, missing: list[Missing]) -> list:
+    """What stops a submission, for the error summary: the report's own gaps link to their
+    fields, and each insats with gaps is one line linking to its own page."""
+    code, year = agreement.organisation.code, agreement.year
+    by_insats: dict = {}
+    for item in missing:
+        if item.insats is not None:
+            by_insats.setdefault(item.insats, []).append(item)
+    lines: list = []
+    for item in missing:
+        if item.insats is None:
+            lines.append(item)
+        elif item.insats in by_insats:
+            gaps = by_insats.pop(item.insats)
+            url = reverse(
+                "followup_intervention_edit", args=[code, year, allocation.pk, item.insats.pk]
+            )
+            lines.append(
+                LinkedError(
+                    f"Insats {item.insats.number}, ”{item.insats.name}”, saknar "
+                    f"{listed([gap.gap for gap in gaps])}.",
+                    f"{url}#{gaps[0].anchor}",
+                )
+            )
+    return lines
 
 
 @dataclass
 class _ReportPage:
-    """The reporter's form page of one allocation: the forms it builds and how it renders."""
+    """The reporter's report page of one allocation: the report's own fields and the list of
+    its insatser (each edited on its own page: views_insats.py)."""
 
     request: HttpRequest
     agreement: Agreement
     allocation: Allocation
-    categories: dict
-    priorities: list[PlanPriority]
-
-    @classmethod
-    def load(cls, request: HttpRequest, agreement: Agreement, allocation: Allocation):
-        return cls(request, agreement, allocation, *_form_choices(agreement))
-
-    def forms(self, follow_up: FollowUp | None, data=None) -> tuple[FollowUpForm, object]:
-        return (
-            FollowUpForm.for_follow_up(follow_up, data),
-            intervention_formset(follow_up, self.categories, data, priorities=self.priorities),
-        )
 
     def render(
         self,
         follow_up: FollowUp | None,
-        forms: tuple[FollowUpForm, object] | None = None,
+        form: FollowUpForm | None = None,
         *,
-        errors: list[Missing] | None = None,
+        errors: list | None = None,
         status: int = 200,
         **extra,
     ) -> HttpResponse:
-        form, formset = forms or self.forms(follow_up)
-        context = _form_context(
-            self.agreement, self.allocation, follow_up, form, formset, errors=errors
-        )
+        form = form or FollowUpForm.for_follow_up(follow_up)
+        context = _form_context(self.agreement, self.allocation, follow_up, form, errors)
         return render(self.request, FORM, {**context, **extra}, status=status)
 
     def back(self) -> HttpResponse:
-        agreement = self.agreement
-        return redirect(
-            "followup_edit",
-            code=agreement.organisation.code,
-            year=agreement.year,
-            allocation_id=self.allocation.pk,
-        )
+        return report_redirect(self.agreement, self.allocation)
 
 
-def _form_choices(agreement: Agreement) -> tuple[dict, list[PlanPriority]]:
-    """The year's enkät categories by group and the organisation's plan priorities."""
-    categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
-    priorities = list(
-        PlanPriority.objects.for_organisation(agreement.organisation)
-        .select_related("goal_area")
-        .order_by("goal_area__number", "number")
+def report_redirect(agreement: Agreement, allocation: Allocation, anchor: str = ""):
+    url = reverse(
+        "followup_edit", args=[agreement.organisation.code, agreement.year, allocation.pk]
     )
-    return categories, priorities
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @login_required
 def followup_edit(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
+    """The report: its figures, the list of insatser and the report's own fields; saving the
+    draft, and submitting it (which checks every insats)."""
     agreement = agreement_for_user(request, code, year, REPORT_READERS)
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
-    page = _ReportPage.load(request, agreement, allocation)
+    page = _ReportPage(request, agreement, allocation)
     follow_up = FollowUp.objects.filter(allocation=allocation).first()
     if request.method != "POST":
         return page.render(follow_up)
     require_role(agreement, REPORT_WRITERS)
-    adding = "add" in request.POST
-    refusal = intervention_count_refusal(request.POST, adding=int(adding))
-    if refusal:
-        return _refused(refusal)
-    if adding:
-        return _row_added(page, follow_up)
-    form, formset = page.forms(follow_up, request.POST)
-    if not (form.is_valid() and formset.is_valid()):
-        return page.render(
-            follow_up, (form, formset), errors=_form_errors(form, formset), status=422
-        )
-    return _draft_save(page, follow_up, form, formset)
+    form = FollowUpForm.for_follow_up(follow_up, request.POST)
+    if not form.is_valid():
+        return page.render(follow_up, form, errors=_form_errors(form), status=422)
+    return _draft_save(page, follow_up, form)
 
 
-def _row_added(page: _ReportPage, follow_up: FollowUp | None) -> HttpResponse:
-    """ "Lägg till insats" without JavaScript: the same form with one more empty row, nothing
-    saved (with htmx, followup_intervention_new adds the row in place)."""
-    data = page.request.POST.copy()
-    total = f"{INTERVENTION_PREFIX}-TOTAL_FORMS"
-    try:
-        data[total] = str(int(data.get(total, "")) + 1)
-    except ValueError:
-        return _refused(ROW_NOT_ADDED)
-    return page.render(follow_up, page.forms(follow_up, data))
-
-
-def _draft_save(
-    page: _ReportPage, follow_up: FollowUp | None, form: FollowUpForm, formset
-) -> HttpResponse:
-    """Save the draft; then, if asked, submit it."""
+def _draft_save(page: _ReportPage, follow_up: FollowUp | None, form: FollowUpForm) -> HttpResponse:
+    """Save the report's own fields; then, if asked, submit it."""
     request = page.request
     try:
         saved = follow_up_save_draft(
@@ -310,7 +341,6 @@ def _draft_save(
             expected_version=form.cleaned_data["version"],
             spent=form.cleaned_data["spent"],
             results=form.cleaned_data["results"],
-            interventions=interventions_to_save(formset),
             user=request.user,
         )
     except FollowUpConflict as conflict:
@@ -320,10 +350,11 @@ def _draft_save(
         data["version"] = str(conflict.current_version)
         current = conflict.current
         errors = [Missing(_conflict_message(current), "id_spent")]
-        return page.render(current, page.forms(current, data), errors=errors, status=409)
+        form = FollowUpForm.for_follow_up(current, data)
+        return page.render(current, form, errors=errors, status=409)
     except ValidationError as error:
         errors = [Missing(m, "id_spent") for m in error.messages]
-        return page.render(follow_up, (form, formset), errors=errors, status=422)
+        return page.render(follow_up, form, errors=errors, status=422)
     if "submit" not in request.POST:
         messages.success(request, "Utkastet är sparat.")
         return page.back()
@@ -340,7 +371,8 @@ def _conflict_message(current: FollowUp | None) -> str:
 
 
 def _submit(page: _ReportPage, saved: FollowUp) -> HttpResponse:
-    """Submit the saved draft, or show it as stored with what stops the submission."""
+    """Submit the saved draft, or show it as stored with what stops the submission: every
+    insats is checked here, and each one with gaps is listed with a link to its page."""
     request = page.request
     blockers = setup_blockers(page.agreement)
     try:
@@ -350,7 +382,7 @@ def _submit(page: _ReportPage, saved: FollowUp) -> HttpResponse:
             allocation=page.allocation, expected_version=saved.version, user=request.user
         )
     except FollowUpIncomplete as error:
-        missing = error.missing
+        missing = linked_missing(page.agreement, page.allocation, error.missing)
     except FollowUpConflict:
         message = "Någon annan ändrade redovisningen just nu; den skickades inte in."
         missing = [Missing(message, "id_spent")]
@@ -362,40 +394,6 @@ def _submit(page: _ReportPage, saved: FollowUp) -> HttpResponse:
     # The draft is saved; show it as stored, so the numbers in the messages match.
     saved = FollowUp.objects.get(pk=saved.pk)
     return page.render(saved, errors=missing, status=422, incomplete=True)
-
-
-@login_required
-@require_GET
-def followup_intervention_new(
-    request: HttpRequest, code: str, year: int, allocation_id: int
-) -> HttpResponse:
-    """One empty insats row for the reporter's form (htmx, "Lägg till insats"): numbered by
-    the form's current TOTAL_FORMS, which the answer raises by one out of band."""
-    agreement = agreement_for_user(request, code, year, REPORT_WRITERS)
-    allocation = _get_allocation_for_user(request, agreement, allocation_id)
-    refusal = intervention_count_refusal(request.GET, adding=1)
-    try:
-        index = int(request.GET.get(f"{INTERVENTION_PREFIX}-TOTAL_FORMS", ""))
-    except ValueError:
-        refusal = refusal or ROW_NOT_ADDED
-    if refusal:
-        return _refused(refusal)
-    categories = categories_by_group(SurveyCategory.objects.filter(year=agreement.year))
-    priorities = list(
-        PlanPriority.objects.for_organisation(agreement.organisation)
-        .select_related("goal_area")
-        .order_by("goal_area__number", "number")
-    )
-    context = {
-        "agreement": agreement,
-        "organisation": agreement.organisation,
-        "allocation": allocation,
-        "sub": intervention_form_new(categories, index=index, priorities=priorities),
-        "number": index + 1,
-        "editable": True,
-        "total_forms": index + 1,
-    }
-    return render(request, f"{FORM}#insats_added", context)
 
 
 @login_required

@@ -8,7 +8,6 @@ money is recorded in FollowUpChange.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from funds.followup.rules import (
     DONE_STATES,
     EDITABLE_STATES,
+    MAX_INTERVENTIONS,
     OPEN_STATUSES,
     OPTIONAL_GROUPS,
     FollowUpIncomplete,
@@ -97,6 +97,17 @@ def _check_version(follow_up: FollowUp | None, expected_version: int) -> None:
         raise FollowUpConflict(follow_up)
 
 
+def _check_editable(agreement: Agreement, follow_up: FollowUp | None, version: int) -> None:
+    """The year is open, the caller read the current version and the report is not done."""
+    _check_open(agreement)
+    _check_version(follow_up, version)
+    if follow_up is not None and follow_up.status in DONE_STATES:
+        raise ValidationError(
+            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
+            code="locked",
+        )
+
+
 def _check_spent(allocation: Allocation, follow_up: FollowUp | None, spent: Decimal) -> None:
     if spent < 0 or spent > MAX_AMOUNT:
         raise ValidationError("Beloppet är inte tillåtet.", code="range")
@@ -115,20 +126,20 @@ def follow_up_save_draft(
     expected_version: int,
     spent: Decimal | None,
     results: str,
-    interventions: Sequence[InterventionInput],
     user,
 ) -> FollowUp:
-    """Save the report as it is, complete or not. `expected_version` is 0 when no follow-up
-    exists yet. Interventions left out of `interventions` are removed.
+    """Save the report's own fields as they are, complete or not. `expected_version` is 0
+    when no follow-up exists yet. The insatser stay as they are: each is saved on its own
+    page (intervention_save) and removed after its confirmation (intervention_delete).
 
     Raises ValidationError (Swedish) for a refused save and FollowUpConflict for a stale one.
     """
     try:
         with transaction.atomic():
             allocation, follow_up = _lock(allocation)
-            category_groups = _check_draft(
-                allocation, follow_up, expected_version, spent, interventions
-            )
+            _check_editable(allocation.priority_area.agreement, follow_up, expected_version)
+            if spent is not None:
+                _check_spent(allocation, follow_up, spent)
             old_spent = follow_up.spent if follow_up else None
             created = follow_up is None
             if created:
@@ -140,15 +151,13 @@ def follow_up_save_draft(
                 follow_up.results = results.strip()
                 follow_up.version += 1
                 follow_up.save(update_fields=["spent", "results", "version", "updated_at"])
-            detail = _save_interventions(follow_up, interventions, category_groups)
-            if created or old_spent != spent or detail:
+            if created or old_spent != spent:
                 FollowUpChange.objects.create(
                     follow_up=follow_up,
                     action=FollowUpChange.Action.SAVED,
                     changed_by=user,
                     old_spent=old_spent,
                     new_spent=spent,
-                    detail="\n".join(detail),
                 )
     except IntegrityError:
         # Two first saves at once: the one-to-one constraint let one of them win.
@@ -156,99 +165,137 @@ def follow_up_save_draft(
     return follow_up
 
 
-def _check_draft(
-    allocation: Allocation,
-    follow_up: FollowUp | None,
-    expected_version: int,
-    spent: Decimal | None,
-    interventions: Sequence[InterventionInput],
-) -> dict[int, str]:
-    """Refuse a draft that cannot be saved; return the group of every chosen category."""
-    agreement = allocation.priority_area.agreement
-    _check_open(agreement)
-    _check_version(follow_up, expected_version)
-    if follow_up is not None and follow_up.status in DONE_STATES:
-        raise ValidationError(
-            f"Redovisningen är {follow_up.get_status_display().lower()} och kan inte ändras.",
-            code="locked",
-        )
-    if spent is not None:
-        _check_spent(allocation, follow_up, spent)
-    return _check_interventions(agreement, interventions)
-
-
-def _check_interventions(
-    agreement: Agreement, interventions: Sequence[InterventionInput]
-) -> dict[int, str]:
-    """Refuse what cannot be saved; return the group of every chosen category."""
-    for number, item in enumerate(interventions, start=1):
-        if not item.name.strip():
-            raise ValidationError(f"Insats {number} saknar namn.", code="name")
-        if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
-            raise ValidationError(f"Insats {number}: beloppet är inte tillåtet.", code="range")
-    wanted = set().union(*(item.category_ids for item in interventions))
+def _check_intervention(agreement: Agreement, item: InterventionInput) -> dict[int, str]:
+    """Refuse an insats that cannot be saved; return the group of every chosen category."""
+    if not item.name.strip():
+        raise ValidationError("Insatsen saknar namn.", code="name")
+    if item.amount_spent is not None and not ZERO <= item.amount_spent <= MAX_AMOUNT:
+        raise ValidationError("Insatsens belopp är inte tillåtet.", code="range")
     known = dict(
-        SurveyCategory.objects.filter(year=agreement.year, pk__in=wanted).values_list("pk", "group")
+        SurveyCategory.objects.filter(year=agreement.year, pk__in=item.category_ids).values_list(
+            "pk", "group"
+        )
     )
-    if wanted - set(known):
+    if item.category_ids - set(known):
         raise ValidationError(
             f"En vald kategori hör inte till enkäten för {agreement.year}.", code="category"
         )
-    optional = set(OPTIONAL_GROUPS)
-    for number, item in enumerate(interventions, start=1):
-        if not item.answered_groups <= optional:
-            raise ValidationError(f"Insats {number}: okänd frågegrupp.", code="group")
+    if not item.answered_groups <= set(OPTIONAL_GROUPS):
+        raise ValidationError("Insatsen har svar på en okänd frågegrupp.", code="group")
     return known
 
 
-def _save_interventions(
-    follow_up: FollowUp, interventions: Sequence[InterventionInput], category_groups: dict[int, str]
-) -> list[str]:
-    """Create, update and remove interventions; return one line per change of money."""
-    existing = {obj.pk: obj for obj in follow_up.interventions.all()}
+def _intervention_write(
+    follow_up: FollowUp,
+    item: InterventionInput,
+    category_groups: dict[int, str],
+    intervention: Intervention | None,
+) -> tuple[Intervention, list[str]]:
+    """Create (`intervention` None) or update one insats with its categories and plan links;
+    return it and the audit line of its change of money, if any."""
+    values = _intervention_values(item, category_groups)
+    amount = values["amount_spent"]
     detail = []
-    kept = set()
-    for item in interventions:
-        values = _intervention_values(item, category_groups)
-        amount = values["amount_spent"]
-        if item.pk is None:
-            intervention = Intervention.objects.create(follow_up=follow_up, **values)
-            if amount:
-                detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
-        else:
-            intervention = existing.get(item.pk)
-            if intervention is None:
-                raise ValidationError(
-                    "En av insatserna har tagits bort av någon annan. Ladda om sidan.",
-                    code="gone",
-                )
-            if intervention.amount_spent != amount:
-                detail.append(
-                    f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
-                    f"{format_kr(amount)}"
-                )
-            for name, value in values.items():
-                setattr(intervention, name, value)
-            intervention.save()
-            kept.add(intervention.pk)
-        intervention.categories.set(item.category_ids)
-        if item.plan_priority_ids is not None:
-            intervention.plan_priorities.set(
-                PlanPriority.objects.for_organisation(
-                    follow_up.allocation.recipient.organisation_id
-                ).filter(pk__in=item.plan_priority_ids)
-            )
-    for pk, intervention in existing.items():
-        if pk in kept:
-            continue
-        if intervention.amount_spent:
+    if intervention is None:
+        intervention = Intervention.objects.create(follow_up=follow_up, **values)
+        if amount:
+            detail.append(f"Ny insats {intervention.name}: {format_kr(amount)}")
+    else:
+        if intervention.amount_spent != amount:
             detail.append(
-                f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"
+                f"Insats {values['name']}: {format_kr(intervention.amount_spent)} → "
+                f"{format_kr(amount)}"
             )
-        intervention.categories.clear()
-        intervention.plan_priorities.clear()
-        intervention.delete()
-    return detail
+        for name, value in values.items():
+            setattr(intervention, name, value)
+        intervention.save()
+    intervention.categories.set(item.category_ids)
+    if item.plan_priority_ids is not None:
+        intervention.plan_priorities.set(
+            PlanPriority.objects.for_organisation(
+                follow_up.allocation.recipient.organisation_id
+            ).filter(pk__in=item.plan_priority_ids)
+        )
+    return intervention, detail
+
+
+def _intervention_remove(intervention: Intervention) -> list[str]:
+    """Delete one insats and its links; the audit line when it carried money."""
+    intervention.categories.clear()
+    intervention.plan_priorities.clear()
+    intervention.delete()
+    if not intervention.amount_spent:
+        return []
+    return [f"Borttagen insats {intervention.name}: {format_kr(intervention.amount_spent)}"]
+
+
+def intervention_save(
+    *, allocation: Allocation, expected_version: int, item: InterventionInput, user
+) -> tuple[FollowUp, Intervention]:
+    """Save one insats of the report (a new one when item.pk is None), starting the report as
+    a draft if needed. Checks the year, the report's version and state, as a draft save does,
+    and bumps the version: the report changed. Raises ValidationError (Swedish) or
+    FollowUpConflict; nothing is saved then."""
+    try:
+        with transaction.atomic():
+            allocation, follow_up = _lock(allocation)
+            agreement = allocation.priority_area.agreement
+            _check_editable(agreement, follow_up, expected_version)
+            category_groups = _check_intervention(agreement, item)
+            created = follow_up is None
+            if created:
+                follow_up = FollowUp.objects.create(allocation=allocation)
+            else:
+                _bump(follow_up)
+            intervention = _intervention_to_change(follow_up, item)
+            intervention, detail = _intervention_write(
+                follow_up, item, category_groups, intervention
+            )
+            if created or detail:
+                _record(follow_up, FollowUpChange.Action.SAVED, user, detail="\n".join(detail))
+    except IntegrityError:
+        raise FollowUpConflict(FollowUp.objects.filter(allocation=allocation).first()) from None
+    return follow_up, intervention
+
+
+def _intervention_to_change(follow_up: FollowUp, item: InterventionInput) -> Intervention | None:
+    """The saved insats `item` changes, or None for a new one (refused past the limit)."""
+    if item.pk is not None:
+        intervention = follow_up.interventions.filter(pk=item.pk).first()
+        if intervention is None:
+            raise ValidationError(
+                "Insatsen har tagits bort av någon annan. Ladda om redovisningen.", code="gone"
+            )
+        return intervention
+    if follow_up.interventions.count() >= MAX_INTERVENTIONS:
+        raise ValidationError(
+            f"En redovisning kan ha högst {MAX_INTERVENTIONS} insatser. Ta bort en insats som "
+            "inte behövs, eller slå ihop två.",
+            code="too_many",
+        )
+    return None
+
+
+def intervention_delete(
+    *, allocation: Allocation, expected_version: int, intervention_pk: int, user
+) -> FollowUp:
+    """Remove one insats from a draft or returned report (after the confirmation page);
+    recorded in the report's history, the version bumped."""
+    with transaction.atomic():
+        allocation, follow_up = _lock(allocation)
+        _check_editable(allocation.priority_area.agreement, follow_up, expected_version)
+        intervention = (
+            follow_up.interventions.filter(pk=intervention_pk).first() if follow_up else None
+        )
+        if intervention is None:
+            raise ValidationError(
+                "Insatsen är redan borttagen. Ladda om redovisningen.", code="gone"
+            )
+        name = intervention.name
+        detail = _intervention_remove(intervention) or [f"Borttagen insats {name}"]
+        _bump(follow_up)
+        _record(follow_up, FollowUpChange.Action.SAVED, user, detail="\n".join(detail))
+    return follow_up
 
 
 def _intervention_values(item: InterventionInput, category_groups: dict[int, str]) -> dict:
@@ -355,7 +402,7 @@ def _bump(follow_up: FollowUp, *fields: str) -> None:
     follow_up.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _record(follow_up: FollowUp, action: str, user, comment: str = "") -> None:
+def _record(follow_up: FollowUp, action: str, user, comment: str = "", detail: str = "") -> None:
     FollowUpChange.objects.create(
         follow_up=follow_up,
         action=action,
@@ -363,6 +410,7 @@ def _record(follow_up: FollowUp, action: str, user, comment: str = "") -> None:
         old_spent=follow_up.spent,
         new_spent=follow_up.spent,
         comment=comment,
+        detail=detail,
     )
 
 

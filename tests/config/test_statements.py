@@ -24,7 +24,9 @@ def test_the_accessibility_statement_follows_diggs_model(client):
     ]:
         assert heading in text
     assert statements.DIGG_REPORT_URL in text
-    assert "delvis förenlig" in text
+    # "Delvis förenlig" exactly when a known gap is listed, each with its criterion.
+    assert ("delvis förenlig" in text) == bool(statements.KNOWN_GAPS)
+    assert ("helt förenlig" in text) == (not statements.KNOWN_GAPS)
     for gap in statements.KNOWN_GAPS:
         assert gap.criterion in text
     assert "Exempelby kommun" in text
@@ -65,3 +67,11 @@ def test_the_sign_up_form_links_the_privacy_notice_beside_its_button(client):
 def test_the_pages_take_only_get(client):
     assert client.post("/tillganglighet/").status_code == 405
     assert client.post("/personuppgifter/").status_code == 405
+
+
+def test_a_known_gap_makes_the_site_partly_compliant(client, monkeypatch):
+    gap = statements.Gap(where="Ett formulär", what="Något saknas.", criterion="1.1.1 Test")
+    monkeypatch.setattr(statements, "KNOWN_GAPS", [gap])
+    text = client.get("/tillganglighet/").content.decode()
+    assert "delvis förenlig" in text and "helt förenlig" not in text
+    assert "Ett formulär.</strong> Något saknas. (WCAG 2.1, kriterium 1.1.1 Test)" in text

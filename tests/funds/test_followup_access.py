@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from funds.models import Agreement, FollowUp
+from funds.models import Agreement, FollowUp, Intervention
 from tests import factories as f
+from tests.followup_posts import delete_url, insats_data, insats_url
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,10 @@ def world():
     other = f.recipient(org, name="Andra stadsdelen")
     own_alloc = f.allocation(area, own, "300000.00")
     other_alloc = f.allocation(area, other, "200000.00")
-    f.follow_up(own_alloc, "100000.00", status=FollowUp.Status.SUBMITTED)
+    own_report = f.follow_up(own_alloc, "100000.00", status=FollowUp.Status.SUBMITTED)
+    Intervention.objects.create(follow_up=own_report, name="Egna insatsen")
+    other_report = f.follow_up(other_alloc, None)
+    Intervention.objects.create(follow_up=other_report, name="Andra insatsen")
     users = {
         "anonymous": None,
         "outsider": f.user(f.organisation(name="Grannkommunen"), "coordinator"),
@@ -43,14 +47,36 @@ def world():
 
 def pages(agr, own_alloc, other_alloc):
     code, year = agr.organisation.code, agr.year
+    own_insats = Intervention.objects.get(follow_up__allocation=own_alloc)
+    other_insats = Intervention.objects.get(follow_up__allocation=other_alloc)
+    other_version = other_insats.follow_up.version
     return {
+        "insats": ("get", insats_url(own_alloc, own_insats), {}),
+        "insats_other": ("get", insats_url(other_alloc, other_insats), {}),
+        "new_other": ("get", insats_url(other_alloc), {}),
+        "save_insats_other": (
+            "post",
+            insats_url(other_alloc, other_insats),
+            insats_data({"name": "Ändrad"}, other_version),
+        ),
+        "add_insats_other": (
+            "post",
+            insats_url(other_alloc),
+            insats_data({"name": "Tillagd"}, other_version),
+        ),
+        "delete_other": ("get", delete_url(other_alloc, other_insats), {}),
+        "remove_other": (
+            "post",
+            delete_url(other_alloc, other_insats),
+            {"version": other_version},
+        ),
         "list": ("get", reverse("followup_list", args=[code, year]), {}),
         "form": ("get", reverse("followup_edit", args=[code, year, own_alloc.pk]), {}),
         "form_other": ("get", reverse("followup_edit", args=[code, year, other_alloc.pk]), {}),
         "save_other": (
             "post",
             reverse("followup_edit", args=[code, year, other_alloc.pk]),
-            {"version": 0, "spent": "1", "insats-TOTAL_FORMS": 0, "insats-INITIAL_FORMS": 0},
+            {"version": other_version, "spent": "1"},
         ),
         "review": (
             "post",
@@ -81,6 +107,13 @@ ROLES = ("outsider", "reporter", "other_reporter", "reader", "coordinator")
 # page → expected answer per role above; admins and superusers answer like coordinators.
 # "save_other" is a real save for the other recipient's reporter and for coordinators.
 TABLE = {
+    "insats": (NOT_FOUND, OK, NOT_FOUND, OK, OK),
+    "insats_other": (NOT_FOUND, NOT_FOUND, OK, OK, OK),
+    "new_other": (NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, OK),
+    "save_insats_other": (NOT_FOUND, NOT_FOUND, REDIRECT, FORBIDDEN, REDIRECT),
+    "add_insats_other": (NOT_FOUND, NOT_FOUND, REDIRECT, FORBIDDEN, REDIRECT),
+    "delete_other": (NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, OK),
+    "remove_other": (NOT_FOUND, NOT_FOUND, REDIRECT, FORBIDDEN, REDIRECT),
     "list": (NOT_FOUND, OK, OK, OK, OK),
     "form": (NOT_FOUND, OK, NOT_FOUND, OK, OK),
     "form_other": (NOT_FOUND, NOT_FOUND, OK, OK, OK),
@@ -116,7 +149,8 @@ def test_roles_x_pages(client, world, page, role):
     else:
         assert response.status_code == expected, response.content.decode()[:500]
     if expected in (NOT_FOUND, FORBIDDEN, LOGIN):
-        assert "Andra stadsdelen" not in response.content.decode()
+        body = response.content.decode()
+        assert "Andra stadsdelen" not in body and "Andra insatsen" not in body
 
 
 def test_nothing_changed_for_refused_requests(client, world):
@@ -125,12 +159,22 @@ def test_nothing_changed_for_refused_requests(client, world):
         client.logout()
         if users[role]:
             client.force_login(users[role])
-        for page in ("save_other", "review", "deadline", "repay"):
+        for page in (
+            "save_other",
+            "review",
+            "deadline",
+            "repay",
+            "save_insats_other",
+            "add_insats_other",
+            "remove_other",
+        ):
             method, url, data = pages(agr, own_alloc, other_alloc)[page]
             getattr(client, method)(url, data)
     agr.refresh_from_db()
     assert agr.follow_up_deadline is None
-    assert not FollowUp.objects.filter(allocation=other_alloc).exists()
+    other = FollowUp.objects.get(allocation=other_alloc)
+    assert other.spent is None and other.changes.count() == 0
+    assert list(other.interventions.values_list("name", flat=True)) == ["Andra insatsen"]
     assert FollowUp.objects.get(allocation=own_alloc).status == "submitted"
     assert not agr.priority_areas.get().repayments.exists()
 
@@ -162,3 +206,28 @@ def test_a_reader_gets_no_buttons(client, world):
     body = client.get(reverse("followup_edit", args=[agr.organisation.code, 2024, own_alloc.pk]))
     text = body.content.decode()
     assert "Skicka in" not in text and "Godkänn" not in text and "Återsänd till" not in text
+
+
+def test_a_grantee_reaches_the_insatser_of_the_grant_and_nothing_else(client, world):
+    """A grantee's membership names the allocations their granted applications made."""
+    from funds.models import Membership
+
+    agr, own_alloc, other_alloc, users = world
+    grantee = f.user()
+    membership = Membership.objects.create(
+        user=grantee, organisation=agr.organisation, role=Membership.Role.GRANTEE
+    )
+    membership.granted_allocations.add(other_alloc)
+    client.force_login(grantee)
+    other_insats = Intervention.objects.get(follow_up__allocation=other_alloc)
+    own_insats = Intervention.objects.get(follow_up__allocation=own_alloc)
+    assert client.get(insats_url(other_alloc, other_insats)).status_code == OK
+    assert client.get(insats_url(other_alloc)).status_code == OK
+    assert client.get(insats_url(own_alloc, own_insats)).status_code == NOT_FOUND
+    assert client.get(insats_url(own_alloc)).status_code == NOT_FOUND
+    assert client.get(delete_url(own_alloc, own_insats)).status_code == NOT_FOUND
+    refused = client.post(delete_url(own_alloc, own_insats), {"version": 1})
+    assert refused.status_code == NOT_FOUND
+    # Another report's insats under the grant's URL is not found either.
+    assert client.get(insats_url(other_alloc, own_insats)).status_code == NOT_FOUND
+    assert Intervention.objects.filter(pk=own_insats.pk).exists()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from funds.balance import agreement_balance
 from funds.models import Agreement, Allocation, FollowUp, FollowUpChange, SurveyCategory
 from tests.demo_image import demo_restore
+from tests.followup_posts import insats_post, report_in, report_post
 from tests.funds.demo_names import BARN_OCH_UNGA, JARVA, RINKEBY_KISTA, SPANGA_TENSTA
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,9 @@ def category(group: str, label: str) -> int:
     return SurveyCategory.objects.get(year=2024, group=group, label=label).pk
 
 
+RESULTS = "Ungdomsmottagningen har nått fler unga."
+
+
 def intervention(name: str, amount: str, *, target_group: bool = True, **extra) -> dict:
     data = {
         "name": name,
@@ -57,23 +61,6 @@ def intervention(name: str, amount: str, *, target_group: bool = True, **extra) 
             category(Group.TARGET_GROUP, "Vård- och omsorgstagare 18–29 år"),
         ]
     data.update(extra)
-    return data
-
-
-def form_data(version: int, spent: str, items: list[dict], initial: int, submit=True) -> dict:
-    data = {
-        "version": version,
-        "spent": spent,
-        "results": "Ungdomsmottagningen har nått fler unga.",
-        "insats-TOTAL_FORMS": len(items),
-        "insats-INITIAL_FORMS": initial,
-        "insats-MIN_NUM_FORMS": 0,
-        "insats-MAX_NUM_FORMS": 1000,
-    }
-    for index, item in enumerate(items):
-        data.update({f"insats-{index}-{key}": value for key, value in item.items()})
-    if submit:
-        data["submit"] = "1"
     return data
 
 
@@ -99,18 +86,18 @@ def test_a_district_reports_and_the_coordinator_returns_and_approves():
         intervention("Förstärkt kuratorsbemanning", "200 000"),
         intervention("Samtalsgrupper", "50 000", target_group=False),
     ]
-    response = reporter.post(edit, form_data(0, "250 000", items, 0))
+    response = report_in(reporter, allocation, "250 000", items, results=RESULTS)
     assert response.status_code == 422
-    assert "Insats 2 saknar målgrupp." in response.content.decode()
+    assert "Insats 2, ”Samtalsgrupper”, saknar målgrupp." in response.content.decode()
     follow_up = FollowUp.objects.get(allocation=allocation)
     pks = list(follow_up.interventions.order_by("pk").values_list("pk", flat=True))
     assert follow_up.status == "draft" and len(pks) == 2
 
-    items = [
-        intervention("Förstärkt kuratorsbemanning", "200 000", id=pks[0]),
-        intervention("Samtalsgrupper", "50 000", id=pks[1]),
-    ]
-    assert reporter.post(edit, form_data(follow_up.version, "250 000", items, 2)).status_code == 302
+    # The reporter opens the second insats from the summary's link and adds its target group.
+    fixed = intervention("Samtalsgrupper", "50 000")
+    assert insats_post(reporter, allocation, fixed, pk=pks[1]).status_code == 302
+    response = report_post(reporter, allocation, "250 000", results=RESULTS, submit=True)
+    assert response.status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.status == "submitted"
 
@@ -127,8 +114,9 @@ def test_a_district_reports_and_the_coordinator_returns_and_approves():
     assert comment in reporter.get(edit).content.decode()
 
     # The reporter fixes the amounts and submits again.
-    items[1]["amount_spent"] = "60 000"
-    response = reporter.post(edit, form_data(follow_up.version, "260 000", items, 2))
+    fixed["amount_spent"] = "60 000"
+    assert insats_post(reporter, allocation, fixed, pk=pks[1]).status_code == 302
+    response = report_post(reporter, allocation, "260 000", results=RESULTS, submit=True)
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.spent) == ("submitted", D("260000"))
@@ -144,19 +132,23 @@ def test_a_district_reports_and_the_coordinator_returns_and_approves():
     ]
     actions = list(
         FollowUpChange.objects.filter(follow_up=follow_up)
-        .values_list("action", "new_spent")
+        .values_list("action", "new_spent", "detail")
         .order_by("pk")
     )
-    # The second save changed no money, so it left no line in the audit trail.
-    assert [a for a, _ in actions] == [
-        "saved",
-        "submitted",
-        "returned",
-        "saved",
-        "submitted",
-        "approved",
+    # Each insats saved with money and each change of the spent amount leaves a line; adding
+    # the target group and saving the unchanged figures again changed no money and left none.
+    assert [(a, spent) for a, spent, _ in actions] == [
+        ("saved", None),
+        ("saved", None),
+        ("saved", D("250000")),
+        ("submitted", D("250000")),
+        ("returned", D("250000")),
+        ("saved", D("250000")),
+        ("saved", D("260000")),
+        ("submitted", D("260000")),
+        ("approved", D("260000")),
     ]
-    assert actions[3][1] == D("260000")
+    assert "Samtalsgrupper: 50\u00a0000\u00a0kr → 60\u00a0000\u00a0kr" in actions[5][2]
 
     # The closed 2023 books still balance to the öre, with 1,5 mnkr repaid.
     balance = agreement_balance(Agreement.objects.get(organisation__code="0180", year=2023))
@@ -177,7 +169,7 @@ def test_the_successor_sees_its_predecessors_2023_allocations_read_only():
     body = reporter.get(edit).content.decode()
     assert "Godkänd" in body and "Skicka in" not in body
     # 2023 is closed: nothing can change.
-    response = reporter.post(edit, form_data(allocation.follow_up.version, "1", [], 0))
+    response = report_post(reporter, allocation, "1", submit=True)
     assert response.status_code == 422
     assert "Året är avslutat" in response.content.decode()
     bromma = Allocation.objects.filter(

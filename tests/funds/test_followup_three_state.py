@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from funds.models import Agreement, FollowUp, Intervention, SurveyCategory
 from tests import factories as f
+from tests.followup_posts import insats_post, insats_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +23,9 @@ def year():
     return allocation, categories, reporter
 
 
-def post(client, allocation, version=0, **fields):
-    agreement = allocation.priority_area.agreement
-    data = {
-        "version": version,
-        "spent": "100 000",
-        "results": "Bra.",
-        "insats-TOTAL_FORMS": 1,
-        "insats-INITIAL_FORMS": 0,
-        "insats-MIN_NUM_FORMS": 0,
-        "insats-MAX_NUM_FORMS": 1000,
-        "insats-0-name": "Samtalsgrupper",
-        "insats-0-amount_spent": "100 000",
-    }
-    data.update({f"insats-0-{key}": value for key, value in fields.items()})
-    url = reverse(
-        "followup_edit", args=[agreement.organisation.code, agreement.year, allocation.pk]
-    )
-    return client.post(url, data), url
+def post(client, allocation, **fields):
+    data = {"name": "Samtalsgrupper", "amount_spent": "100 000", **fields}
+    return insats_post(client, allocation, data), insats_url(allocation)
 
 
 def test_nej_and_ej_besvarat_are_saved_apart(client, year):
@@ -57,13 +42,12 @@ def test_nej_and_ej_besvarat_are_saved_apart(client, year):
     assert response.status_code == 302
     intervention = Intervention.objects.get(follow_up__allocation=allocation)
     assert intervention.answered_groups == ["collaboration", "perspective"]
-    body = client.get(url).content.decode()
-    # The form shows the answers again: Nej on perspektiv, Ej besvarat on effekt.
+    body = client.get(insats_url(allocation, intervention)).content.decode()
+    # The insats's page shows the answers again: Nej on perspektiv, Ej besvarat on effekt.
     assert (
-        'name="insats-0-ans_perspective" value="nej" id="id_insats-0-ans_perspective_1" checked'
-        in body
+        'name="insats-ans_perspective" value="nej" id="id_insats-ans_perspective_1" checked' in body
     )
-    assert 'name="insats-0-ans_effect" value="" id="id_insats-0-ans_effect_2" checked' in body
+    assert 'name="insats-ans_effect" value="" id="id_insats-ans_effect_2" checked' in body
     assert "Perspektiv: besvarad" in body
 
 
@@ -103,11 +87,9 @@ def test_every_group_the_enkat_lets_go_unanswered_has_the_switch(client, year):
 
     allocation, _, reporter = year
     client.force_login(reporter)
-    agreement = allocation.priority_area.agreement
-    url = reverse("followup_edit", args=[agreement.organisation.code, 2024, allocation.pk])
-    body = client.get(url).content.decode()
+    body = client.get(insats_url(allocation)).content.decode()
 
     for group in SurveyCategory.Group.values:
-        switch = f'name="insats-0-ans_{group}"'
+        switch = f'name="insats-ans_{group}"'
         assert (switch in body) == (group not in REQUIRED_GROUPS), group
-    assert 'name="insats-0-ans_responsible_unit" value="nej"' in body
+    assert 'name="insats-ans_responsible_unit" value="nej"' in body

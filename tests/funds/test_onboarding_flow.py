@@ -29,6 +29,7 @@ from funds.models import (
     Recipient,
     SurveyCategory,
 )
+from tests.followup_posts import report_in
 
 pytestmark = pytest.mark.django_db
 CODE = "0580"
@@ -227,18 +228,8 @@ def test_a_new_municipality_is_onboarded_and_runs_its_year_over_http():
         "cat_goal": [first(SurveyCategory.Group.GOAL)],
         "cat_target_group": [first(SurveyCategory.Group.TARGET_GROUP)],
     }
-    data = {
-        "version": 0,
-        "spent": "380 000",
-        "results": "Ungdomsmottagningen har nått fler unga.",
-        "insats-TOTAL_FORMS": 1,
-        "insats-INITIAL_FORMS": 0,
-        "insats-MIN_NUM_FORMS": 0,
-        "insats-MAX_NUM_FORMS": 1000,
-        "submit": "1",
-        **{f"insats-0-{key}": value for key, value in item.items()},
-    }
-    response = reporter.post(reverse("followup_edit", args=[CODE, YEAR, allocation.pk]), data)
+    results = "Ungdomsmottagningen har nått fler unga."
+    response = report_in(reporter, allocation, "380 000", [item], results=results)
     assert response.status_code == 302, response.content.decode()[:3000]
     follow_up = FollowUp.objects.get(allocation=allocation)
     assert follow_up.status == FollowUp.Status.SUBMITTED

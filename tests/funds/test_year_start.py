@@ -29,6 +29,7 @@ from funds.year.lineage import area_predecessor
 from funds.year.start import year_start_plan
 from tests import factories as f
 from tests.demo_image import demo_restore
+from tests.followup_posts import insats_url, report_in
 from tests.funds import demo_names as demo
 
 pytestmark = pytest.mark.django_db
@@ -216,30 +217,24 @@ def test_a_reporter_of_2025_sees_categories_and_can_submit_once_decided(client):
     )
 
     client.force_login(reporter)
-    assert "cat_activity_type" in client.get(url).content.decode()  # 2025's categories
+    new = insats_url(allocation)
+    assert "cat_activity_type" in client.get(new).content.decode()  # 2025's categories
     categories = {
         group: SurveyCategory.objects.filter(year=2025, group=group).first().pk
         for group in ("activity_type", "goal", "target_group")
     }
-    data = {
-        "version": 0,
-        "spent": "100 000",
-        "results": "Utbildade 40 medarbetare.",
-        "insats-TOTAL_FORMS": 1,
-        "insats-INITIAL_FORMS": 0,
-        "insats-MIN_NUM_FORMS": 0,
-        "insats-MAX_NUM_FORMS": 1000,
-        "insats-0-name": "Utbildning i suicidprevention",
-        "insats-0-description": "Utbildning för personal i socialtjänsten.",
-        "insats-0-responsible_unit": "Socialtjänsten",
-        "insats-0-amount_spent": "100 000",
-        "insats-0-results": "40 utbildade.",
-        "insats-0-cat_activity_type": [categories["activity_type"]],
-        "insats-0-cat_goal": [categories["goal"]],
-        "insats-0-cat_target_group": [categories["target_group"]],
-        "submit": "1",
+    item = {
+        "name": "Utbildning i suicidprevention",
+        "description": "Utbildning för personal i socialtjänsten.",
+        "responsible_unit": "Socialtjänsten",
+        "amount_spent": "100 000",
+        "results": "40 utbildade.",
+        "cat_activity_type": [categories["activity_type"]],
+        "cat_goal": [categories["goal"]],
+        "cat_target_group": [categories["target_group"]],
     }
-    response = client.post(url, data)
+    results = "Utbildade 40 medarbetare."
+    response = report_in(client, allocation, "100 000", [item], results=results)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert FollowUp.objects.get(allocation=allocation).status == FollowUp.Status.SUBMITTED
 
