@@ -62,8 +62,16 @@ TEST_RESULTS = [
         "öppna ett beloppets historik och kommentar med Skift+F3 och Skift+F2), en "
         "ansökan från start till inskickad och en redovisning med en insats från start "
         "till inskickad",
-        result="Fungerar med tangentbordet, utom det som står under brister",
+        result="Fungerar med tangentbordet",
         test="tests/browser/test_matrix_keyboard.py, test_calls.py, test_focus.py",
+    ),
+    TestResult(
+        method="PDF-handlingar (tjänsteutlåtandet och lägesrapporten)",
+        scope="Taggad PDF enligt PDF/UA-1: svenska som språk, rubriker, tabeller med "
+        "rubrikceller och fotnoter som noter",
+        result="Uppfyller det som testerna kontrollerar. Word- och Excel-filer som kan "
+        "laddas ner ingår inte i testerna",
+        test="tests/reporting/test_decision_pdf.py, tests/analysis/test_lagesrapport.py",
     ),
 ]
 
