@@ -229,9 +229,10 @@ def measure(size: int, *, trace: bool, writer: str) -> dict:
 
 def plain_export(size: int) -> dict:
     """The baseline: a plain xlsxwriter script in constant-memory mode writing the same
-    insats rows (the same cells: the text columns, one Ja/Nej/Ej besvarat per category, the
-    amount) from the app's own query, one sheet per route, with no formats, print set-up,
-    summary or check. In the same kind of fresh, warmed-up process as `measure`."""
+    insats rows (the same 64 cells: the text columns with the area's national area and
+    route, one Ja/Nej/Ej besvarat per category, the amount) from the app's own query, one
+    sheet per route, with no formats, print set-up, summary or check. In the same kind of
+    fresh, warmed-up process as `measure`."""
     _setup()
     import xlsxwriter
 
@@ -258,7 +259,9 @@ def plain_export(size: int) -> dict:
                 category_ids, answered_groups, amount, results, status = row[9:]
                 chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
                 answered = {groups_of.get(i) for i in chosen} | set(answered_groups or ())
-                cells = [name, pk, f"{number_}. {area}", recipient, kind, unit, text]
+                where = check.routes[area_id]
+                cells = [name, pk, f"{number_}. {area}", where.national_number]
+                cells += [where.national_name, where.route_label, recipient, kind, unit, text]
                 cells += [
                     ("Ja" if c in chosen else "Nej") if g in answered else "Ej besvarat"
                     for c, g in positions
