@@ -289,7 +289,8 @@ def _audit_many(
     """One audit row per changed cell in one INSERT. On PostgreSQL the rows go as three
     arrays (allocation, old and new amount) with the values they share as parameters
     (INSERT … SELECT … FROM unnest): no SQL text and no parameter per row to build, send
-    and parse, as bulk_create has."""
+    and parse, as bulk_create has; they share the batch's time (`now`). Elsewhere (SQLite)
+    bulk_create writes them, each with its own time of writing."""
     if not changed:
         return
     is_amendment = agreement.changes_need_reason
@@ -298,7 +299,6 @@ def _audit_many(
             AllocationChange(
                 allocation=result.allocation,
                 changed_by=user,
-                changed_at=now,
                 old_amount=result.old_amount,
                 new_amount=change.amount,
                 reason=reason,
