@@ -275,17 +275,56 @@ def _write_many(
     )
     if created:
         Allocation.objects.bulk_create(created)
-    AllocationChange.objects.bulk_create(
-        AllocationChange(
-            allocation=result.allocation,
-            changed_by=user,
-            old_amount=result.old_amount,
-            new_amount=change.amount,
-            reason=reason,
-            is_amendment=agreement.changes_need_reason,
+    _audit_many(changed, user=user, reason=reason, agreement=agreement, now=now)
+
+
+def _audit_many(
+    changed: list[tuple[CellChange, SetResult]],
+    *,
+    user,
+    reason: str,
+    agreement: Agreement,
+    now,
+) -> None:
+    """One audit row per changed cell in one INSERT. On PostgreSQL the rows go as three
+    arrays (allocation, old and new amount) with the values they share as parameters
+    (INSERT … SELECT … FROM unnest): no SQL text and no parameter per row to build, send
+    and parse, as bulk_create has; they share the batch's time (`now`). Elsewhere (SQLite)
+    bulk_create writes them, each with its own time of writing."""
+    if not changed:
+        return
+    is_amendment = agreement.changes_need_reason
+    if connection.vendor != "postgresql":
+        AllocationChange.objects.bulk_create(
+            AllocationChange(
+                allocation=result.allocation,
+                changed_by=user,
+                old_amount=result.old_amount,
+                new_amount=change.amount,
+                reason=reason,
+                is_amendment=is_amendment,
+            )
+            for change, result in changed
         )
-        for change, result in changed
-    )
+        return
+    table = connection.ops.quote_name(AllocationChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (allocation_id, old_amount, new_amount, changed_at, "  # noqa: S608
+            "changed_by_id, reason, is_amendment, source) "
+            "SELECT v.allocation_id, v.old_amount, v.new_amount, %s, %s, %s, %s, '' "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) "
+            "AS v(allocation_id, old_amount, new_amount)",
+            [
+                now,
+                user.pk if user is not None else None,
+                reason,
+                is_amendment,
+                [result.allocation.pk for _, result in changed],
+                [result.old_amount for _, result in changed],
+                [change.amount for change, _ in changed],
+            ],
+        )
 
 
 def _update_amounts(rows: list[Allocation], now) -> None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
     Sum,
     Value,
@@ -179,38 +179,48 @@ def category_through() -> type:
     return Intervention.categories.through
 
 
-def _incomplete_interventions(agreement: Agreement) -> Iterator[tuple]:
-    """Interventions lacking a required category group, or holding another year's categories.
+def _category_answers(agreement: Agreement) -> Iterator[tuple]:
+    """Every insats of the year with what its categories answer: (allocation id, recipient,
+    area number, area name, number on the form, name, answered groups (the JSON list),
+    the groups of its categories of the year (a set), holds another year's categories).
 
-    Yields (allocation id, name, {group: present}, other_year); one streamed query.
-    """
-    through = category_through()
+    One streamed query, set-based: the insatser joined to their categories and grouped per
+    insats (the groups aggregated, another year's categories counted), instead of an EXISTS
+    per group and insats. In the export's order; the number counts the follow-up's insatser
+    by id, as the form does."""
     year = agreement.year
-    present = {
-        f"has_{group}": Exists(
-            through.objects.filter(
-                intervention_id=OuterRef("pk"),
-                surveycategory__year=year,
-                surveycategory__group=group,
-            )
-        )
-        for group in REQUIRED_GROUPS
-    }
-    other_year = Exists(
-        through.objects.filter(intervention_id=OuterRef("pk")).exclude(surveycategory__year=year)
-    )
-    lacking = Q(other_year=True)
-    for name in present:
-        lacking |= Q(**{name: False})
+    number = Window(RowNumber(), partition_by=[F("follow_up_id")], order_by=F("pk").asc())
     rows = (
         Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
-        .annotate(**present, other_year=other_year)
-        .filter(lacking)
-        .order_by("pk")
-        .values_list("follow_up__allocation_id", "name", *present, "other_year")
+        .annotate(
+            groups=StringAgg(
+                "categories__group", delimiter=Value(","), filter=Q(categories__year=year)
+            ),
+            other_years=Count(
+                "categories", filter=Q(categories__year__lt=year) | Q(categories__year__gt=year)
+            ),
+            number=number,
+        )
+        .order_by(
+            "follow_up__allocation__priority_area__number",
+            "follow_up__allocation__recipient__name",
+            "follow_up__allocation_id",
+            "pk",
+        )
+        .values_list(
+            "follow_up__allocation_id",
+            "follow_up__allocation__recipient__name",
+            "follow_up__allocation__priority_area__number",
+            "follow_up__allocation__priority_area__name",
+            "number",
+            "name",
+            "answered_groups",
+            "groups",
+            "other_years",
+        )
     )
-    for allocation_id, name, *flags in rows.iterator(chunk_size=CHUNK):
-        yield allocation_id, name, dict(zip(REQUIRED_GROUPS, flags[:-1], strict=True)), flags[-1]
+    for *row, groups, other_years in rows.iterator(chunk_size=CHUNK):
+        yield (*row, set(groups.split(",")) if groups else set(), other_years > 0)
 
 
 @dataclass
@@ -302,7 +312,7 @@ def _follow_up_problems(
 
 
 def survey_check(agreement: Agreement) -> SurveyCheck:
-    """Everything that would make the year's export wrong or incomplete. Seven queries.
+    """Everything that would make the year's export wrong or incomplete. Six queries.
 
     Before follow-up (a draft or a decided year), the problems are what remains to be done
     (decide, report, approve); repayments are not checked, since nothing can be owed yet.
@@ -317,8 +327,9 @@ def survey_check(agreement: Agreement) -> SurveyCheck:
     )
     check.problems += _year_problems(check)
     check.problems += _area_problems(check)
-    check.problems += _allocation_problems(check)
-    check.problems += _unanswered_problems(check)
+    answers = _answers_scanned(check)
+    check.problems += _allocation_problems(check, answers.lacking)
+    check.problems += answers.unanswered
     check.problems += _remaining_steps(check)
     return check
 
@@ -396,26 +407,78 @@ def _area_problems(check: SurveyCheck) -> list[SurveyProblem]:
     return problems
 
 
-def _lacking_by_allocation(agreement: Agreement) -> dict[int, dict[str, _Lacking]]:
-    """Per allocation, the interventions lacking each required group ("" for another year's
-    categories)."""
-    lacking: dict[int, dict[str, _Lacking]] = defaultdict(lambda: defaultdict(_Lacking))
-    for allocation_id, name, present, other_year in _incomplete_interventions(agreement):
-        for group, has in present.items():
-            if not has:
-                lacking[allocation_id][REQUIRED_GROUPS[group]].add(name)
+@dataclass
+class _Answers:
+    """What one pass over the year's insatser found."""
+
+    # Per allocation, the insatser lacking each required group ("" for another year's
+    # categories).
+    lacking: dict[int, dict[str, _Lacking]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(_Lacking))
+    )
+    unanswered: list[SurveyProblem] = field(default_factory=list)
+
+
+def _answers_scanned(check: SurveyCheck) -> _Answers:
+    """One pass over `_category_answers`: the insatser lacking a required group, and (after
+    the decision) one problem per insats that leaves an asked group "Ej besvarat", except
+    the groups the national form allows unanswered; counts every such group on
+    `check.unanswered`. Nothing to scan in a draft year: nobody has reported."""
+    agreement = check.agreement
+    found = _Answers()
+    if agreement.status == Agreement.Status.DRAFT:
+        return found
+    present = {category.group for category in check.categories}
+    asked = [group for group in ASKED_GROUPS if group in present]
+    labels = group_labels()
+    counts: dict[str, int] = defaultdict(int)
+    code, year = agreement.organisation.code, agreement.year
+    for *where, number, name, answered, groups, other_year in _category_answers(agreement):
+        lacking = found.lacking[where[0]]
+        for group, label in REQUIRED_GROUPS.items():
+            if group not in groups:
+                lacking[label].add(name)
         if other_year:
-            lacking[allocation_id][""].add(name)
-    return lacking
+            lacking[""].add(name)
+        if not lacking:
+            del found.lacking[where[0]]
+        missing = [g for g in asked if g not in groups and g not in (answered or ())]
+        for group in missing:
+            counts[group] += 1
+        gaps = [labels[group].lower() for group in missing if group not in MAY_BE_UNANSWERED]
+        if gaps:
+            url = reverse("followup_edit", args=[code, year, where[0]])
+            found.unanswered.append(_unanswered_problem(where, number, name, gaps, url))
+    check.unanswered = [
+        Unanswered(group, labels[group], counts[group], group in MAY_BE_UNANSWERED)
+        for group in asked
+        if counts[group]
+    ]
+    return found
 
 
-def _allocation_problems(check: SurveyCheck) -> list[SurveyProblem]:
-    """Each allocation's follow-up problems; counts the follow-ups and interventions on
-    `check` as it goes (one pass over one query)."""
+def _unanswered_problem(
+    where: list, number: int, name: str, gaps: list[str], url: str
+) -> SurveyProblem:
+    _, recipient, area_number, area_name = where
+    listed = gaps[0] if len(gaps) == 1 else f"{', '.join(gaps[:-1])} och {gaps[-1]}"
+    return SurveyProblem(
+        f"{recipient} – {area_number}. {area_name}: insats {number}, ”{name}”, "
+        f"har inget svar (Ej besvarat) om {listed}.",
+        f"{url}#insats-{number}",
+        "Öppna insatsen",
+    )
+
+
+def _allocation_problems(
+    check: SurveyCheck, lacking: dict[int, dict[str, _Lacking]]
+) -> list[SurveyProblem]:
+    """Each allocation's follow-up problems (with `lacking`, its insatser lacking a required
+    group); counts the follow-ups and interventions on `check` as it goes (one pass over
+    one query)."""
     agreement = check.agreement
     code, year = agreement.organisation.code, agreement.year
     draft_year = agreement.status == Agreement.Status.DRAFT
-    lacking = _lacking_by_allocation(agreement)
     states = state_labels()
     by_area: dict[int, int] = defaultdict(int)
     edit, repay = "Öppna redovisningen", "Öppna återbetalningar"
@@ -445,90 +508,6 @@ def _allocation_problems(check: SurveyCheck) -> list[SurveyProblem]:
             if not (is_repayment and check.before_follow_up)
         ]
     check.interventions_by_area = dict(by_area)
-    return problems
-
-
-def _answers(agreement: Agreement, asked: list[str]) -> Iterator[tuple]:
-    """Every insats of the year with what it left unanswered among `asked`: (allocation id,
-    recipient, area number, area name, number on the form, name, unanswered groups). One
-    streamed query; the number counts the follow-up's insatser by id, as the form does."""
-    through = category_through()
-    chosen = {
-        f"has_{group}": Exists(
-            through.objects.filter(
-                intervention_id=OuterRef("pk"),
-                surveycategory__year=agreement.year,
-                surveycategory__group=group,
-            )
-        )
-        for group in asked
-    }
-    number = Window(RowNumber(), partition_by=[F("follow_up_id")], order_by=F("pk").asc())
-    rows = (
-        Intervention.objects.filter(follow_up__allocation__priority_area__agreement=agreement)
-        .annotate(**chosen, number=number)
-        .order_by(
-            "follow_up__allocation__priority_area__number",
-            "follow_up__allocation__recipient__name",
-            "follow_up__allocation_id",
-            "pk",
-        )
-        .values_list(
-            "follow_up__allocation_id",
-            "follow_up__allocation__recipient__name",
-            "follow_up__allocation__priority_area__number",
-            "follow_up__allocation__priority_area__name",
-            "number",
-            "name",
-            "answered_groups",
-            *chosen,
-        )
-    )
-    for row in rows.iterator(chunk_size=CHUNK):
-        answered, flags = set(row[6] or ()), row[7:]
-        missing = [
-            group
-            for group, has in zip(asked, flags, strict=True)
-            if not has and group not in answered
-        ]
-        yield (*row[:6], missing)
-
-
-def _unanswered_problems(check: SurveyCheck) -> list[SurveyProblem]:
-    """One problem per insats that leaves an asked group "Ej besvarat" (except the groups the
-    national form allows unanswered); counts every group on `check.unanswered`."""
-    agreement = check.agreement
-    present = {category.group for category in check.categories}
-    asked = [group for group in ASKED_GROUPS if group in present]
-    if not asked or agreement.status == Agreement.Status.DRAFT:
-        return []
-    code, year = agreement.organisation.code, agreement.year
-    labels = group_labels()
-    counts: dict[str, int] = defaultdict(int)
-    problems = []
-    for allocation_id, recipient, area_number, area_name, number, name, missing in _answers(
-        agreement, asked
-    ):
-        for group in missing:
-            counts[group] += 1
-        gaps = [labels[group].lower() for group in missing if group not in MAY_BE_UNANSWERED]
-        if not gaps:
-            continue
-        listed = gaps[0] if len(gaps) == 1 else f"{', '.join(gaps[:-1])} och {gaps[-1]}"
-        url = reverse("followup_edit", args=[code, year, allocation_id])
-        problems.append(
-            SurveyProblem(
-                f"{recipient} – {area_number}. {area_name}: insats {number}, ”{name}”, "
-                f"har inget svar (Ej besvarat) om {listed}.",
-                f"{url}#insats-{number}",
-                "Öppna insatsen",
-            )
-        )
-    check.unanswered = [
-        Unanswered(group, labels[group], counts[group], group in MAY_BE_UNANSWERED)
-        for group in asked
-        if counts[group]
-    ]
     return problems
 
 

@@ -105,8 +105,13 @@ def cell_text(value: object) -> str:
     """Text as it may go into a cell: no control characters, at most 32 767 characters."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_RE.sub("", text)
+    text = str(value)
+    # Printable text holds none of the characters below (a quick test in C); text with a
+    # line break or a tab is not printable, so it takes the full way.
+    if not text.isprintable():
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL_RE.sub("", text)
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - 1] + "…"
     return text
@@ -367,6 +372,25 @@ class _InterventionCells:
         self.kinds, self.states = kind_labels(), state_labels()
         self.positions = [(category.pk, category.group) for category in check.categories]
         self.groups_of = dict(self.positions)
+        # What every insats of one area, or of one recipient, shares: made once.
+        self.areas: dict[int, tuple] = {}
+        self.recipients: dict[str, str | None] = {}
+
+    def area_cells(self, area_id: int, number: int, name: str) -> tuple:
+        if area_id not in self.areas:
+            where = self.routes[area_id]
+            self.areas[area_id] = (
+                _text(f"{number}. {name}"),
+                where.national_number,
+                _text(where.national_name),
+                where.route_label,
+            )
+        return self.areas[area_id]
+
+    def recipient_cell(self, name: str) -> str | None:
+        if name not in self.recipients:
+            self.recipients[name] = _text(name)
+        return self.recipients[name]
 
     def __call__(self, row: tuple) -> list:
         (
@@ -387,15 +411,11 @@ class _InterventionCells:
         ) = row
         chosen = {int(i) for i in category_ids.split(",")} if category_ids else set()
         answered = {self.groups_of.get(i) for i in chosen} | set(answered_groups or ())
-        where = self.routes[area_id]
         return [
             _text(name),
             pk,
-            _text(f"{area_number}. {area_name}"),
-            where.national_number,
-            _text(where.national_name),
-            where.route_label,
-            _text(recipient),
+            *self.area_cells(area_id, area_number, area_name),
+            self.recipient_cell(recipient),
             self.kinds.get(kind, kind),
             _text(unit),
             _text(description),

@@ -232,10 +232,16 @@ class _XlsxwriterSheet:
             ws.set_row(row, self.header_height)
         # Most cells are plain text (an insats row has one per category): the workbook's
         # default format is already the sheet's font, so they carry no style of their own.
-        write_string, quoted = ws.write_string, book.format(None, True)
+        # The formula test is inlined for them: one look at the first character, and the
+        # full test only when that is a space.
+        write_string, quoted, leads = ws.write_string, book.format(None, True), _LEAD_CHARACTERS
         for column, value in enumerate(values):
             if value.__class__ is str:
-                write_string(row, column, value, quoted if needs_quote_prefix(value) else None)
+                first = value[:1]
+                if first in leads or (first.isspace() and needs_quote_prefix(value)):
+                    write_string(row, column, value, quoted)
+                else:
+                    write_string(row, column, value)
                 continue
             style = None
             if isinstance(value, Styled):

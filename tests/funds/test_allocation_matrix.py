@@ -397,6 +397,41 @@ def test_a_pasted_block_costs_the_same_number_of_queries_at_50_and_2400_cells(cl
     assert counts[0] == counts[1] <= 20, counts
 
 
+def test_a_batch_of_new_cells_in_a_decided_year_writes_one_amendment_row_per_cell():
+    """Only new cells (no old amount in the batch) after the decision: each cell its own
+    audit row, written in one statement, with who, why, when and what it held before."""
+    agr, cells, user = _block(4, 3)
+    agr.status = Agreement.Status.DECIDED
+    agr.save(update_fields=["status"])
+    empty = cells[1::2]
+    for area, _ in empty:
+        area.agreement = agr
+    changes = [CellChange(a, r, D("1234.56"), 0) for a, r in empty]
+    with CaptureQueriesContext(connection) as queries:
+        allocations_set_many(changes=changes, user=user, reason="Omfördelning efter beslut")
+    inserts = [q["sql"] for q in queries.captured_queries if "allocationchange" in q["sql"]]
+    assert len(inserts) == 1
+    trail = AllocationChange.objects.filter(allocation__priority_area__agreement=agr)
+    rows = list(
+        trail.values_list(
+            "allocation__recipient_id",
+            "allocation__priority_area_id",
+            "old_amount",
+            "new_amount",
+            "changed_by",
+            "reason",
+            "is_amendment",
+            "source",
+        )
+    )
+    assert sorted(rows) == sorted(
+        (r.pk, a.pk, None, D("1234.56"), user.pk, "Omfördelning efter beslut", True, "")
+        for a, r in empty
+    )
+    assert len(set(trail.values_list("changed_at", flat=True))) == 1
+    assert Allocation.objects.filter(priority_area__agreement=agr, version=1).count() == len(cells)
+
+
 def test_one_stale_cell_refuses_the_whole_pasted_block(client):
     agr, cells, user = _block(10, 5)
     client.force_login(user)
