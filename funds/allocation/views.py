@@ -35,10 +35,10 @@ from funds.allocation.matrix import (
     Subtotal,
     build_matrix,
     cell_content_html,
-    cells_html,
     column_by_kind,
     matrix_areas,
     matrix_totals,
+    row_html,
     row_total,
 )
 from funds.allocation.workflows import (
@@ -131,7 +131,7 @@ def _page(
     urls = _cell_urls(agreement)
     for group in matrix.groups:
         for row in group.rows:
-            row.cells_html = cells_html(row.cells, editable=editable, urls=urls)
+            row.html = row_html(row, year=agreement.year, editable=editable, urls=urls)
     query = request.GET.urlencode()
     context = {
         "agreement": agreement,
