@@ -218,6 +218,8 @@ def format_percent(part: Decimal | int, whole: Decimal | int, *, decimals: int =
 
 def format_amount_input(amount: Decimal | int) -> str:
     """What an edit field shows: "1 500 000" or "1 500 000,50", plain spaces, no unit."""
+    if amount >= 0 and amount == int(amount):  # whole kronor, the common case: no rounding
+        return f"{int(amount):,}".replace(",", " ")
     return _format_number(amount, _ore_decimals(amount), separator=" ")
 
 

@@ -60,7 +60,7 @@ class Cell:
 
     @property
     def key(self) -> str:
-        return f"{self.area.pk}-{self.recipient.pk}"
+        return f"{self.area.id}-{self.recipient.id}"  # .id: .pk is a property, thousands of times
 
     @property
     def saved(self) -> str:
@@ -238,7 +238,7 @@ def build_matrix(agreement: Agreement, *, sort: str = "namn", kind: str = "") ->
     by_cell = {(area_id, recipient_id): Held(*held) for area_id, recipient_id, *held in rows}
     groups = {group.kind: group for group in matrix.groups}
     for recipient in recipients:
-        cells = [Cell(area, recipient, by_cell.get((area.pk, recipient.pk))) for area in areas]
+        cells = [Cell(area, recipient, by_cell.get((area.id, recipient.id))) for area in areas]
         total = sum((cell.amount for cell in cells), ZERO)
         groups[recipient.kind].rows.append(
             Row(recipient, cells, recipient.is_valid_in_year(agreement.year), total)
@@ -334,7 +334,7 @@ def cell_content_html(cell: Cell, editable: bool, urls: CellUrls) -> str:
         value, saved = escape(cell.typed), f' data-saved="{stored}"'
     parts = [
         f'<input name="amount-{key}" id="amount-{key}" value="{value}"{saved}'
-        f' aria-labelledby="r{cell.recipient.pk} c{cell.area.pk}"{attributes}>'
+        f' aria-labelledby="r{cell.recipient.id} c{cell.area.id}"{attributes}>'
         f'<input type="hidden" name="version-{key}" value="{cell.version}">'
     ]
     if cell.error:
@@ -357,8 +357,8 @@ def _read_only_html(cell: Cell, urls: CellUrls) -> str:
     if cell.allocation is None:
         return ""
     parts = [
-        f'<a href="{urls.history}{cell.area.pk}/{cell.recipient.pk}/"'
-        f' aria-describedby="r{cell.recipient.pk} c{cell.area.pk}">{format_kr(cell.amount)}</a>'
+        f'<a href="{urls.history}{cell.area.id}/{cell.recipient.id}/"'
+        f' aria-describedby="r{cell.recipient.id} c{cell.area.id}">{format_kr(cell.amount)}</a>'
     ]
     if cell.comment:
         text = escape(cell.comment)
