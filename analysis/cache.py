@@ -57,7 +57,8 @@ def public_cached[T](kind: str, build: Callable[[], T]) -> tuple[T, str]:
     version, and that version: from the cache, or built now and kept PUBLIC_SECONDS at the
     most."""
     version = public_version()
-    key = f"analysis:{kind}:{version}"
+    # Hashed: the kind holds the filters' text, which a shared cache (memcached) refuses.
+    key = "analysis:" + hashlib.sha256(f"{kind}:{version}".encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = build()

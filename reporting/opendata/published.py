@@ -58,7 +58,8 @@ def built(
     cache, or built now and cached. One query when cached (the version); `build` may raise
     Http404, and nothing is cached then."""
     version = f"{(version or published_version)()}:{_settings_version()}"
-    key = f"opendata:{kind}:{version}"
+    # Hashed: a kind may hold the filters' text, which a shared cache (memcached) refuses.
+    key = "opendata:" + hashlib.sha256(f"{kind}:{version}".encode()).hexdigest()
     entry = cache.get(key)
     if entry is None:
         body = build()
