@@ -94,7 +94,7 @@ def main() -> None:
             f"[{cpu[docx]:.0f}] | {wall[docx] / wall[pdf]:.2f}× ({cpu[docx] / cpu[pdf]:.2f}× CPU) "
             f"| {wall[docx] / recipients:.2f} ms |"
         )
-    (small, _), (large, _) = sizes()
+    (small, _), *_, (large, _) = sizes()
     print(
         f"growth {small} → {large} recipients: PDF {wall[large, 'pdf'] / wall[small, 'pdf']:.1f}×, "
         f"Word {wall[large, 'docx'] / wall[small, 'docx']:.1f}×"

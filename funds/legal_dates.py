@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime
 from functools import lru_cache
 
-import holidays
-
 APPEAL_WEEKS = 3
 
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[datetime.date]:
+    import holidays  # its calendars load with the first deadline, not at start-up
+
     # include_sundays=False: Sundays are handled as weekend days below, uniformly.
     calendar = holidays.country_holidays("SE", years=year, include_sundays=False)
     return frozenset(calendar.keys())

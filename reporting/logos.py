@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_LOGO_BYTES = 200 * 1024
 MAX_PNG_SIDE = 2000
@@ -119,6 +118,8 @@ def _decoded(data: bytes) -> str | None:
 def _strict_pillow() -> Iterator[None]:
     """Pillow's own limits, whatever was set for the process before (WeasyPrint sets
     LOAD_TRUNCATED_IMAGES when it is imported). Workers run one request at a time."""
+    from PIL import Image, ImageFile  # Pillow loads with the first logo, not at start-up
+
     saved = ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     Image.MAX_IMAGE_PIXELS = MAX_PNG_SIDE * MAX_PNG_SIDE
@@ -129,6 +130,8 @@ def _strict_pillow() -> Iterator[None]:
 
 
 def _png_check(data: bytes) -> str:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with _strict_pillow():
             _png_read(data)
@@ -151,6 +154,8 @@ def _png_check(data: bytes) -> str:
 def _png_read(data: bytes) -> None:
     """Check the header, the chunks' checksums, and decode every pixel (at most
     MAX_PNG_SIDE², so bounded); a truncated or oversized image raises."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:
         width, height = image.size
         if image.format != "PNG":

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["weasyprint", "docx", "openpyxl", "pikepdf", "requests", "rdflib"]
+HEAVY = ["weasyprint", "docx", "openpyxl", "pikepdf", "requests", "rdflib", "PIL", "holidays"]
 PROBE = f"""
 import json, sys, django
 django.setup()
