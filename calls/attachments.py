@@ -41,7 +41,7 @@ MESSAGES = {
         "lösenord eller skydd och försök igen."
     ),
     "too_many": (
-        f"PDF-filen är för omfattande: högst {MAX_PAGES} sidor och {MAX_OBJECTS} objekt. "
+        f"PDF-filen är för stor eller för komplicerad: högst {MAX_PAGES} sidor tas emot. "
         "Dela upp den i flera bilagor."
     ),
     "javascript": (
@@ -54,8 +54,8 @@ MESSAGES = {
         "Spara som PDF) och försök igen."
     ),
     "embedded": (
-        "PDF-filen innehåller inbäddade filer, media eller ett XFA-formulär och kan inte tas "
-        "emot. Skriv ut den till en ny PDF (Skriv ut → Spara som PDF) och försök igen."
+        "PDF-filen innehåller inbäddade filer, ljud, film eller ett inbyggt formulär och kan inte "
+        "tas emot. Skriv ut den till en ny PDF (Skriv ut → Spara som PDF) och försök igen."
     ),
 }
 

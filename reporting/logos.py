@@ -173,16 +173,26 @@ def _png_read(data: bytes) -> None:
 
 def _svg_check(text: str | None) -> str:
     if text is None:
-        raise _refuse("SVG-filen går inte att läsa (okänd teckenkodning).", "svg_broken")
+        raise _refuse(
+            "SVG-filen går inte att läsa (okänd teckenkodning). Spara om den, eller använd PNG.",
+            "svg_broken",
+        )
     upper = text.upper()
     if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
-        raise _refuse("SVG-filen får inte innehålla DOCTYPE eller entiteter.", "svg_doctype")
+        raise _refuse(
+            "SVG-filen innehåller delar som inte tas emot (DOCTYPE eller entiteter). "
+            "Spara logotypen som PNG i stället.",
+            "svg_doctype",
+        )
     try:
         # Safe here: any DOCTYPE or entity was refused above, and expat fetches nothing. The
         # declaration goes: the text is already decoded.
         root = ET.fromstring(_XML_DECLARATION.sub("", text, count=1))  # noqa: S314
     except ET.ParseError:
-        raise _refuse("SVG-filen går inte att läsa som XML.", "svg_broken") from None
+        raise _refuse(
+            "SVG-filen är trasig och går inte att läsa som XML. Spara om den, eller använd PNG.",
+            "svg_broken",
+        ) from None
     if root.tag != f"{{{SVG_NS}}}svg" and root.tag != "svg":
         raise _refuse("Filen är inte en SVG-bild.", "format")
     _svg_element_check(root)
@@ -208,7 +218,10 @@ def _svg_attribute_check(attribute: str, value: str) -> None:
     namespace = attribute[1:].split("}", 1)[0] if attribute.startswith("{") else ""
     local = _local(attribute)
     if local.startswith("on"):
-        raise _refuse("SVG-filen får inte innehålla skript (händelseattribut).", "svg_script")
+        raise _refuse(
+            "SVG-filen innehåller skript och tas inte emot. Spara logotypen som PNG i stället.",
+            "svg_script",
+        )
     if local == "href" and namespace in {"", XLINK_NS}:
         if not value.strip().startswith("#"):
             raise _refuse(_EXTERNAL, "svg_external")

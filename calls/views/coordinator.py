@@ -337,8 +337,8 @@ def call_decision(request: HttpRequest, code: str, year: int, call_id: int) -> H
         call_decide(call=call, outcomes=form.outcomes(), user=request.user, **form.decision())
 
     done = (
-        "Beslutet är registrerat och fördelningarna skapade. Beslutsbreven är köade och "
-        "skickas strax; läget står vid varje ansökan."
+        "Beslutet är registrerat och fördelningarna skapade. Beslutsbreven skickas inom kort; "
+        "vid varje ansökan står om brevet har skickats."
     )
     if form_saved(request, form, save, done):
         return redirect("call_detail", code=code, year=year, call_id=call.pk)

@@ -290,7 +290,7 @@ def allocation_undo(request: HttpRequest, code: str, year: int) -> HttpResponse:
     agreement = agreement_for_user(request, code, year, EDITOR_ROLES)
     entries = request.session.pop(_undo_key(agreement), None)
     if not entries:
-        messages.info(request, "Det finns ingen sparning att ångra.")
+        messages.info(request, "Det finns inget sparat att ångra.")
         return _back(agreement, request)
     areas = {area.pk: area for area in matrix_areas(agreement)}
     recipients = Recipient.objects.filter(organisation=agreement.organisation).in_bulk(
@@ -307,7 +307,7 @@ def allocation_undo(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if isinstance(refused.error, AllocationConflict):
             current = refused.error.current_amount
             why = (
-                f"{refused.change.label} har ändrats av någon annan sedan din sparning "
+                f"{refused.change.label} har ändrats av någon annan sedan du sparade "
                 f"(nu {format_kr(current) if current is not None else 'inget belopp'})."
             )
         else:
@@ -349,7 +349,9 @@ def allocation_reason(request: HttpRequest, code: str, year: int) -> HttpRespons
     if form.errors:
         messages.error(request, f"Skälet sparades inte: {form.errors['reason'][0]}")
     elif saved:
-        messages.success(request, "Skälet används för dina ändringar under den här sessionen.")
+        messages.success(
+            request, "Skälet används för dina ändringar tills du loggar ut eller ändrar det."
+        )
     return _back(agreement, request)
 
 

@@ -418,14 +418,18 @@ def followup_review(request: HttpRequest, code: str, year: int, allocation_id: i
                 comment=request.POST.get("comment", ""),
                 user=request.user,
             )
-            messages.success(request, "Redovisningen är återsänd till rapportören.")
+            messages.success(request, "Redovisningen är skickad tillbaka till rapportören.")
         elif action == "overspend":
             follow_up_allow_overspend(
                 allocation=allocation, reason=request.POST.get("reason", ""), user=request.user
             )
-            messages.success(request, "Överskridandet är godkänt.")
+            messages.success(
+                request, "Undantaget är godkänt: mottagaren får förbruka mer än det fördelade."
+            )
         else:
-            messages.error(request, "Okänd åtgärd.")
+            messages.error(
+                request, "Sidan sa inte vad som skulle göras. Ladda om sidan och försök igen."
+            )
     except FollowUpConflict:
         messages.error(
             request,

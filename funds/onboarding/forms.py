@@ -314,7 +314,7 @@ class RecipientImportForm(forms.Form):
         label="Fil (.xlsx eller .csv)",
         help_text=(
             f"Högst {MAX_FILE_BYTES // 1024 // 1024} MB och {MAX_ROWS} rader. Kolumner: namn, "
-            "typ, organisationsnummer, giltig från, giltig till, efterträdare."
+            "typ, organisationsnummer, giltig från, giltig till, efterträdare och förvaltning."
         ),
         error_messages={
             "required": "Välj en fil att ladda upp.",

@@ -223,7 +223,10 @@ def _read_csv(data: bytes) -> list[SheetRow]:
             "CSV-filen är inte i teckenkodningen UTF-8. Spara den som ”CSV UTF-8” och försök igen."
         ) from None
     if "\x00" in text:
-        raise ImportFileError("CSV-filen innehåller otillåtna tecken (NUL). Är det en textfil?")
+        raise ImportFileError(
+            "CSV-filen innehåller tecken som inte hör hemma i en textfil. Spara den som CSV "
+            "och försök igen."
+        )
     lines = text.splitlines()
     if len(lines) > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise ImportFileError(_TOO_MANY)

@@ -108,7 +108,7 @@ def member_invite_view(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request,
                 f"En inbjudan till {invitation.email} ({invitation.get_role_display().lower()}) "
-                "är köad för utskick. Behörigheten gäller när länken i mejlet har använts.",
+                "skickas inom kort. Behörigheten gäller när länken i mejlet har använts.",
             )
             return redirect("member_list", code=organisation.code)
     return render(
@@ -170,7 +170,8 @@ def invitation_resend_view(request: HttpRequest, code: str, invitation_id: int) 
     invitation = _invitation(request, code, invitation_id)
     invitation_resend(invitation=invitation, invited_by=request.user)
     messages.success(
-        request, f"En ny inbjudan till {invitation.email} är köad. Den gamla länken slutar gälla."
+        request,
+        f"En ny inbjudan till {invitation.email} skickas inom kort. Den gamla länken slutar gälla.",
     )
     return redirect("member_list", code=code)
 

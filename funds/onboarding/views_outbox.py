@@ -39,7 +39,9 @@ def mail_resend_view(request: HttpRequest, code: str, delivery_id: int) -> HttpR
     delivery = get_object_or_404(MailDelivery, pk=delivery_id, organisation=organisation)
     to = ", ".join(delivery.recipients())
     if mail_resend(delivery=delivery):
-        messages.success(request, f"{delivery.get_kind_display()} till {to} är köad igen.")
+        messages.success(
+            request, f"{delivery.get_kind_display()} till {to} skickas igen inom kort."
+        )
     else:
         messages.info(request, f"{delivery.get_kind_display()} till {to} är redan skickad.")
     return redirect("mail_list", code=code)

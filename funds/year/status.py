@@ -176,10 +176,10 @@ def _forward_effects(plan: StatusChangePlan, facts: _Facts) -> None:
         plan.effects += [
             "Återbetalningarna stäms av: vad mottagarna inte förbrukat och vad som ska tillbaka "
             "till staten visas och kontrolleras.",
-            "Enkätexporten kontrolleras fullt ut och kan bara laddas ned som utkast medan "
+            "Enkätunderlaget kontrolleras fullt ut och kan bara laddas ner som utkast medan "
             "problem återstår.",
             f"Rapportörerna ({_reporters(facts)}) kan fortfarande redovisa tills året avslutas.",
-            f"Öppna data för {year} visar status Uppföljning.",
+            f"Öppna data för {year} visar status Under uppföljning.",
         ]
         plan.mails.append(_reminders(agreement))
     else:
@@ -199,7 +199,8 @@ def _reopen_effects(plan: StatusChangePlan, facts: _Facts) -> None:
         plan.effects += [
             f"{_reporters(facts).capitalize()} kan ändra och skicka in redovisningar igen.",
             "Fördelningen kan ändras igen; varje ändring av ett belopp måste motiveras.",
-            f"Öppna data för {year} visar status Uppföljning och dagens datum som ändringsdatum.",
+            f"Öppna data för {year} visar status Under uppföljning och dagens datum som "
+            "ändringsdatum.",
         ]
         plan.mails.append(_reminders(agreement))
     else:

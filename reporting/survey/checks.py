@@ -134,8 +134,8 @@ class SurveyRefused(Exception):
     def __init__(self, check: SurveyCheck) -> None:
         self.check = check
         super().__init__(
-            f"Exporten vägrades: {len(check.problems)} problem återstår. Rätta dem eller "
-            "exportera ett utkast."
+            f"Enkätunderlaget skapades inte: {len(check.problems)} problem återstår. Rätta dem "
+            "eller ladda ner ett utkast."
         )
 
 

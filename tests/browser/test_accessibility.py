@@ -441,7 +441,7 @@ def _import_problems(page: Page, tmp_path: Path) -> None:
 @screen("import-preview-ready-to-save", "as-loaded", "allocation_import")
 def _import_ready(page: Page, tmp_path: Path) -> None:
     upload(page, import_file(tmp_path, [[BROMMA, "Stadsdelsförvaltning", area(2024, 1).name, 1]]))
-    expect(page.get_by_role("button", name="Spara", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Spara ändringarna", exact=True)).to_be_visible()
 
 
 @screen("rollover-refused", "as-loaded", "allocation_rollover")
@@ -915,7 +915,7 @@ def _bad_request(page: Page, tmp_path: Path) -> None:
     # The handler's page (config/errors.py) for a request Django refuses, on the site's origin.
     page.goto("/logga-in/")
     page.set_content(render_to_string("400.html"))
-    expect(page.get_by_role("heading", name="Felaktig begäran")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sidan kunde inte visas")).to_be_visible()
 
 
 @screen("accessibility-statement", "anonymous", "accessibility_statement")

@@ -83,7 +83,7 @@ def test_an_account_nobody_invited_is_refused(page: Page, sso):
     sign_in_at_provider(page, "okand")
 
     expect(page).to_have_url(re.compile(r"/logga-in/nekad/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Du kunde inte loggas in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Det gick inte att logga in")
     expect(
         page.get_by_text("Det finns inget konto i tjänsten för okand@stockholm.se")
     ).to_be_visible()

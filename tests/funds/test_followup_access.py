@@ -205,7 +205,7 @@ def test_a_reader_gets_no_buttons(client, world):
     client.force_login(users["reader"])
     body = client.get(reverse("followup_edit", args=[agr.organisation.code, 2024, own_alloc.pk]))
     text = body.content.decode()
-    assert "Skicka in" not in text and "Godkänn" not in text and "Återsänd till" not in text
+    assert "Skicka in" not in text and "Godkänn" not in text and "Skicka tillbaka till" not in text
 
 
 def test_a_grantee_reaches_the_insatser_of_the_grant_and_nothing_else(client, world):

@@ -327,7 +327,7 @@ def test_the_coordinator_returns_and_approves(client, year):
     assert (follow_up.status, follow_up.coordinator_comment) == ("returned", "Ange målgrupp.")
     client.force_login(reporter)
     body = client.get(edit_url(alloc)).content.decode()
-    assert "Återsänd av samordnaren" in body and "Ange målgrupp." in body
+    assert "Samordnaren har skickat tillbaka redovisningen" in body and "Ange målgrupp." in body
     assert ">Ändra<" in body  # a returned report's insatser can be changed again
 
 

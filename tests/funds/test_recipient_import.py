@@ -187,7 +187,7 @@ HOSTILE = {
         "fler än 1000 rader",
     ),
     "latin-1 csv": (lambda: _named("namn;typ\nÅre;Övrig\n".encode("latin-1"), "m.csv"), "UTF-8"),
-    "csv with NUL": (lambda: _named(b"namn;typ\n\x00;x\n", "m.csv"), "NUL"),
+    "csv with NUL": (lambda: _named(b"namn;typ\n\x00;x\n", "m.csv"), "inte hör hemma i en textfil"),
     "no header": (lambda: xlsx([["a", "b"], ["c", "d"]]), "Hittade ingen rubrikrad"),
     "only a header": (lambda: xlsx([HEADER]), "inga mottagare"),
     "a zip that is no workbook": (lambda: _named(_zip(), "m.xlsx"), "kunde inte läsas"),

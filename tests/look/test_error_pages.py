@@ -34,8 +34,8 @@ handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
 
 PAGES = {
-    "/test/400/": (400, "Felaktig begäran"),
-    "/test/400b/": (400, "Felaktig begäran"),
+    "/test/400/": (400, "Sidan kunde inte visas"),
+    "/test/400b/": (400, "Sidan kunde inte visas"),
     "/test/403/": (403, "Ingen behörighet"),
     "/test/404/": (404, "Sidan finns inte"),
     "/ingen-sida-alls/": (404, "Sidan finns inte"),

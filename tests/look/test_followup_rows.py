@@ -79,4 +79,4 @@ def test_the_review_comes_before_the_insatser(client, world):
     body = client.get(reverse("followup_edit", args=args)).content.decode()
     review = body.index('id="review-heading"')
     assert body.index('class="figures figures-compact"') < review < body.index('id="insatser"')
-    assert "Godkänn redovisningen" in body and "Återsänd till rapportören" in body
+    assert "Godkänn redovisningen" in body and "Skicka tillbaka till rapportören" in body

@@ -37,7 +37,7 @@ def test_it_refuses_with_the_problems_and_writes_nothing(tmp_path):
     _one_report_not_approved()
     target = tmp_path / "enkat.xlsx"
     err = StringIO()
-    with pytest.raises(CommandError, match="Exporten vägrades") as refused:
+    with pytest.raises(CommandError, match="Enkätunderlaget skapades inte") as refused:
         call_command(
             "export_survey",
             "--organisation=0180",
@@ -68,7 +68,7 @@ def test_it_exits_non_zero_from_the_command_line(tmp_path, capsys):
             ]
         )
     assert exit_info.value.code == 1
-    assert "Exporten vägrades" in capsys.readouterr().err
+    assert "Enkätunderlaget skapades inte" in capsys.readouterr().err
 
 
 def test_a_clean_year_is_written(tmp_path, clean_year):  # noqa: F811

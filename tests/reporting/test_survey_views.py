@@ -137,7 +137,7 @@ def test_the_export_is_refused_while_problems_remain(client, year):
     login(client, year, "coordinator")
     response = client.get(download_url(year))
     assert response.status_code == 409
-    assert "Exporten stoppades" in response.content.decode()
+    assert "Underlaget laddades inte ner" in response.content.decode()
     assert "redovisningen är inte påbörjad" in response.content.decode()
 
 
@@ -216,7 +216,7 @@ def test_the_demo_2024_draft_page_says_what_remains_and_lists_no_repayments(
     assert response.status_code == 200
     text = response.content.decode()
     messages = " ".join(problem.message for problem in response.context["check"].problems)
-    assert "Det här återstår innan exporten kan göras" in text
+    assert "Det här återstår innan underlaget kan laddas ner" in text
     assert "inte beslutad" in messages and "Redovisning:" in messages
     assert "Godkännande och uppföljning: 0 av" in messages
     for repayment in ("betalas tillbaka till staten", "återbetalt", "oförbrukat"):
@@ -243,8 +243,8 @@ def test_the_demo_2023_page_lists_the_unanswered_groups_as_problems(client):
     response = client.get(reverse("survey_check", args=["0180", 2023]))
     text = response.content.decode()
     problems = response.context["check"].problems
-    assert "Inga problem" not in text and "exporten kan lämnas in" not in text
-    assert f"{len(problems)} problem att rätta före exporten" in text
+    assert "Inga problem" not in text and "underlaget kan lämnas in" not in text
+    assert f"{len(problems)} problem att rätta innan underlaget laddas ner" in text
     assert len(problems) == 97
     first = problems[0]
     for problem in problems:

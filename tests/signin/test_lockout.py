@@ -41,7 +41,7 @@ def test_twenty_wrong_passwords_lock_the_account_and_then_the_right_one_is_refus
     assert {a.status_code for a in answers[4:]} == {429}
     assert right.status_code == 429
     assert LOCKED in right.content.decode()
-    assert "spärrad i 15 minuter" in right.content.decode()
+    assert "spärrat i 15 minuter" in right.content.decode()
     assert not signed_in(client)
 
 
