@@ -396,6 +396,13 @@ def _submit(page: _ReportPage, saved: FollowUp) -> HttpResponse:
     return page.render(saved, errors=missing, status=422, incomplete=True)
 
 
+OVERSPEND_ALLOWED = "Undantaget är godkänt: mottagaren får förbruka mer än det fördelade."
+REVIEW_CONFLICT = (
+    "Redovisningen har ändrats sedan du öppnade sidan. Inget sparades; läs den senaste "
+    "versionen och försök igen."
+)
+
+
 @login_required
 @require_POST
 def followup_review(request: HttpRequest, code: str, year: int, allocation_id: int) -> HttpResponse:
@@ -423,19 +430,13 @@ def followup_review(request: HttpRequest, code: str, year: int, allocation_id: i
             follow_up_allow_overspend(
                 allocation=allocation, reason=request.POST.get("reason", ""), user=request.user
             )
-            messages.success(
-                request, "Undantaget är godkänt: mottagaren får förbruka mer än det fördelade."
-            )
+            messages.success(request, OVERSPEND_ALLOWED)
         else:
             messages.error(
                 request, "Sidan sa inte vad som skulle göras. Ladda om sidan och försök igen."
             )
     except FollowUpConflict:
-        messages.error(
-            request,
-            "Redovisningen har ändrats sedan du öppnade sidan. Inget sparades; läs den "
-            "senaste versionen och försök igen.",
-        )
+        messages.error(request, REVIEW_CONFLICT)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

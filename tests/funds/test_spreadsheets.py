@@ -222,7 +222,7 @@ def test_it_shows_the_upload_form(client, year):
     body = response.content.decode()
     assert 'enctype="multipart/form-data"' in body
     assert '<label for="id_file">Excel-fil (.xlsx)</label>' in body
-    assert "lämnas oförändrade" in body
+    assert "Belopp som inte finns med i filen ändras inte" in body
     assert "style=" not in body
 
 
@@ -294,7 +294,7 @@ def test_a_good_upload_saves_every_row_and_the_audit_trail(client, year):
     assert plan.untouched == 1  # RFSL's Suicidprevention money is not in the file
     body = preview.content.decode()
     assert "600\u00a0000\u00a0kr → 650\u00a0000\u00a0kr" in body
-    assert "lämnas oförändrade" in body
+    assert "Belopp som inte finns med i filen ändras inte" in body
     assert 'name="action" value="save"' in body
     assert Allocation.objects.get(
         priority_area=year["suicid"], recipient=year["bromma"]
