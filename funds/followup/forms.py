@@ -11,6 +11,7 @@ from funds.followup.rules import OPTIONAL_GROUPS, OTHER_LABEL
 from funds.followup.workflows import InterventionInput
 from funds.models import FollowUp, Intervention, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
+from funds.templatetags.words import soft_hyphens
 
 INTERVENTION_PREFIX = "insats"
 # The three states of an optional question group, as the reporter chooses them.
@@ -119,7 +120,9 @@ class InterventionForm(forms.Form):
                 )
             self.fields[name] = forms.TypedMultipleChoiceField(
                 label=labels[group],
-                choices=[(category.pk, category.label) for category in items],
+                # Soft hyphens: a long compound (Patientsäkerhets|arbete) would otherwise
+                # overflow its column of the choices' grid.
+                choices=[(category.pk, soft_hyphens(category.label)) for category in items],
                 coerce=int,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,

@@ -16,6 +16,7 @@ SOFT_HYPHEN = "\u00ad"
 # column too narrow for the whole word (CSS hyphens: auto does the rest where the browser has
 # a Swedish dictionary).
 HEADS = (
+    "arbete",
     "förvaltning",
     "mottagning",
     "utveckling",
