@@ -58,8 +58,12 @@ def state():
     )
 
 
-def timed(call):
-    call()  # warm: imports and template compilation are not what the bound is about
+def timed(call, warm):
+    """The CPU time of `call`, after `warm`: a request that is refused and changes nothing,
+    so imports and template compilation are not what the bound is about. (Warming with the
+    call itself saved a valid cell twice: the second answer was a conflict, and the test took
+    the first save for the hostile post's doing.)"""
+    warm()
     return cpu_seconds(call)
 
 
@@ -75,7 +79,10 @@ def test_a_cell_save_of_any_shape_is_answered(client, year, amount, version, ext
     before = state()
     data = {f"amount-{key}": amount, f"version-{key}": version, f"amount-{extra_key}": extra}
 
-    response, seconds = timed(lambda: client.post(url, data, HTTP_HX_REQUEST="true"))
+    response, seconds = timed(
+        lambda: client.post(url, data, HTTP_HX_REQUEST="true"),
+        warm=lambda: client.post(url, {}, HTTP_HX_REQUEST="true"),
+    )
 
     assert response.status_code < 500, response.content[:500]
     assert seconds < 1.0
@@ -100,7 +107,9 @@ def test_a_batch_save_of_any_shape_is_answered(client, year, cells):
     url = reverse("allocation_matrix", args=[agreement.organisation.code, 2024])
     before = state()
 
-    response, seconds = timed(lambda: client.post(url, {"celler": cells}))
+    response, seconds = timed(
+        lambda: client.post(url, {"celler": cells}), warm=lambda: client.post(url, {})
+    )
 
     assert response.status_code < 500
     assert seconds < 1.0
@@ -156,7 +165,10 @@ def test_a_decided_years_reason_is_bounded(client, year, reason):
     session.save()
     before = state()
 
-    response, seconds = timed(lambda: client.post(url, {"reason": reason}, HTTP_HX_REQUEST="true"))
+    response, seconds = timed(
+        lambda: client.post(url, {"reason": reason}, HTTP_HX_REQUEST="true"),
+        warm=lambda: client.get(url),
+    )
 
     assert response.status_code < 500
     assert seconds < 1.0
