@@ -116,6 +116,10 @@ class KindShare:
     amount: Decimal
     recipients: int  # every recipient with money, as the table counts them
     percent: str  # "55 %"
+    # What the table counts that the sentence does not (a unit within a förvaltning, an IOP
+    # partner): "enheter inom en förvaltning", "partnerna i … (IOP)"; empty when the two
+    # counts are the same.
+    counted_apart: str = ""
     # Money of areas the state earmarked for the youth clinics (NationalArea.youth_clinics)
     # within this share: seed 004's "stadsdelsförvaltningarna (inklusive
     # ungdomsmottagningarna)" is said only when the districts got some.
@@ -171,6 +175,18 @@ class DecisionFigures:
     # "socialförvaltningens egna enheter": the distributing förvaltning's own units that got
     # money, named apart from the förvaltningar it distributed to; empty when none did.
     own_units_phrase: str = ""
+
+    @property
+    def counting_note(self) -> str:
+        """Why the table's "Antal mottagare" differs from the sentence's counts, when it does:
+        the table counts every recipient, the sentence counts förvaltningar and names the
+        distributing förvaltning's own units and the IOP partners apart."""
+        parts = list(
+            dict.fromkeys(share.counted_apart for share in self.shares if share.counted_apart)
+        )
+        if not parts:
+            return ""
+        return f"Antal mottagare räknar varje mottagare för sig, också {' och '.join(parts)}."
 
     @property
     def followed_up(self) -> bool:
@@ -452,6 +468,13 @@ def _shares(
         total = sum((row["total"] for row in kind_rows), ZERO)
         others = [row for row in kind_rows if row["recipient_id"] not in own]
         named = _named_count(others, kind, successors)
+        recipients = merged_recipient_count({row["recipient_id"] for row in kind_rows}, successors)
+        apart = ""
+        if recipients != named:
+            if kind == Recipient.Kind.ASSOCIATION and any(row["partnership"] for row in kind_rows):
+                apart = "partnerna i idéburna offentliga partnerskap (IOP)"
+            elif any(row["recipient__parent_id"] for row in kind_rows) or own:
+                apart = "enheter inom en förvaltning"
         shares.append(
             KindShare(
                 kind=kind,
@@ -459,10 +482,9 @@ def _shares(
                 phrase=counted(named, singular, plural) if named else "",
                 target=KIND_TARGETS[kind],
                 amount=total,
-                recipients=merged_recipient_count(
-                    {row["recipient_id"] for row in kind_rows}, successors
-                ),
+                recipients=recipients,
                 percent=format_percent(total, whole),
+                counted_apart=apart,
                 youth_clinics=sum((row["youth_clinics"] for row in kind_rows), ZERO),
             )
         )

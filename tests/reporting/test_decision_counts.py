@@ -40,9 +40,23 @@ def test_two_forvaltningar_of_three_units_each_are_two():
     html = _html(org, agreement)
     assert "medel till två fackförvaltningar." in html
     assert "6 fackförvaltningar" not in html
-    # The table still counts the recipients that got money.
+    # The table still counts the recipients that got money, and says so under it.
     share = decision_document_rendering(decision_document_current(agreement), agreement)
     assert share.figures.shares[0].recipients == 6
+    assert (
+        "Antal mottagare räknar varje mottagare för sig, också enheter inom en förvaltning." in html
+    )
+
+
+def test_no_note_under_the_table_when_it_counts_as_the_sentence():
+    org = f.organisation()
+    agreement = f.agreement(org, 2023)
+    area = f.area(agreement, "6000000.00")
+    f.allocation(area, _department(org, "Skolförvaltningen"), "1000.00")
+    f.allocation(area, f.recipient(org, name="Föreningen Ung", kind=ASSOCIATION), "1000.00")
+    html = _html(org, agreement)
+    assert "medel till en fackförvaltning och en förening inom civilsamhället" in html
+    assert "Antal mottagare räknar" not in html
 
 
 def test_the_distributing_forvaltning_is_not_one_it_distributed_to():
@@ -81,6 +95,10 @@ def test_iop_partners_are_named_apart_from_the_associations():
         and "samt till Stiftelsen Partner inom idéburet offentligt partnerskap (IOP)." in html
     )
     assert "Följande föreningar har erhållit medel 2023: Föreningen A och Föreningen B." in html
+    assert (
+        "Antal mottagare räknar varje mottagare för sig, också partnerna i idéburna "
+        "offentliga partnerskap (IOP)." in html
+    )
     # The bilaga, when chosen, lists every förening with its amount and marks the partner.
     document = decision_document_current(agreement)
     document.associations_placement = "attachment"
