@@ -61,6 +61,9 @@ class ChartRow:
 class Chart:
     rows: list[ChartRow]
     width: int = WIDTH
+    # Options no insats chose: named under the chart instead of a row of "0,0 %" bars (the
+    # table keeps every option).
+    empty: tuple[str, ...] = ()
 
     @property
     def height(self) -> int:
@@ -68,10 +71,14 @@ class Chart:
 
 
 def table_chart(table: Table) -> Chart:
-    """One row per option of the table (the extra rows too: their money is real)."""
+    """One row per option of the table that some insats chose (the extra rows too: their
+    money is real); the options nobody chose are listed apart."""
+    shares = table.shares()
+    chosen = [(row, count, money) for row, count, money in shares if row.count or row.money]
     return Chart(
         rows=[
             ChartRow(label=row.label, count_share=count, money_share=money, y=TOP + ROW_HEIGHT * i)
-            for i, (row, count, money) in enumerate(table.shares())
-        ]
+            for i, (row, count, money) in enumerate(chosen)
+        ],
+        empty=tuple(row.label for row, _, _ in shares if not (row.count or row.money)),
     )

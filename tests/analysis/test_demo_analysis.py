@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from analysis.charts import table_chart
 from analysis.data import Filters
 from analysis.report import organisation_analysis
 from analysis.tables import DIMENSIONS
@@ -152,3 +153,17 @@ def test_the_query_count_does_not_grow_with_the_data(demo):
         insats.categories.set(Intervention.objects.exclude(pk=insats.pk).first().categories.all())
     f.agreement(demo.organisation, 2022)
     assert queries() == before
+
+
+def test_a_chart_draws_the_options_chosen_and_names_the_others(demo, client):
+    """No row of "0,0 %" bars: an option no insats chose is named under the chart, and the
+    table still lists it."""
+    table = organisation_analysis(agreement=demo, filters=Filters()).table("activity_type")
+    chart = table_chart(table)
+    nobody = [row.label for row in table.rows if not (row.count or row.money)]
+    assert nobody and list(chart.empty) == nobody
+    assert [row.label for row in chart.rows] == [
+        row.label for row in table.rows if row.count or row.money
+    ]
+    page = _text(client.get("/0180/2023/analys/").content.decode())
+    assert f"Ingen insats valde {', '.join(nobody)}." in page
