@@ -21,19 +21,37 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from funds.models import FollowUpChange, Organisation, SurveyCategorySet
-from reporting.opendata.files import published_version
+from reporting.opendata.files import VERSION_SECONDS, published_version
 from reporting.opendata.published import Built, built
 
 PUBLIC_SECONDS = 10 * 60
 
 
+VERSION_KEY = "analysis:version"
+
+
 def public_version() -> str:
-    """A short key that changes whenever the public analysis may have changed: two queries
-    (the published years and the allocation trail, then the newest report change, category
-    change and organisation)."""
+    """A short key that changes whenever the public analysis may have changed, kept
+    VERSION_SECONDS in a process like the open data's (analysis/apps.py forgets it on the
+    saves that change it)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = public_version_read()
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def public_version_forget(**_signal) -> None:
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def public_version_read() -> str:
+    """Two queries: the published years and the allocation trail (published_version), then
+    the newest report change, category change and organisation."""
     tables = {
         "changes": FollowUpChange._meta.db_table,
         "categories": SurveyCategorySet._meta.db_table,

@@ -37,6 +37,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Max, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
@@ -263,12 +265,36 @@ def published_years() -> list[PublishedYear]:
     return [PublishedYear(agreement, agreement.modified) for agreement in agreements]
 
 
+# The version is read from the database at most once per VERSION_SECONDS in a process, so a
+# warm public answer costs no query at all; a change made in this process forgets it at once
+# (reporting/apps.py connects published_version_forget to the saves that change the public
+# data), other processes see it within VERSION_SECONDS.
+VERSION_SECONDS = 2
+VERSION_KEY = "opendata:version"
+
+
 def published_version() -> str:
-    """A short key that changes whenever the public data may have changed: a year decided,
-    moved to follow-up, closed or reopened (the published years and their status and
-    decision date), or any allocation amount changed (the audit trail's newest row; every
-    amount change writes one). One query: an index scan of the published agreements and
-    one index lookup of the trail."""
+    """A short key that changes whenever the public data may have changed (see
+    `published_version_read`), kept VERSION_SECONDS."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = published_version_read()
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def published_version_forget(**_signal) -> None:
+    """Forget the kept version now, and again when the transaction commits (a request in
+    between may have read the old one)."""
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def published_version_read() -> str:
+    """A year decided, moved to follow-up, closed or reopened (the published years and their
+    status and decision date), or any allocation amount changed (the audit trail's newest
+    row; every amount change writes one). One query: an index scan of the published
+    agreements and one index lookup of the trail."""
     newest_change = AllocationChange.objects.order_by("-pk").values("pk")[:1]
     rows = (
         Agreement.objects.filter(status__in=PUBLISHED_STATUSES)

@@ -1,7 +1,8 @@
 """Open data built once per change: cached bodies keyed by the published data's version.
 
 Every public open-data answer (the index's list, the catalogue, each year's files) is built
-once per version of the published data (files.published_version: one query) and then served
+once per version of the published data (files.published_version: one query, at most every
+VERSION_SECONDS in a process) and then served
 from the cache. A decision, a move to follow-up, a closing, a reopening or an amended amount
 changes the version, so the next request builds afresh: nothing stale is served. The
 version is also the answer's ETag, and the moment the body was built its Last-Modified, so
@@ -26,7 +27,7 @@ from reporting.opendata.files import published_version
 # Entries of an old version are never read again; they only wait to expire.
 CACHE_SECONDS = 24 * 60 * 60
 # Shared caches (a CDN) may keep an answer a minute, then revalidate it with the ETag; the
-# application answers a revalidation with one query.
+# application answers a revalidation without a query while the version is kept.
 OPEN_DATA_CACHE = "public, max-age=60"
 
 
