@@ -1,7 +1,8 @@
 """The county's and the nation's analysis need no login and read every published insats, so
 they are built once per change (analysis/cache.py): a warm page reads no insats and not even
-the version (kept a moment, forgotten by the saves that change it), a lägesrapport is rendered once and revalidated with 304, and every change the
-analysis reads (a year decided, a report approved, an organisation joining) shows at once."""
+the version (kept a moment, forgotten by the saves that change it), a lägesrapport is
+rendered once and revalidated with 304, and every change the analysis reads (a year
+decided, a report approved, an organisation joining) shows at once."""
 
 from decimal import Decimal
 
