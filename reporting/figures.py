@@ -573,13 +573,18 @@ def _next_areas(
 
 
 def _national_count(agreement: Agreement) -> int:
-    """The year's national areas that fund this organisation's kind of huvudman."""
+    """The year's national areas that concern this organisation's kind of huvudman: those
+    that fund it, and those whose money goes to the county's joint work of kommuner and
+    region (länsgemensamt). In 2024 only one area funded the kommuner directly and four more
+    länsgemensamt; "varav ett berör kommunerna" beside "Medlen till … hör till fyra av
+    överenskommelsens områden" read as a contradiction."""
     huvudman = HUVUDMAN_OF.get(
         agreement.organisation.kind, NationalAreaFunding.Huvudman.MUNICIPALITIES
     )
+    concerned = {huvudman, NationalAreaFunding.Huvudman.COUNTY}
     return (
         NationalArea.objects.filter(
-            national_agreement__year=agreement.year, fundings__huvudman=huvudman
+            national_agreement__year=agreement.year, fundings__huvudman__in=concerned
         )
         .distinct()
         .count()

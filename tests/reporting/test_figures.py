@@ -174,15 +174,22 @@ def test_one_sentence_states_the_areas_in_the_seeds_words():
         "antal prioriterade områden, varav fem berör kommunerna. Medlen till Åkommun hör till "
         "ett av överenskommelsens områden."
     )
+    # 2024 (seed 003): area 3 funds the kommuner, areas 1, 2, 4 and 5 the county's joint work
+    # of kommuner and region; area 6 only the regions. Five concern the kommuner, and a
+    # kommun whose money belongs to four of them is not told "varav ett".
     current = f.agreement(org, 2024)
-    kommun_areas = (
-        NationalArea.objects.filter(national_agreement__year=2024, fundings__huvudman="kommuner")
-        .distinct()
-        .count()
-    )
+    for number in (1, 2, 3, 5):
+        f.area(
+            current,
+            "100.00",
+            national_area=NationalArea.objects.get(national_agreement__year=2024, number=number),
+        )
     sentence = decision_figures(current).areas_sentence
-    assert sentence.startswith("Stimulansmedel tilldelas kommuner och regioner")
-    assert f"varav {number_word(kommun_areas)} berör kommunerna." in sentence
+    assert sentence == (
+        "Stimulansmedel tilldelas kommuner och regioner utifrån befolkningsunderlag inom ett "
+        "antal prioriterade områden, varav fem berör kommunerna. Medlen till Åkommun hör till "
+        "fyra av överenskommelsens områden."
+    )
 
 
 def _youth_clinic_area(agreement, granted="1000.00"):
