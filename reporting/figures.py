@@ -317,6 +317,28 @@ class DecisionFigures:
         return [line.name for line in self.associations if line.partnership]
 
     @property
+    def associations_count_phrase(self) -> str:
+        """The attachment's opening words, counted as Swedish prose counts (small numbers in
+        words): "Tre föreningar inom civilsamhället, varav en i idéburet offentligt
+        partnerskap (IOP)," or "Två föreningar …, båda i idéburna offentliga partnerskap
+        (IOP),"."""
+        count, partners = len(self.associations), len(self.partners)
+        head = counted(count, "förening", "föreningar")
+        head = f"{head[:1].upper()}{head[1:]} inom civilsamhället"
+        if not partners:
+            return head
+        if partners == count:
+            which = "den" if count == 1 else ("båda" if count == 2 else "alla")
+        else:
+            which = f"varav {number_word(partners, common=True)}"
+        kind = (
+            "idéburet offentligt partnerskap"
+            if partners == 1
+            else "idéburna offentliga partnerskap"
+        )
+        return f"{head}, {which} i {kind} (IOP),"
+
+    @property
     def partners_phrase(self) -> str:
         """ "Stiftelsen 1000 Möjligheter och Streetminds inom idéburna offentliga partnerskap
         (IOP)", as seed 004 names them apart from the föreningar after the call."""

@@ -104,8 +104,9 @@ def test_iop_partners_are_named_apart_from_the_associations():
     document.associations_placement = "attachment"
     document.save()
     attachment = decision_document_html(decision_document_rendering(document, agreement))
-    assert "3 föreningar inom civilsamhället, varav 1 i idéburet offentligt partnerskap" in (
-        attachment
+    assert (
+        "Tre föreningar inom civilsamhället, varav en i idéburet offentligt partnerskap (IOP), "
+        "fick sammanlagt 30\u00a0kr" in attachment
     )
     assert "Stiftelsen Partner (IOP)</th>" in attachment
 
