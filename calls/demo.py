@@ -41,6 +41,13 @@ def call_demo_data() -> dict[str, Any]:
         return tomllib.load(file)
 
 
+def _local(day: datetime.date, clock: str) -> datetime.datetime:
+    """The day at the clock time ("23:59") in the site's time zone: a deadline as a call
+    states it, not the minute the demo happened to be loaded."""
+    hour, minute = (int(part) for part in clock.split(":"))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
 def call_demo_load() -> CallDemoSummary:
     """Make the demo's call, published and open from a week ago for 30 days, unless a call
     of that year and title exists."""
@@ -54,9 +61,15 @@ def call_demo_load() -> CallDemoSummary:
     found = Call.objects.filter(agreement=agreement, title=values["title"]).first()
     if found is not None:
         return CallDemoSummary(found, created=False)
-    now = timezone.now()
-    opens = now - datetime.timedelta(days=values.pop("opens_days_before"))
-    closes = now + datetime.timedelta(days=values.pop("closes_days_after"))
+    today = timezone.localdate()
+    opens = _local(
+        today - datetime.timedelta(days=values.pop("opens_days_before")),
+        values.pop("opens_at_time"),
+    )
+    closes = _local(
+        today + datetime.timedelta(days=values.pop("closes_days_after")),
+        values.pop("closes_at_time"),
+    )
     with transaction.atomic():
         call = Call(
             agreement=agreement,

@@ -1,6 +1,7 @@
 """The demo's open call (calls/demo_data/call.toml): loaded through the coordinator's
 workflows, open on the day the demo is loaded, listed publicly, and loaded once."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -31,6 +32,10 @@ def test_the_demo_call_is_open_listed_and_loaded_once(client):
     assert call.title == data["call"]["title"] and call.status == Call.Status.OPEN
     assert call.accepts_applications(timezone.now())
     assert (call.closes_at - timezone.now()).days in (29, 30)
+    # A deadline as a call states it: 23.59 of the day, opened at 08.00, in local time.
+    closes, opens = timezone.localtime(call.closes_at), timezone.localtime(call.opens_at)
+    assert (closes.hour, closes.minute, opens.hour, opens.minute) == (23, 59, 8, 0)
+    assert closes.date() == timezone.localdate() + datetime.timedelta(days=30)
     assert [c.name for c in call.criteria.order_by("position")] == [
         row["name"] for row in data["criteria"]
     ]
