@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from django import forms
 
 from config.forms import SwedishDateField
-from funds.followup.rules import OPTIONAL_GROUPS, OTHER_LABEL
+from funds.followup.rules import OPTIONAL_GROUPS, OTHER_LABEL, Missing
 from funds.followup.workflows import InterventionInput
 from funds.models import FollowUp, Intervention, PriorityArea, Recipient, Repayment, SurveyCategory
 from funds.money import AmountField
 from funds.templatetags.words import soft_hyphens
+from plans.models import PlanPriority
 
 INTERVENTION_PREFIX = "insats"
 # The three states of an optional question group, as the reporter chooses them.
@@ -138,6 +139,42 @@ class InterventionForm(forms.Form):
         if intervention is not None:
             initial |= _intervention_initial(intervention)
         return cls(data, initial=initial, **kwargs)
+
+    @classmethod
+    def for_agreement(
+        cls, agreement, intervention: Intervention | None, version: int, data=None
+    ) -> InterventionForm:
+        """The form with the year's enkät categories and the organisation's plan priorities
+        (two queries)."""
+        priorities = list(
+            PlanPriority.objects.for_organisation(agreement.organisation)
+            .select_related("goal_area")
+            .order_by("goal_area__number", "number")
+        )
+        return cls.for_intervention(
+            intervention,
+            version,
+            data,
+            categories=categories_by_group(SurveyCategory.objects.filter(year=agreement.year)),
+            priorities=priorities,
+        )
+
+    def summary_errors(self) -> list[Missing]:
+        """The field errors for the error summary, each linked to its field (a group of check
+        boxes or radio buttons to the group)."""
+        errors = []
+        for name, messages in self.errors.items():
+            if name not in self.fields:
+                errors += [Missing(message, "insats-form") for message in messages]
+                continue
+            if name.startswith(("cat_", "ans_")):
+                anchor = f"grupp-{name[4:]}"
+            elif name == "plan_priorities":
+                anchor = "grupp-plan"
+            else:
+                anchor = self[name].id_for_label
+            errors += [Missing(f"{self[name].label}: {message}", anchor) for message in messages]
+        return errors
 
     def category_fields(self):
         """(group, bound checkbox field, bound answered field or None) per category group,

@@ -5,7 +5,8 @@ must belong to the report (404)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from funds.access import agreement_for_user, require_role
-from funds.followup.forms import DeleteInterventionForm, InterventionForm, categories_by_group
+from funds.followup.forms import DeleteInterventionForm, InterventionForm
 from funds.followup.rules import Missing
 from funds.followup.views import (
     REPORT_READERS,
@@ -24,8 +25,7 @@ from funds.followup.views import (
     report_redirect,
 )
 from funds.followup.workflows import FollowUpConflict, intervention_delete, intervention_save
-from funds.models import Agreement, Allocation, FollowUp, Intervention, SurveyCategory
-from plans.models import PlanPriority
+from funds.models import Agreement, Allocation, FollowUp, Intervention
 
 PAGE = "funds/followup_intervention.html"
 DELETE_PAGE = "funds/followup_intervention_delete.html"
@@ -50,15 +50,18 @@ def _intervention(allocation: Allocation, intervention_id: int) -> Intervention:
     )
 
 
-@dataclass
-class _InsatsPage:
-    """The page of one insats: `intervention` is None for a new one."""
+@dataclass(frozen=True)
+class _Insats:
+    """What the page of one insats is about: `intervention` is None for a new one."""
 
-    request: HttpRequest
     agreement: Agreement
     allocation: Allocation
     follow_up: FollowUp | None
     intervention: Intervention | None
+
+    @property
+    def version(self) -> int:
+        return self.follow_up.version if self.follow_up else 0
 
     @property
     def number(self) -> int:
@@ -70,82 +73,51 @@ class _InsatsPage:
             earlier = earlier.filter(pk__lt=self.intervention.pk)
         return earlier.count() + 1
 
-    def form(self, data=None) -> InterventionForm:
-        agreement = self.agreement
-        priorities = list(
-            PlanPriority.objects.for_organisation(agreement.organisation)
-            .select_related("goal_area")
-            .order_by("goal_area__number", "number")
+
+def _render(request, insats: _Insats, form, errors=(), status: int = 200) -> HttpResponse:
+    context = {
+        "agreement": insats.agreement,
+        "organisation": insats.agreement.organisation,
+        "allocation": insats.allocation,
+        "follow_up": insats.follow_up,
+        "intervention": insats.intervention,
+        "number": insats.number,
+        "form": form,
+        "errors": list(errors),
+        "editable": report_editable(insats.agreement, insats.follow_up),
+    }
+    return render(request, PAGE, context, status=status)
+
+
+def _answer(request: HttpRequest, insats: _Insats) -> HttpResponse:
+    """GET shows the form; a POST saves the insats and returns to the report."""
+    form_for = partial(InterventionForm.for_agreement, insats.agreement, insats.intervention)
+    if request.method != "POST":
+        return _render(request, insats, form_for(insats.version))
+    require_role(insats.agreement, REPORT_WRITERS)
+    form = form_for(insats.version, request.POST)
+    if not form.is_valid():
+        return _render(request, insats, form, form.summary_errors(), status=422)
+    number = insats.number
+    try:
+        _, saved = intervention_save(
+            allocation=insats.allocation,
+            expected_version=form.cleaned_data["version"],
+            item=form.to_input(insats.intervention.pk if insats.intervention else None),
+            user=request.user,
         )
-        return InterventionForm.for_intervention(
-            self.intervention,
-            self.follow_up.version if self.follow_up else 0,
-            data,
-            categories=categories_by_group(SurveyCategory.objects.filter(year=agreement.year)),
-            priorities=priorities,
-        )
-
-    def render(self, form: InterventionForm, errors=(), status: int = 200) -> HttpResponse:
-        context = {
-            "agreement": self.agreement,
-            "organisation": self.agreement.organisation,
-            "allocation": self.allocation,
-            "follow_up": self.follow_up,
-            "intervention": self.intervention,
-            "number": self.number,
-            "form": form,
-            "errors": list(errors),
-            "editable": report_editable(self.agreement, self.follow_up),
-        }
-        return render(self.request, PAGE, context, status=status)
-
-    def answer(self) -> HttpResponse:
-        """GET shows the form; a POST saves the insats and returns to the report."""
-        if self.request.method != "POST":
-            return self.render(self.form())
-        require_role(self.agreement, REPORT_WRITERS)
-        form = self.form(self.request.POST)
-        if not form.is_valid():
-            return self.render(form, _field_errors(form), status=422)
-        return self._save(form)
-
-    def _save(self, form: InterventionForm) -> HttpResponse:
-        number = self.number
-        try:
-            _, saved = intervention_save(
-                allocation=self.allocation,
-                expected_version=form.cleaned_data["version"],
-                item=form.to_input(self.intervention.pk if self.intervention else None),
-                user=self.request.user,
-            )
-        except FollowUpConflict as conflict:
-            self.follow_up = conflict.current
-            data = self.request.POST.copy()
-            data[form.add_prefix("version")] = str(conflict.current_version)
-            return self.render(self.form(data), [Missing(CONFLICT, "insats-form")], 409)
-        except ValidationError as error:
-            errors = [Missing(message, "insats-form") for message in error.messages]
-            return self.render(form, errors, status=422)
-        messages.success(self.request, f"Insats {number}, ”{saved.name}”, är sparad.")
-        return report_redirect(self.agreement, self.allocation, f"insats-{number}")
-
-
-def _field_errors(form: InterventionForm) -> list[Missing]:
-    """Field errors for the error summary, each linked to its field (a group of check boxes
-    or radio buttons to the group)."""
-    errors = []
-    for name, messages_ in form.errors.items():
-        if name not in form.fields:
-            errors += [Missing(message, "insats-form") for message in messages_]
-            continue
-        if name.startswith(("cat_", "ans_")):
-            anchor = f"grupp-{name[4:]}"
-        elif name == "plan_priorities":
-            anchor = "grupp-plan"
-        else:
-            anchor = form[name].id_for_label
-        errors += [Missing(f"{form[name].label}: {message}", anchor) for message in messages_]
-    return errors
+    except FollowUpConflict as conflict:
+        # The page again with what was typed, carrying the version that is current now.
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = str(conflict.current_version)
+        current = replace(insats, follow_up=conflict.current)
+        errors = [Missing(CONFLICT, "insats-form")]
+        return _render(request, current, form_for(conflict.current_version, data), errors, 409)
+    except ValidationError as error:
+        errors = [Missing(message, "insats-form") for message in error.messages]
+        return _render(request, insats, form, errors, status=422)
+    messages.success(request, f"Insats {number}, ”{saved.name}”, är sparad.")
+    return report_redirect(insats.agreement, insats.allocation, f"insats-{number}")
 
 
 @login_required
@@ -156,7 +128,7 @@ def followup_intervention_new(
     agreement = agreement_for_user(request, code, year, REPORT_WRITERS)
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
     follow_up = FollowUp.objects.filter(allocation=allocation).first()
-    return _InsatsPage(request, agreement, allocation, follow_up, None).answer()
+    return _answer(request, _Insats(agreement, allocation, follow_up, None))
 
 
 @login_required
@@ -168,7 +140,7 @@ def followup_intervention_edit(
     allocation = _get_allocation_for_user(request, agreement, allocation_id)
     intervention = _intervention(allocation, intervention_id)
     follow_up = intervention.follow_up
-    return _InsatsPage(request, agreement, allocation, follow_up, intervention).answer()
+    return _answer(request, _Insats(agreement, allocation, follow_up, intervention))
 
 
 @login_required
